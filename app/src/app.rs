@@ -1,0 +1,81 @@
+//! The HTML shell and the router.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::components::header::Header;
+use crate::i18n::*;
+use crate::pages::{
+    facility::FacilityPage, home::HomePage, nearby::NearbyPage, not_found::NotFound,
+};
+use crate::prefs::{use_prefs, Prefs};
+
+/// The document around every page. Reads the request's preferences first so
+/// that `lang`, the text size and every string are right in the first byte.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let prefs = request_prefs();
+    provide_context(prefs);
+    let lang = if prefs.english() { "en" } else { "zh-CN" };
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang class:large-text=prefs.large_text>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn request_prefs() -> Prefs {
+    use axum::http::{header, request::Parts};
+    let Some(parts) = use_context::<Parts>() else {
+        return Prefs::default();
+    };
+    let get = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    Prefs::from_headers(get(header::COOKIE), get(header::ACCEPT_LANGUAGE))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn request_prefs() -> Prefs {
+    Prefs::default()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = use_prefs().locale;
+    view! {
+        <Title formatter=move |page: String| {
+            let app = td_string!(locale, app_name).to_string();
+            if page.is_empty() { app } else { format!("{page} · {app}") }
+        } />
+        <Meta name="description" content=td_string!(locale, home_lead).to_string() />
+        <Meta name="theme-color" content="#0f5c45" />
+        <Link rel="stylesheet" href="/pkg/linli.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Router>
+            <a class="skip-link" href="#main">{td!(locale, skip_to_content)}</a>
+            <Header />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("/nearby") view=NearbyPage ssr=SsrMode::Async />
+                    <Route path=path!("/facility/:id") view=FacilityPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>{td!(locale, sample_data_notice)}</p>
+            </footer>
+        </Router>
+    }
+}

@@ -1,0 +1,99 @@
+//! One result in the nearby list: everything a resident needs to decide and
+//! go, without opening another page.
+
+use leptos::prelude::*;
+
+use crate::components::services::{day_text, kind_name, KindIcon, OpenBadge, ServiceList};
+use crate::domain::facility::Facility;
+use crate::domain::hours::LocalTime;
+use crate::domain::navigation::nav_links;
+use crate::domain::nearby::Hit;
+use crate::i18n::*;
+use crate::prefs::use_prefs;
+
+/// Metres below a kilometre, then kilometres with one decimal.
+pub fn distance_text(locale: Locale, metres: f64) -> String {
+    if metres < 1000.0 {
+        let m = ((metres / 10.0).round() * 10.0) as u32;
+        td_string!(locale, metres, metres = m).to_string()
+    } else {
+        td_string!(locale, kilometres, km = format!("{:.1}", metres / 1000.0)).to_string()
+    }
+}
+
+#[component]
+pub fn FacilityCard(hit: Hit, number: usize, now: LocalTime, detail_href: String) -> impl IntoView {
+    let prefs = use_prefs();
+    let locale = prefs.locale;
+    let english = prefs.english();
+    let f = hit.facility.clone();
+    let minutes = hit.display_minutes();
+    let today = day_text(locale, &f.hours, now.weekday);
+    let kind = f.kind();
+    view! {
+        <li class=format!("card card-{}", kind.as_str())>
+            <div class="card-head">
+                <span class="card-number" aria-hidden="true">{number}</span>
+                <div>
+                    <h3 class="card-title">
+                        <a href=detail_href.clone()>{f.name(english).to_string()}</a>
+                    </h3>
+                    <p class="card-kind">
+                        <KindIcon kind=f.kind() />
+                        {kind_name(locale, f.kind())}
+                    </p>
+                </div>
+            </div>
+            <p class="card-walk">
+                <strong>{td_string!(locale, walk_minutes, minutes = minutes).to_string()}</strong>
+                " · "
+                {distance_text(locale, hit.distance_m)}
+            </p>
+            <p class="card-address">{f.address(english).to_string()}</p>
+            <p class="card-hours">
+                <OpenBadge hours=f.hours.clone() now />
+                " "
+                <span>{td_string!(locale, hours_today, hours = today).to_string()}</span>
+            </p>
+            <ServiceList services=f.services.clone() />
+            <Contact facility=f.clone() />
+            <NavLinks facility=f />
+        </li>
+    }
+}
+
+#[component]
+pub fn Contact(facility: Facility) -> impl IntoView {
+    let locale = use_prefs().locale;
+    (!facility.phone.is_empty()).then(|| {
+        let tel: String = facility
+            .phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        view! {
+            <p class="card-phone">
+                <a class="button" href=format!("tel:{tel}")>
+                    <span aria-hidden="true">"☎ "</span>
+                    {td!(locale, call)}" "{facility.phone.clone()}
+                </a>
+            </p>
+        }
+    })
+}
+
+#[component]
+pub fn NavLinks(facility: Facility) -> impl IntoView {
+    let prefs = use_prefs();
+    let locale = prefs.locale;
+    let links = nav_links(facility.location, &facility.name_zh);
+    view! {
+        <nav class="nav-links" aria-label=td_string!(locale, navigate).to_string()>
+            <span class="nav-links-label" aria-hidden="true">{td!(locale, navigate)}</span>
+            <a href=links.amap rel="noopener" target="_blank">{td!(locale, nav_amap)}</a>
+            <a href=links.baidu rel="noopener" target="_blank">{td!(locale, nav_baidu)}</a>
+            <a href=links.apple rel="noopener" target="_blank">{td!(locale, nav_apple)}</a>
+            <a href=links.geo>{td!(locale, nav_geo)}</a>
+        </nav>
+    }
+}

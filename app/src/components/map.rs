@@ -1,0 +1,149 @@
+//! SVG maps drawn from our own data, with no tile server: nothing to
+//! download, nothing that leaks the resident's position to a third party.
+//! The list next to the map says everything the map shows; the map adds the
+//! picture. Pins are numbered like the list and are links, so they can be
+//! reached with the keyboard and read by screen readers.
+
+use leptos::prelude::*;
+
+use crate::components::map_tap::MapTap;
+use crate::domain::coords::LatLng;
+use crate::domain::facility::{Community, Kind};
+use crate::domain::nearby::{Hit, NearbyQuery};
+use crate::domain::projection::{MapFrame, VIEW};
+use crate::domain::walking;
+use crate::i18n::*;
+use crate::prefs::use_prefs;
+
+/// One pin: its list number, link and place.
+pub struct Pin {
+    pub number: usize,
+    pub kind: Kind,
+    pub name: String,
+    pub href: String,
+    pub at: LatLng,
+}
+
+/// The map of a search: the resident, the walking rings and the results.
+#[component]
+pub fn NearbyMap(query: NearbyQuery, hits: Vec<Hit>, detail_query: String) -> impl IntoView {
+    let prefs = use_prefs();
+    let locale = prefs.locale;
+    let english = prefs.english();
+    let reach = query.reach_m();
+    let farthest = hits.iter().map(|h| h.distance_m).fold(0.0, f64::max);
+    let frame = MapFrame {
+        centre: query.origin,
+        half_span_m: reach.max(farthest) * 1.08,
+    };
+    let rings: Vec<(u32, f64)> = walking::rings_for(query.minutes)
+        .iter()
+        .filter(|&&r| r <= query.minutes)
+        .map(|&r| (r, walking::reach_m(r, query.pace)))
+        .collect();
+    let pins: Vec<Pin> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| Pin {
+            number: i + 1,
+            kind: h.facility.kind(),
+            name: h.facility.name(english).to_string(),
+            href: format!("/facility/{}?{detail_query}", h.facility.id),
+            at: h.facility.location,
+        })
+        .collect();
+    let (ux, uy) = frame.project(query.origin);
+    view! {
+        <figure class="map">
+            <MapTap frame base_query=query.options_query()>
+                <svg viewBox=format!("0 0 {VIEW} {VIEW}") role="group" aria-labelledby="map-title">
+                    <title id="map-title">{td_string!(locale, map_label).to_string()}</title>
+                    <rect class="map-bg" width=VIEW height=VIEW />
+                    {rings
+                        .into_iter()
+                        .rev()
+                        .map(|(minutes, metres)| {
+                            let r = frame.scale(metres);
+                            view! {
+                                <circle class="map-ring" cx=ux cy=uy r=r />
+                                <text class="map-ring-label" x=ux y=uy - r + 28.0 text-anchor="middle" aria-hidden="true">
+                                    {td_string!(locale, map_ring, minutes = minutes).to_string()}
+                                </text>
+                            }
+                        })
+                        .collect_view()}
+                    <PinLayer frame pins />
+                    <g class="map-you" transform=format!("translate({ux:.1} {uy:.1})")>
+                        <circle r="16" />
+                        <circle r="6" class="map-you-dot" />
+                        <title>{td_string!(locale, map_you).to_string()}</title>
+                    </g>
+                </svg>
+            </MapTap>
+            <figcaption>{td!(locale, map_tap_hint)}</figcaption>
+        </figure>
+    }
+}
+
+/// The map of communities, for choosing a position without geolocation.
+#[component]
+pub fn CommunityMap(communities: Vec<Community>, options_query: String) -> impl IntoView {
+    let prefs = use_prefs();
+    let locale = prefs.locale;
+    let english = prefs.english();
+    let points: Vec<LatLng> = communities.iter().map(|c| c.centre).collect();
+    let frame = MapFrame::around(&points, 1_000.0);
+    let dots = communities
+        .iter()
+        .map(|c| {
+            let (x, y) = frame.project(c.centre);
+            let name = c.name(english).to_string();
+            let label = name.clone();
+            view! {
+                <a href=format!("/nearby?{options_query}&community={}", c.code) aria-label=label>
+                    <g class="map-community" transform=format!("translate({x:.1} {y:.1})")>
+                        <circle r="9" />
+                        <text y="-14" text-anchor="middle">{name}</text>
+                    </g>
+                </a>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="map map-communities">
+            <MapTap frame base_query=options_query.clone()>
+                <svg viewBox=format!("0 0 {VIEW} {VIEW}") role="group" aria-labelledby="community-map-title">
+                    <title id="community-map-title">{td_string!(locale, map_pick_label).to_string()}</title>
+                    <rect class="map-bg" width=VIEW height=VIEW />
+                    {dots}
+                </svg>
+            </MapTap>
+            <figcaption>{td!(locale, location_tap_map)}</figcaption>
+        </figure>
+    }
+}
+
+#[component]
+fn PinLayer(frame: MapFrame, pins: Vec<Pin>) -> impl IntoView {
+    // Draw the farthest first so the nearest sit on top.
+    pins.into_iter()
+        .rev()
+        .map(|pin| {
+            let (x, y) = frame.project(pin.at);
+            // A different shape per kind, so colour is not the only cue.
+            let shape = match pin.kind {
+                Kind::Meal => view! { <circle r="22" /> }.into_any(),
+                Kind::Reading => view! { <rect x="-20" y="-20" width="40" height="40" rx="4" /> }.into_any(),
+                Kind::Sorting => view! { <path d="M0 -25 L24 18 L-24 18 Z" /> }.into_any(),
+            };
+            view! {
+                <a href=pin.href aria-label=format!("{}. {}", pin.number, pin.name)>
+                    <g class=format!("map-pin pin-{}", pin.kind.as_str()) transform=format!("translate({x:.1} {y:.1})")>
+                        {shape}
+                        <text y="7" text-anchor="middle" aria-hidden="true">{pin.number}</text>
+                    </g>
+                </a>
+            }
+        })
+        .collect_view()
+}

@@ -1,0 +1,155 @@
+//! Small views of a facility's facts: its kind's icon, whether it is open,
+//! today's hours and its services. Colour is never the only cue: every state
+//! has words and an icon shape too.
+
+use leptos::prelude::*;
+
+use crate::domain::facility::{Kind, Services, WasteCategory};
+use crate::domain::hours::{clock, LocalTime, OpenState, WeeklyHours};
+use crate::i18n::*;
+
+/// A distinct pictogram per kind (bowl, book, bin), hidden from screen
+/// readers because the kind's name is always written next to it.
+#[component]
+pub fn KindIcon(kind: Kind) -> impl IntoView {
+    let path = match kind {
+        Kind::Meal => "M3 11h18a9 9 0 0 1-18 0zM7 3c0 2 2 2 2 4M12 3c0 2 2 2 2 4M17 3c0 2 2 2 2 4",
+        Kind::Reading => "M2 5c4-2 7-1 10 1 3-2 6-3 10-1v14c-4-2-7-1-10 1-3-2-6-3-10-1zM12 6v14",
+        Kind::Sorting => "M4 6h16M9 6V3h6v3M6 6l1 15h10l1-15M10 10v8M14 10v8",
+    };
+    view! {
+        <svg class=format!("kind-icon kind-{}", kind.as_str()) viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d=path />
+        </svg>
+    }
+}
+
+pub fn kind_name(locale: Locale, kind: Kind) -> String {
+    match kind {
+        Kind::Meal => td_string!(locale, kind_meal),
+        Kind::Reading => td_string!(locale, kind_reading),
+        Kind::Sorting => td_string!(locale, kind_sorting),
+    }
+    .to_string()
+}
+
+pub fn waste_name(locale: Locale, c: WasteCategory) -> String {
+    match c {
+        WasteCategory::Recyclable => td_string!(locale, waste_recyclable),
+        WasteCategory::Hazardous => td_string!(locale, waste_hazardous),
+        WasteCategory::Food => td_string!(locale, waste_food),
+        WasteCategory::Residual => td_string!(locale, waste_residual),
+    }
+    .to_string()
+}
+
+pub fn weekday_name(locale: Locale, weekday: u8) -> String {
+    match weekday % 7 {
+        0 => td_string!(locale, weekday_0),
+        1 => td_string!(locale, weekday_1),
+        2 => td_string!(locale, weekday_2),
+        3 => td_string!(locale, weekday_3),
+        4 => td_string!(locale, weekday_4),
+        5 => td_string!(locale, weekday_5),
+        _ => td_string!(locale, weekday_6),
+    }
+    .to_string()
+}
+
+/// The spans of one day as text, or "closed".
+pub fn day_text(locale: Locale, hours: &WeeklyHours, weekday: u8) -> String {
+    let spans = hours.on(weekday);
+    if spans.is_empty() {
+        td_string!(locale, closed).to_string()
+    } else {
+        spans
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[component]
+pub fn OpenBadge(hours: WeeklyHours, now: LocalTime) -> impl IntoView {
+    let locale = crate::prefs::use_locale();
+    let state = hours.state_at(now);
+    let text = match state {
+        OpenState::OpenUntil(1440) => td_string!(locale, open_now).to_string(),
+        OpenState::OpenUntil(m) => td_string!(locale, open_until, time = clock(m)).to_string(),
+        OpenState::OpensAt(m) => td_string!(locale, opens_at, time = clock(m)).to_string(),
+        OpenState::ClosedToday => td_string!(locale, closed_today).to_string(),
+    };
+    let (class, mark) = if state.is_open() {
+        ("badge badge-open", "●")
+    } else {
+        ("badge badge-closed", "○")
+    };
+    view! {
+        <span class=class>
+            <span aria-hidden="true">{mark}" "</span>
+            {text}
+        </span>
+    }
+}
+
+#[component]
+pub fn ServiceList(services: Services) -> impl IntoView {
+    let locale = crate::prefs::use_locale();
+    let mut items: Vec<String> = Vec::new();
+    match &services {
+        Services::Meal(m) => {
+            if m.lunch {
+                items.push(td_string!(locale, meal_lunch).to_string());
+            }
+            if m.dinner {
+                items.push(td_string!(locale, meal_dinner).to_string());
+            }
+            if let Some(p) = m.price_60 {
+                items.push(td_string!(locale, meal_price_60, price = price(p)).to_string());
+            }
+            if let Some(p) = m.price_80 {
+                items.push(td_string!(locale, meal_price_80, price = price(p)).to_string());
+            }
+            if m.delivery {
+                items.push(td_string!(locale, meal_delivery).to_string());
+            }
+        }
+        Services::Reading(r) => {
+            if r.children_corner {
+                items.push(td_string!(locale, reading_children).to_string());
+            }
+            if let Some(seats) = r.seats {
+                items.push(td_string!(locale, reading_seats, seats = seats).to_string());
+            }
+        }
+        Services::Sorting(_) => {}
+    }
+    let accepts = match services {
+        Services::Sorting(s) => Some(view! {
+            <p class="accepts">
+                {td!(locale, sorting_accepts)}": "
+                {s.accepts
+                    .into_iter()
+                    .map(|c| view! { <span class=format!("waste waste-{}", c.as_str())>{waste_name(locale, c)}</span> })
+                    .collect_view()}
+            </p>
+        }),
+        _ => None,
+    };
+    view! {
+        {(!items.is_empty()).then(|| view! {
+            <ul class="services">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
+        })}
+        {accepts}
+    }
+}
+
+/// A price in yuan without a needless `.0`.
+fn price(p: f64) -> String {
+    if p.fract() == 0.0 {
+        format!("{p:.0}")
+    } else {
+        format!("{p:.1}")
+    }
+}

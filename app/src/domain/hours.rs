@@ -1,0 +1,421 @@
+//! Opening hours as structured, weekday-aware data.
+//!
+//! Facilities store their hours in a small subset of OpenStreetMap's
+//! `opening_hours` syntax, because that is what staff already write and what
+//! open data uses: `Mo-Fr 11:00-13:00,17:00-18:30; Sa 11:00-13:00; Su off`.
+//! Rules are separated by `;`; a later rule replaces earlier ones for its days.
+//! A span whose end is not after its start runs past midnight (`20:00-02:00`).
+//!
+//! "Open now" is always judged in China Standard Time (UTC+8, no daylight
+//! saving since 1991), whatever the server's or the phone's time zone.
+
+use std::fmt;
+
+use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const DAY_CODES: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
+const MINUTES_PER_DAY: u16 = 24 * 60;
+
+/// One opening span in minutes after midnight. `close` is in `1..=1440`;
+/// `close <= open` means the span continues into the next day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Span {
+    pub open: u16,
+    pub close: u16,
+}
+
+impl Span {
+    pub fn overnight(self) -> bool {
+        self.close <= self.open
+    }
+}
+
+/// A week of opening spans; index 0 is Monday.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct WeeklyHours {
+    pub days: [Vec<Span>; 7],
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HoursError {
+    #[error("empty opening hours")]
+    Empty,
+    #[error("rule `{0}` needs days and times, e.g. `Mo-Fr 09:00-17:00`")]
+    Rule(String),
+    #[error("unknown day `{0}` (use Mo Tu We Th Fr Sa Su)")]
+    Day(String),
+    #[error("bad time span `{0}` (use HH:MM-HH:MM)")]
+    Span(String),
+}
+
+/// Whether a facility is open at a moment, and what changes next today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OpenState {
+    /// Open; closes at this minute of the day (1440 = midnight).
+    OpenUntil(u16),
+    /// Closed; opens later today at this minute.
+    OpensAt(u16),
+    /// Closed for the rest of today.
+    ClosedToday,
+}
+
+impl OpenState {
+    pub fn is_open(self) -> bool {
+        matches!(self, OpenState::OpenUntil(_))
+    }
+}
+
+/// A weekday (0 = Monday) and minute of the day in China Standard Time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalTime {
+    pub weekday: u8,
+    pub minute: u16,
+}
+
+impl LocalTime {
+    /// The wall-clock time in Asia/Shanghai for a UTC instant.
+    pub fn shanghai(now: DateTime<Utc>) -> Self {
+        let cst = FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset");
+        let local = now.with_timezone(&cst);
+        LocalTime {
+            weekday: local.weekday().num_days_from_monday() as u8,
+            minute: (local.hour() * 60 + local.minute()) as u16,
+        }
+    }
+}
+
+impl WeeklyHours {
+    pub fn parse(text: &str) -> Result<Self, HoursError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(HoursError::Empty);
+        }
+        if text == "24/7" {
+            return Ok(Self {
+                days: std::array::from_fn(|_| {
+                    vec![Span {
+                        open: 0,
+                        close: MINUTES_PER_DAY,
+                    }]
+                }),
+            });
+        }
+        let mut hours = Self::default();
+        for rule in text.split(';').map(str::trim).filter(|r| !r.is_empty()) {
+            let (days, times) = rule
+                .split_once(char::is_whitespace)
+                .ok_or_else(|| HoursError::Rule(rule.into()))?;
+            let days = parse_days(days)?;
+            let spans = if times.trim() == "off" || times.trim() == "closed" {
+                Vec::new()
+            } else {
+                times
+                    .split(',')
+                    .map(|s| parse_span(s.trim()))
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+            for d in days {
+                hours.days[d] = spans.clone();
+            }
+        }
+        Ok(hours)
+    }
+
+    /// The spans that start on a weekday.
+    pub fn on(&self, weekday: u8) -> &[Span] {
+        &self.days[usize::from(weekday % 7)]
+    }
+
+    pub fn is_always_closed(&self) -> bool {
+        self.days.iter().all(Vec::is_empty)
+    }
+
+    pub fn state_at(&self, t: LocalTime) -> OpenState {
+        let yesterday = (t.weekday + 6) % 7;
+        // A span from yesterday that runs past midnight.
+        if let Some(s) = self
+            .on(yesterday)
+            .iter()
+            .find(|s| s.overnight() && t.minute < s.close)
+        {
+            return OpenState::OpenUntil(s.close);
+        }
+        let today = self.on(t.weekday);
+        if let Some(s) = today
+            .iter()
+            .find(|s| t.minute >= s.open && (s.overnight() || t.minute < s.close))
+        {
+            return OpenState::OpenUntil(if s.overnight() {
+                MINUTES_PER_DAY
+            } else {
+                s.close
+            });
+        }
+        match today
+            .iter()
+            .filter(|s| s.open > t.minute)
+            .map(|s| s.open)
+            .min()
+        {
+            Some(open) => OpenState::OpensAt(open),
+            None => OpenState::ClosedToday,
+        }
+    }
+
+    pub fn is_open_at(&self, t: LocalTime) -> bool {
+        self.state_at(t).is_open()
+    }
+}
+
+fn parse_days(text: &str) -> Result<Vec<usize>, HoursError> {
+    let day = |s: &str| {
+        DAY_CODES
+            .iter()
+            .position(|d| *d == s)
+            .ok_or_else(|| HoursError::Day(s.into()))
+    };
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (day(a)?, day(b)?);
+                // Ranges may wrap around the week: `Sa-Mo`.
+                let mut d = a;
+                loop {
+                    out.push(d);
+                    if d == b {
+                        break;
+                    }
+                    d = (d + 1) % 7;
+                }
+            }
+            None => out.push(day(part)?),
+        }
+    }
+    Ok(out)
+}
+
+fn parse_span(text: &str) -> Result<Span, HoursError> {
+    let err = || HoursError::Span(text.into());
+    let (a, b) = text.split_once('-').ok_or_else(err)?;
+    let minute = |s: &str| -> Option<u16> {
+        let (h, m) = s.trim().split_once(':')?;
+        if h.is_empty() || h.len() > 2 || m.len() != 2 {
+            return None;
+        }
+        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+        (h <= 24 && m < 60 && h * 60 + m <= MINUTES_PER_DAY).then_some(h * 60 + m)
+    };
+    let (open, close) = (minute(a).ok_or_else(err)?, minute(b).ok_or_else(err)?);
+    if open >= MINUTES_PER_DAY || close == 0 && open == 0 || open == close {
+        return Err(err());
+    }
+    // `22:00-00:00` means until midnight.
+    let close = if close == 0 { MINUTES_PER_DAY } else { close };
+    Ok(Span { open, close })
+}
+
+/// `HH:MM` for a minute of the day.
+pub fn clock(minute: u16) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", clock(self.open), clock(self.close))
+    }
+}
+
+impl From<Span> for String {
+    fn from(s: Span) -> String {
+        s.to_string()
+    }
+}
+
+impl TryFrom<String> for Span {
+    type Error = HoursError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        parse_span(&s)
+    }
+}
+
+/// The canonical text form: consecutive days with the same spans are merged.
+impl fmt::Display for WeeklyHours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        let mut start = 0;
+        while start < 7 {
+            let mut end = start;
+            while end + 1 < 7 && self.days[end + 1] == self.days[start] {
+                end += 1;
+            }
+            if !first {
+                f.write_str("; ")?;
+            }
+            first = false;
+            f.write_str(DAY_CODES[start])?;
+            if end > start {
+                write!(f, "-{}", DAY_CODES[end])?;
+            }
+            if self.days[start].is_empty() {
+                f.write_str(" off")?;
+            } else {
+                let spans: Vec<String> = self.days[start].iter().map(Span::to_string).collect();
+                write!(f, " {}", spans.join(","))?;
+            }
+            start = end + 1;
+        }
+        Ok(())
+    }
+}
+
+impl From<WeeklyHours> for String {
+    fn from(h: WeeklyHours) -> String {
+        h.to_string()
+    }
+}
+
+impl TryFrom<String> for WeeklyHours {
+    type Error = HoursError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        WeeklyHours::parse(&s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(weekday: u8, h: u16, m: u16) -> LocalTime {
+        LocalTime {
+            weekday,
+            minute: h * 60 + m,
+        }
+    }
+
+    #[test]
+    fn parses_rules_with_later_rules_overriding() {
+        let h = WeeklyHours::parse("Mo-Su 09:00-17:00; Sa,Su 10:00-12:00; Mo off").unwrap();
+        assert!(h.on(0).is_empty());
+        assert_eq!(
+            h.on(1),
+            &[Span {
+                open: 540,
+                close: 1020
+            }]
+        );
+        assert_eq!(
+            h.on(5),
+            &[Span {
+                open: 600,
+                close: 720
+            }]
+        );
+        assert_eq!(
+            h.to_string(),
+            "Mo off; Tu-Fr 09:00-17:00; Sa-Su 10:00-12:00"
+        );
+        assert_eq!(WeeklyHours::parse(&h.to_string()).unwrap(), h);
+    }
+
+    #[test]
+    fn split_shifts_and_closed_days() {
+        let h =
+            WeeklyHours::parse("Mo-Fr 11:00-13:00,17:00-18:30; Sa 11:00-13:00; Su off").unwrap();
+        assert_eq!(h.state_at(at(0, 10, 0)), OpenState::OpensAt(660));
+        assert_eq!(h.state_at(at(0, 12, 59)), OpenState::OpenUntil(780));
+        assert_eq!(h.state_at(at(0, 13, 0)), OpenState::OpensAt(1020));
+        assert_eq!(h.state_at(at(4, 18, 0)), OpenState::OpenUntil(1110));
+        assert_eq!(h.state_at(at(5, 17, 30)), OpenState::ClosedToday);
+        assert_eq!(h.state_at(at(6, 12, 0)), OpenState::ClosedToday);
+    }
+
+    #[test]
+    fn overnight_spans_continue_into_the_next_day() {
+        let h = WeeklyHours::parse("Fr 20:00-02:00").unwrap();
+        assert_eq!(h.state_at(at(4, 19, 59)), OpenState::OpensAt(1200));
+        assert_eq!(h.state_at(at(4, 23, 0)), OpenState::OpenUntil(1440));
+        // Saturday 01:30 is still Friday night's span.
+        assert_eq!(h.state_at(at(5, 1, 30)), OpenState::OpenUntil(120));
+        assert_eq!(h.state_at(at(5, 2, 0)), OpenState::ClosedToday);
+        // Sunday night wraps to Monday morning.
+        let h = WeeklyHours::parse("Su 22:00-01:00").unwrap();
+        assert!(h.is_open_at(at(0, 0, 30)));
+        assert!(!h.is_open_at(at(1, 0, 30)));
+    }
+
+    #[test]
+    fn all_day_forms() {
+        let h = WeeklyHours::parse("24/7").unwrap();
+        assert!(h.is_open_at(at(3, 0, 0)) && h.is_open_at(at(3, 23, 59)));
+        let h = WeeklyHours::parse("Mo-Su 00:00-24:00").unwrap();
+        assert_eq!(h.state_at(at(2, 12, 0)), OpenState::OpenUntil(1440));
+        let h = WeeklyHours::parse("Mo 22:00-00:00").unwrap();
+        assert_eq!(
+            h.on(0),
+            &[Span {
+                open: 1320,
+                close: 1440
+            }]
+        );
+        assert!(!h.on(0)[0].overnight());
+    }
+
+    #[test]
+    fn rejects_bad_text_with_a_reason() {
+        assert_eq!(WeeklyHours::parse(" "), Err(HoursError::Empty));
+        assert_eq!(
+            WeeklyHours::parse("Mo-Fr"),
+            Err(HoursError::Rule("Mo-Fr".into()))
+        );
+        assert_eq!(
+            WeeklyHours::parse("Xx 09:00-10:00"),
+            Err(HoursError::Day("Xx".into()))
+        );
+        for bad in [
+            "Mo 9-17",
+            "Mo 25:00-26:00",
+            "Mo 09:00-09:00",
+            "Mo 09:60-10:00",
+            "Mo 24:00-01:00",
+        ] {
+            assert!(
+                matches!(WeeklyHours::parse(bad), Err(HoursError::Span(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn shanghai_time_ignores_the_servers_zone() {
+        // 2026-11-26 is a Thursday; 20:30 UTC is Friday 04:30 in Chengdu.
+        let t = LocalTime::shanghai(Utc.with_ymd_and_hms(2026, 11, 26, 20, 30, 0).unwrap());
+        assert_eq!(
+            t,
+            LocalTime {
+                weekday: 4,
+                minute: 270
+            }
+        );
+        let t = LocalTime::shanghai(Utc.with_ymd_and_hms(2026, 11, 26, 3, 0, 0).unwrap());
+        assert_eq!(
+            t,
+            LocalTime {
+                weekday: 3,
+                minute: 660
+            }
+        );
+    }
+
+    #[test]
+    fn serde_uses_the_text_form() {
+        let h = WeeklyHours::parse("Mo-Fr 09:00-17:00; Sa-Su off").unwrap();
+        let json = serde_json::to_string(&h).unwrap();
+        assert_eq!(json, "\"Mo-Fr 09:00-17:00; Sa-Su off\"");
+        assert_eq!(serde_json::from_str::<WeeklyHours>(&json).unwrap(), h);
+    }
+}

@@ -1,0 +1,10 @@
+//! The domain: plain Rust shared by the server and the browser, with no I/O,
+//! so every rule here is unit-tested directly.
+
+pub mod coords;
+pub mod facility;
+pub mod hours;
+pub mod navigation;
+pub mod nearby;
+pub mod projection;
+pub mod walking;

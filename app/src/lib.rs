@@ -1,0 +1,19 @@
+//! Linli's application crate: the UI (pages, components, islands), the server
+//! functions they call, and the domain they share with the server.
+//!
+//! Compiled twice: with `ssr` for the server (everything), and with `hydrate`
+//! for the browser, where only the islands (`#[island]`) are interactive; the
+//! rest of each page is plain server-rendered HTML that works without
+//! JavaScript.
+
+#![recursion_limit = "256"]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod pages;
+pub mod prefs;
+#[cfg(feature = "ssr")]
+pub mod server;

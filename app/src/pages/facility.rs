@@ -1,0 +1,151 @@
+//! `/facility/{id}`: one facility in full, with its week of opening hours.
+//! When the URL carries the resident's position (it does when coming from a
+//! search), the walking time is shown and "back" returns to that search.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+
+use crate::components::facility_card::{distance_text, Contact, NavLinks};
+use crate::components::services::{
+    day_text, kind_name, weekday_name, KindIcon, OpenBadge, ServiceList,
+};
+use crate::domain::facility::{Community, Facility, Kind};
+use crate::domain::hours::LocalTime;
+use crate::domain::nearby::NearbyParams;
+use crate::domain::walking::{display_minutes, haversine_m};
+use crate::i18n::*;
+use crate::prefs::use_prefs;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FacilityView {
+    pub facility: Facility,
+    pub community: Option<Community>,
+    pub now: LocalTime,
+}
+
+#[server]
+pub async fn get_facility(id: i64) -> Result<Option<FacilityView>, ServerFnError> {
+    use crate::server::AppState;
+    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+    let snapshot = state.catalog.snapshot();
+    Ok(snapshot
+        .index
+        .get(id)
+        .cloned()
+        .map(|facility| FacilityView {
+            community: snapshot.community(&facility.community).cloned(),
+            facility,
+            now: LocalTime::shanghai(chrono::Utc::now()),
+        }))
+}
+
+#[component]
+pub fn FacilityPage() -> impl IntoView {
+    let locale = use_prefs().locale;
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_facility(id).await,
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(view)) => view! { <FacilityDetail view /> }.into_any(),
+                    Ok(None) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                            resp.set_status(axum::http::StatusCode::NOT_FOUND);
+                        }
+                        view! {
+                            <section class="page narrow">
+                                <Title text=td_string!(locale, not_found_title).to_string() />
+                                <h1>{td!(locale, not_found_title)}</h1>
+                                <p>{td!(locale, facility_not_found)}</p>
+                                <p><a class="button" href="/nearby">{td!(locale, facility_back)}</a></p>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Err(_) => view! { <p class="notice notice-error" role="alert">{td!(locale, error_server)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FacilityDetail(view: FacilityView) -> impl IntoView {
+    let prefs = use_prefs();
+    let locale = prefs.locale;
+    let english = prefs.english();
+    let f = view.facility;
+    let query = use_query_map();
+    let search = query.with_untracked(|q| NearbyParams {
+        lat: q.get("lat"),
+        lng: q.get("lng"),
+        kind: q.get("kind"),
+        minutes: q.get("minutes"),
+        pace: q.get("pace"),
+        limit: None,
+    });
+    let from = search.validate().ok();
+    let back = match from {
+        Some(q) => format!("/nearby?{}", q.query_string()),
+        None => format!("/nearby?kind={}", f.kind().as_str()),
+    };
+    let walk = from.map(|q| {
+        let d = haversine_m(q.origin, f.location);
+        format!(
+            "{} · {}",
+            td_string!(locale, walk_minutes, minutes = display_minutes(d, q.pace)),
+            distance_text(locale, d)
+        )
+    });
+    let hours_heading = if f.kind() == Kind::Sorting {
+        td_string!(locale, sorting_drop_hours).to_string()
+    } else {
+        td_string!(locale, hours_heading).to_string()
+    };
+    let week = (0..7u8)
+        .map(|d| {
+            let today = d == view.now.weekday;
+            view! {
+                <tr class:today=today>
+                    <th scope="row">{weekday_name(locale, d)}</th>
+                    <td>{day_text(locale, &f.hours, d)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <Title text=f.name(english).to_string() />
+        <article class="page facility">
+            <p><a href=back>"← "{td!(locale, facility_back)}</a></p>
+            <h1>{f.name(english).to_string()}</h1>
+            <p class="card-kind">
+                <KindIcon kind=f.kind() />
+                {kind_name(locale, f.kind())}
+            </p>
+            {walk.map(|w| view! { <p class="card-walk"><strong>{w}</strong></p> })}
+            <p class="card-address">{f.address(english).to_string()}</p>
+            {view.community.map(|c| view! {
+                <p>{td!(locale, facility_community)}": "{c.name(english).to_string()}</p>
+            })}
+            <p><OpenBadge hours=f.hours.clone() now=view.now /></p>
+            <Contact facility=f.clone() />
+            <h2>{td!(locale, services_heading)}</h2>
+            <ServiceList services=f.services.clone() />
+            <h2>{hours_heading}</h2>
+            <table class="hours">
+                <tbody>{week}</tbody>
+            </table>
+            <NavLinks facility=f />
+        </article>
+    }
+}

@@ -1,0 +1,48 @@
+//! The home page: three big doors into the find-nearby journey.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::services::KindIcon;
+use crate::domain::facility::Kind;
+use crate::i18n::*;
+use crate::prefs::use_locale;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let locale = use_locale();
+    let door = move |kind: Kind| {
+        let (title, long) = match kind {
+            Kind::Meal => (
+                td_string!(locale, kind_meal),
+                td_string!(locale, kind_meal_long),
+            ),
+            Kind::Reading => (
+                td_string!(locale, kind_reading),
+                td_string!(locale, kind_reading_long),
+            ),
+            Kind::Sorting => (
+                td_string!(locale, kind_sorting),
+                td_string!(locale, kind_sorting_long),
+            ),
+        };
+        view! {
+            <li>
+                <a class=format!("door door-{}", kind.as_str()) href=format!("/nearby?kind={}", kind.as_str())>
+                    <KindIcon kind />
+                    <span class="door-title">{title.to_string()}</span>
+                    <span class="door-text">{long.to_string()}</span>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <Title text="" />
+        <section class="page">
+            <h1>{td!(locale, home_title)}</h1>
+            <p class="lead">{td!(locale, home_lead)}</p>
+            <ul class="doors">{Kind::ALL.into_iter().map(door).collect_view()}</ul>
+            <p><a class="button button-primary" href="/nearby">{td!(locale, home_find)}</a></p>
+        </section>
+    }
+}

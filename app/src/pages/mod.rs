@@ -1,0 +1,6 @@
+//! One file per page.
+
+pub mod facility;
+pub mod home;
+pub mod nearby;
+pub mod not_found;

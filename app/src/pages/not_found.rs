@@ -1,0 +1,22 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::i18n::*;
+use crate::prefs::use_locale;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    let locale = use_locale();
+    view! {
+        <Title text=td_string!(locale, not_found_title).to_string() />
+        <section class="page narrow">
+            <h1>{td!(locale, not_found_title)}</h1>
+            <p>{td!(locale, not_found_body)}</p>
+            <p><a class="button" href="/">{td!(locale, go_home)}</a></p>
+        </section>
+    }
+}

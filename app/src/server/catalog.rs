@@ -1,0 +1,98 @@
+//! The catalogue: the facilities and communities residents search, held in
+//! memory and kept in step with the database.
+//!
+//! Reads never touch the database; they take a snapshot (an `Arc`) and work
+//! on it. After an import in this process the caller reloads directly; an
+//! import by another process (`server import` on the same database) is picked
+//! up by [`Catalog::watch`], which compares a cheap fingerprint every few
+//! seconds and rebuilds only when it changed.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crate::domain::facility::Community;
+use crate::server::index::FacilityIndex;
+use crate::server::store::{Db, Fingerprint, StoreError};
+
+#[derive(Default)]
+pub struct Snapshot {
+    pub index: FacilityIndex,
+    pub communities: Vec<Community>,
+    fingerprint: Fingerprint,
+}
+
+impl Snapshot {
+    pub fn community(&self, code: &str) -> Option<&Community> {
+        self.communities.iter().find(|c| c.code == code)
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct Catalog {
+    current: Arc<RwLock<Arc<Snapshot>>>,
+}
+
+impl Catalog {
+    pub async fn load(db: &Db) -> Result<Self, StoreError> {
+        let catalog = Self::default();
+        catalog.reload(db).await?;
+        Ok(catalog)
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Rebuilds from the database and swaps the new snapshot in.
+    pub async fn reload(&self, db: &Db) -> Result<(), StoreError> {
+        let fingerprint = db.fingerprint().await?;
+        let facilities = db.facilities().await?;
+        let communities = db.communities().await?;
+        let index = tokio::task::spawn_blocking(move || FacilityIndex::new(facilities))
+            .await
+            .expect("index build does not panic");
+        tracing::info!(
+            facilities = index.len(),
+            communities = communities.len(),
+            "catalogue loaded"
+        );
+        let next = Arc::new(Snapshot {
+            index,
+            communities,
+            fingerprint,
+        });
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = next;
+        Ok(())
+    }
+
+    /// Reloads when the database changed since the last load.
+    pub async fn refresh(&self, db: &Db) -> Result<bool, StoreError> {
+        if db.fingerprint().await? == self.snapshot().fingerprint {
+            return Ok(false);
+        }
+        self.reload(db).await?;
+        Ok(true)
+    }
+
+    /// Polls for changes made by other processes, forever.
+    pub async fn watch(self, db: Db, every: Duration) {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = self.refresh(&db).await {
+                tracing::warn!(error = %e, "catalogue refresh failed");
+            }
+        }
+    }
+}
+
+/// What every request handler and server function can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub catalog: Catalog,
+}

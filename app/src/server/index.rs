@@ -1,0 +1,266 @@
+//! The in-memory spatial index behind every nearby query.
+//!
+//! Facilities are few (thousands, at most ~100k for a whole city) and change
+//! rarely, so they are kept in memory in R*-trees, one per kind plus one for
+//! all kinds. Points are placed on a sphere in 3-D (metres from the Earth's
+//! centre): the straight chord between two such points grows monotonically
+//! with the great-circle distance, so the tree's nearest-first order is
+//! exactly the haversine order, with no distortion near the poles or at the
+//! antimeridian.
+
+use std::collections::HashMap;
+
+use rstar::{primitives::GeomWithData, RTree};
+
+use crate::domain::coords::LatLng;
+use crate::domain::facility::{Facility, Kind};
+use crate::domain::nearby::{Hit, NearbyQuery, NearbyResult, BEYOND_COUNT};
+use crate::domain::walking::{haversine_m, walk_minutes, EARTH_RADIUS_M};
+
+type Entry = GeomWithData<[f64; 3], usize>;
+
+#[derive(Default)]
+pub struct FacilityIndex {
+    facilities: Vec<Facility>,
+    by_id: HashMap<i64, usize>,
+    all: RTree<Entry>,
+    by_kind: [RTree<Entry>; 3],
+}
+
+fn kind_slot(kind: Kind) -> usize {
+    match kind {
+        Kind::Meal => 0,
+        Kind::Reading => 1,
+        Kind::Sorting => 2,
+    }
+}
+
+fn on_sphere(p: LatLng) -> [f64; 3] {
+    let (phi, lambda) = (p.lat.to_radians(), p.lng.to_radians());
+    [
+        EARTH_RADIUS_M * phi.cos() * lambda.cos(),
+        EARTH_RADIUS_M * phi.cos() * lambda.sin(),
+        EARTH_RADIUS_M * phi.sin(),
+    ]
+}
+
+impl FacilityIndex {
+    /// Builds the trees with bulk loading (O(n log n)).
+    pub fn new(facilities: Vec<Facility>) -> Self {
+        let entries = |kind: Option<Kind>| -> Vec<Entry> {
+            facilities
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| kind.is_none_or(|k| f.kind() == k))
+                .map(|(i, f)| GeomWithData::new(on_sphere(f.location), i))
+                .collect()
+        };
+        let all = RTree::bulk_load(entries(None));
+        let by_kind = Kind::ALL.map(|k| RTree::bulk_load(entries(Some(k))));
+        let by_id = facilities
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id, i))
+            .collect();
+        Self {
+            facilities,
+            by_id,
+            all,
+            by_kind,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.facilities.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.facilities.is_empty()
+    }
+
+    pub fn get(&self, id: i64) -> Option<&Facility> {
+        self.by_id.get(&id).map(|&i| &self.facilities[i])
+    }
+
+    /// Facilities within the query's walking radius, nearest first, at most
+    /// `limit`; when none is inside, the nearest [`BEYOND_COUNT`] beyond it.
+    pub fn nearby(&self, q: &NearbyQuery) -> NearbyResult {
+        let tree = match q.kind {
+            Some(k) => &self.by_kind[kind_slot(k)],
+            None => &self.all,
+        };
+        let reach = q.reach_m();
+        let mut hits = tree.nearest_neighbor_iter(&on_sphere(q.origin)).map(|e| {
+            let facility = &self.facilities[e.data];
+            let distance_m = haversine_m(q.origin, facility.location);
+            Hit {
+                facility: facility.clone(),
+                distance_m,
+                walk_minutes: walk_minutes(distance_m, q.pace),
+            }
+        });
+        let mut within = Vec::new();
+        let mut first_beyond = None;
+        for hit in hits.by_ref() {
+            if hit.distance_m > reach {
+                first_beyond = Some(hit);
+                break;
+            }
+            within.push(hit);
+            if within.len() == q.limit {
+                break;
+            }
+        }
+        let beyond = if within.is_empty() {
+            first_beyond
+                .into_iter()
+                .chain(hits)
+                .take(BEYOND_COUNT.min(q.limit))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        NearbyResult { within, beyond }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::facility::{MealServices, ReadingServices, Services};
+    use crate::domain::nearby::NearbyParams;
+
+    fn facility(id: i64, lat: f64, lng: f64, meal: bool) -> Facility {
+        Facility {
+            id,
+            source_ref: format!("f{id}"),
+            name_zh: format!("设施{id}"),
+            name_en: String::new(),
+            address_zh: String::new(),
+            address_en: String::new(),
+            location: LatLng::new(lat, lng),
+            phone: String::new(),
+            community: String::new(),
+            hours: Default::default(),
+            services: if meal {
+                Services::Meal(MealServices::default())
+            } else {
+                Services::Reading(ReadingServices::default())
+            },
+        }
+    }
+
+    fn query(lat: f64, lng: f64, extra: &[(&str, &str)]) -> NearbyQuery {
+        let mut p = NearbyParams {
+            lat: Some(lat.to_string()),
+            lng: Some(lng.to_string()),
+            ..Default::default()
+        };
+        for (k, v) in extra {
+            let v = Some(v.to_string());
+            match *k {
+                "kind" => p.kind = v,
+                "minutes" => p.minutes = v,
+                "pace" => p.pace = v,
+                "limit" => p.limit = v,
+                _ => unreachable!(),
+            }
+        }
+        p.validate().unwrap()
+    }
+
+    /// A grid of facilities every ~110 m north of the origin.
+    fn column(n: i64) -> FacilityIndex {
+        FacilityIndex::new(
+            (0..n)
+                .map(|i| facility(i, 30.6 + 0.001 * i as f64, 104.0, i % 2 == 0))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn agrees_with_a_brute_force_scan() {
+        // Pseudo-random points around Chengdu; compare with sorting by haversine.
+        let mut seed = 42u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let fs: Vec<Facility> = (0..500)
+            .map(|i| facility(i, 30.55 + 0.2 * next(), 103.95 + 0.2 * next(), i % 3 == 0))
+            .collect();
+        let index = FacilityIndex::new(fs.clone());
+        let q = query(30.65, 104.05, &[("minutes", "30"), ("limit", "100")]);
+        let got: Vec<i64> = index
+            .nearby(&q)
+            .within
+            .iter()
+            .map(|h| h.facility.id)
+            .collect();
+        let mut want: Vec<(f64, i64)> = fs
+            .iter()
+            .map(|f| (haversine_m(q.origin, f.location), f.id))
+            .filter(|(d, _)| *d <= q.reach_m())
+            .collect();
+        want.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let want: Vec<i64> = want.into_iter().take(100).map(|(_, id)| id).collect();
+        assert!(!want.is_empty());
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn radius_kind_limit_and_pace() {
+        let index = column(20);
+        // 15 min at normal pace reaches 831 m: facilities 0..=7 (0..770 m).
+        let r = index.nearby(&query(30.6, 104.0, &[]));
+        assert_eq!(r.within.len(), 8);
+        assert!(r
+            .within
+            .windows(2)
+            .all(|w| w[0].distance_m <= w[1].distance_m));
+        assert!(r.beyond.is_empty());
+        // Elderly pace reaches 623 m: 0..=5.
+        assert_eq!(
+            index
+                .nearby(&query(30.6, 104.0, &[("pace", "elderly")]))
+                .within
+                .len(),
+            6
+        );
+        let r = index.nearby(&query(30.6, 104.0, &[("kind", "meal")]));
+        assert!(r.within.iter().all(|h| h.facility.kind() == Kind::Meal));
+        assert_eq!(r.within.len(), 4);
+        assert_eq!(
+            index
+                .nearby(&query(30.6, 104.0, &[("limit", "3")]))
+                .within
+                .len(),
+            3
+        );
+    }
+
+    #[test]
+    fn nothing_inside_offers_the_nearest_beyond() {
+        let index = column(5);
+        // ~5.5 km south of the column.
+        let r = index.nearby(&query(30.55, 104.0, &[]));
+        assert!(r.within.is_empty());
+        let ids: Vec<i64> = r.beyond.iter().map(|h| h.facility.id).collect();
+        assert_eq!(ids, vec![0, 1, 2]);
+        assert!(r.beyond[0].walk_minutes > 15.0);
+        let empty = FacilityIndex::default();
+        assert_eq!(
+            empty.nearby(&query(30.55, 104.0, &[])),
+            NearbyResult::default()
+        );
+    }
+
+    #[test]
+    fn lookup_by_id() {
+        let index = column(3);
+        assert_eq!(index.get(2).map(|f| f.id), Some(2));
+        assert!(index.get(99).is_none());
+    }
+}

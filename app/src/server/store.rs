@@ -1,0 +1,272 @@
+//! The one module that owns every query.
+//!
+//! Everything goes through `sqlx::AnyPool` with portable SQL (`$1`
+//! placeholders, `ON CONFLICT … DO UPDATE`, no dialect functions), so a
+//! PostgreSQL backend is a second migrations folder and a URL, not a change to
+//! the UI or the server functions. Values cross the boundary as i64, f64 and
+//! text only, which every backend of `Any` supports; structured columns
+//! (hours, services) are stored as text and parsed here.
+
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Row};
+
+use crate::domain::coords::LatLng;
+use crate::domain::facility::{Community, Facility, Services};
+use crate::domain::hours::WeeklyHours;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linli.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL `{0}` (use sqlite://PATH)")]
+    Unsupported(String),
+    #[error("creating the database folder: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("stored row {0} is corrupt: {1}")]
+    Corrupt(String, String),
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+}
+
+/// A facility before it has an id, as the importer produces it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewFacility {
+    pub source_ref: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub address_zh: String,
+    pub address_en: String,
+    pub location: LatLng,
+    pub phone: String,
+    pub community: String,
+    pub hours: WeeklyHours,
+    pub services: Services,
+}
+
+/// A cheap summary that changes whenever facilities or communities do; the
+/// catalogue polls it to know when to rebuild its index.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub facilities: i64,
+    pub facilities_updated: i64,
+    pub communities: i64,
+    pub communities_updated: i64,
+}
+
+fn now_millis() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Db {
+    /// Connects, creating a SQLite file (and its folder) when missing, and
+    /// applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        else {
+            return Err(StoreError::Unsupported(url.to_string()));
+        };
+        let file = path.split('?').next().unwrap_or_default();
+        if !file.is_empty() && file != ":memory:" {
+            if let Some(dir) = std::path::Path::new(file)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let url = if url.contains('?') {
+            url.to_string()
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    if conn.backend_name() != "SQLite" {
+                        return Ok(());
+                    }
+                    // WAL lets readers and the writer work at the same time;
+                    // NORMAL sync is durable across application crashes.
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        let db = Self { pool };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub async fn fingerprint(&self) -> Result<Fingerprint, StoreError> {
+        let f = sqlx::query("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM facilities")
+            .fetch_one(&self.pool)
+            .await?;
+        let c = sqlx::query("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM communities")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Fingerprint {
+            facilities: f.try_get(0)?,
+            facilities_updated: f.try_get(1)?,
+            communities: c.try_get(0)?,
+            communities_updated: c.try_get(1)?,
+        })
+    }
+
+    pub async fn facilities(&self) -> Result<Vec<Facility>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, source_ref, name_zh, name_en, address_zh, address_en, lat, lng, phone, community, hours, services \
+             FROM facilities ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(facility_from_row).collect()
+    }
+
+    pub async fn facility(&self, id: i64) -> Result<Option<Facility>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, source_ref, name_zh, name_en, address_zh, address_en, lat, lng, phone, community, hours, services \
+             FROM facilities WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(facility_from_row).transpose()
+    }
+
+    pub async fn communities(&self) -> Result<Vec<Community>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT code, name_zh, name_en, district_zh, district_en, lat, lng FROM communities ORDER BY district_zh, code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Community {
+                    code: r.try_get(0)?,
+                    name_zh: r.try_get(1)?,
+                    name_en: r.try_get(2)?,
+                    district_zh: r.try_get(3)?,
+                    district_en: r.try_get(4)?,
+                    centre: LatLng::new(r.try_get(5)?, r.try_get(6)?),
+                })
+            })
+            .collect()
+    }
+
+    /// Inserts or updates (by `source_ref`) every facility in one
+    /// transaction: either all of them are stored or none is.
+    pub async fn upsert_facilities(&self, facilities: &[NewFacility]) -> Result<usize, StoreError> {
+        let now = now_millis();
+        let mut tx = self.pool.begin().await?;
+        for f in facilities {
+            let services = serde_json::to_string(&f.services).expect("services serialise");
+            sqlx::query(
+                "INSERT INTO facilities (source_ref, kind, name_zh, name_en, address_zh, address_en, lat, lng, phone, community, hours, services, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                 ON CONFLICT (source_ref) DO UPDATE SET kind = excluded.kind, name_zh = excluded.name_zh, \
+                 name_en = excluded.name_en, address_zh = excluded.address_zh, address_en = excluded.address_en, \
+                 lat = excluded.lat, lng = excluded.lng, phone = excluded.phone, community = excluded.community, \
+                 hours = excluded.hours, services = excluded.services, updated_at = excluded.updated_at",
+            )
+            .bind(&f.source_ref)
+            .bind(f.services.kind().as_str())
+            .bind(&f.name_zh)
+            .bind(&f.name_en)
+            .bind(&f.address_zh)
+            .bind(&f.address_en)
+            .bind(f.location.lat)
+            .bind(f.location.lng)
+            .bind(&f.phone)
+            .bind(&f.community)
+            .bind(f.hours.to_string())
+            .bind(services)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(facilities.len())
+    }
+
+    /// Inserts or updates (by `code`) every community in one transaction.
+    pub async fn upsert_communities(&self, communities: &[Community]) -> Result<usize, StoreError> {
+        let now = now_millis();
+        let mut tx = self.pool.begin().await?;
+        for c in communities {
+            sqlx::query(
+                "INSERT INTO communities (code, name_zh, name_en, district_zh, district_en, lat, lng, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
+                 district_zh = excluded.district_zh, district_en = excluded.district_en, lat = excluded.lat, \
+                 lng = excluded.lng, updated_at = excluded.updated_at",
+            )
+            .bind(&c.code)
+            .bind(&c.name_zh)
+            .bind(&c.name_en)
+            .bind(&c.district_zh)
+            .bind(&c.district_en)
+            .bind(c.centre.lat)
+            .bind(c.centre.lng)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(communities.len())
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+fn facility_from_row(r: &sqlx::any::AnyRow) -> Result<Facility, StoreError> {
+    let id: i64 = r.try_get(0)?;
+    let corrupt = |what: String| StoreError::Corrupt(format!("facilities/{id}"), what);
+    let hours: String = r.try_get(10)?;
+    let services: String = r.try_get(11)?;
+    Ok(Facility {
+        id,
+        source_ref: r.try_get(1)?,
+        name_zh: r.try_get(2)?,
+        name_en: r.try_get(3)?,
+        address_zh: r.try_get(4)?,
+        address_en: r.try_get(5)?,
+        location: LatLng::new(r.try_get(6)?, r.try_get(7)?),
+        phone: r.try_get(8)?,
+        community: r.try_get(9)?,
+        hours: WeeklyHours::parse(&hours).map_err(|e| corrupt(e.to_string()))?,
+        services: serde_json::from_str(&services).map_err(|e| corrupt(e.to_string()))?,
+    })
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what building and testing Linli needs, skipping what is present.
+# Idempotent: safe to run before every `run` or `test`.
+#   scripts/setup.sh          toolchain for building and running the app
+#   scripts/setup.sh --test   plus Chromium, PostgreSQL and end2end npm packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.10
+# Must equal the `wasm-bindgen` crate version pinned in Cargo.toml.
+WASM_BINDGEN_VERSION=0.2.130
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+need_apt=()
+have() { command -v "$1" >/dev/null 2>&1; }
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 11 minutes, once)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# wasm-opt for release builds comes from npm's binaryen (Debian's is too old:
+# hydration crashes with its output).
+if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  log "installing binaryen (wasm-opt) from npm"
+  (cd tools && npm ci --no-audit --no-fund)
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  have chromium || need_apt+=(chromium)
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    need_apt+=(postgresql)
+  fi
+  if [ ${#need_apt[@]} -gt 0 ]; then
+    log "installing Debian packages: ${need_apt[*]}"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+  fi
+  if [ ! -d end2end/node_modules/@playwright/test ]; then
+    log "installing end2end npm packages"
+    (cd end2end && npm ci --no-audit --no-fund)
+  fi
+fi
+log "ready"

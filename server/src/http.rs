@@ -1,0 +1,143 @@
+//! The HTTP stack: the Leptos pages, the REST API, static files, and the
+//! tower-http layers every response passes through.
+
+use std::time::Duration;
+
+use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::serve::ListenerExt;
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use app::app::{shell, App};
+use app::server::AppState;
+
+/// Requests larger than this are refused with 413 before being read.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// A request taking longer than this is answered with 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The axum state: the app's state plus what leptos_axum needs.
+#[derive(Clone, FromRef)]
+pub struct ServerState {
+    pub app: AppState,
+    pub leptos_options: LeptosOptions,
+}
+
+pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
+    let state = ServerState {
+        app: app_state.clone(),
+        leptos_options: leptos_options.clone(),
+    };
+    let routes = generate_route_list(App);
+    let context = {
+        let app_state = app_state.clone();
+        move || provide_context(app_state.clone())
+    };
+    let render = {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    };
+    let site_root = leptos_options.site_root.to_string();
+    // Hashed or not, /pkg files change only with a new build; a day of
+    // caching is safe and spares weak connections.
+    let pkg = Router::new()
+        .fallback_service(
+            ServeDir::new(format!("{site_root}/pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ));
+    let not_found = {
+        let options = leptos_options.clone();
+        let app_state = app_state.clone();
+        leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
+            move || provide_context(app_state.clone()),
+            move |_| shell(options.clone()),
+        )
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/prefs", post(crate::prefs::set_prefs))
+        .nest(
+            "/api/v1",
+            crate::api::router().with_state(app_state.clone()),
+        )
+        .nest_service("/pkg", pkg)
+        .leptos_routes_with_context(&state, routes, context, render)
+        .fallback_service(
+            ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())),
+        )
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// `GET /healthz`: 200 when the database answers.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let facilities = state.catalog.snapshot().index.len();
+    match state.db.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({"status": "ok", "facilities": facilities})),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable"})),
+            )
+        }
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM. Accepted sockets get TCP_NODELAY: without
+/// it, Nagle's algorithm holds back the small chunks of streamed HTML and
+/// throughput drops by more than an order of magnitude.
+pub async fn serve(router: Router, addr: std::net::SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,116 @@
+//! Importing facilities and communities from CSV or GeoJSON.
+//!
+//! Every row is validated before anything is written, and all errors are
+//! reported together with their row, so a committee can fix its spreadsheet
+//! in one pass. Only a file with no errors is stored, in one transaction:
+//! nothing is ever half-imported. Rows are matched on `ref` (facilities) or
+//! `code` (communities), so importing again updates instead of duplicating.
+
+mod parse;
+mod records;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+
+use app::domain::facility::Community;
+use app::server::store::{Db, NewFacility, StoreError};
+
+pub use parse::{parse_communities, parse_facilities};
+pub use records::{read_records, Format, Record};
+
+/// One problem in one row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// Where: "line 12" (CSV, counting the header as line 1) or "feature 3".
+    pub row: String,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.row, self.field, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("{0}")]
+    Format(String),
+    #[error("{} row error(s); nothing was imported:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Rows(Vec<RowError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub stored: bool,
+}
+
+/// Imports facilities from a file (format from its extension).
+pub async fn import_facilities_file(
+    db: &Db,
+    path: &Path,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ImportError::Read(path.display().to_string(), e))?;
+    import_facilities(db, &text, Format::from_path(path), dry_run).await
+}
+
+pub async fn import_facilities(
+    db: &Db,
+    text: &str,
+    format: Format,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    let records = read_records(text, format).map_err(ImportError::Format)?;
+    let known: HashSet<String> = db
+        .communities()
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let facilities: Vec<NewFacility> =
+        parse_facilities(&records, &known).map_err(ImportError::Rows)?;
+    if !dry_run {
+        db.upsert_facilities(&facilities).await?;
+    }
+    Ok(ImportReport {
+        rows: facilities.len(),
+        stored: !dry_run,
+    })
+}
+
+pub async fn import_communities_file(
+    db: &Db,
+    path: &Path,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ImportError::Read(path.display().to_string(), e))?;
+    import_communities(db, &text, Format::from_path(path), dry_run).await
+}
+
+pub async fn import_communities(
+    db: &Db,
+    text: &str,
+    format: Format,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    let records = read_records(text, format).map_err(ImportError::Format)?;
+    let communities: Vec<Community> = parse_communities(&records).map_err(ImportError::Rows)?;
+    if !dry_run {
+        db.upsert_communities(&communities).await?;
+    }
+    Ok(ImportReport {
+        rows: communities.len(),
+        stored: !dry_run,
+    })
+}

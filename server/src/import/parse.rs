@@ -1,0 +1,379 @@
+//! Validation of imported rows into domain values, collecting every error.
+
+use std::collections::HashSet;
+
+use app::domain::coords::{in_china, LatLng};
+use app::domain::facility::{
+    Community, Kind, MealServices, ReadingServices, Services, SortingServices, WasteCategory,
+};
+use app::domain::hours::WeeklyHours;
+use app::server::store::NewFacility;
+
+use super::{Record, RowError};
+
+const MAX_NAME: usize = 200;
+const MAX_ADDRESS: usize = 300;
+const MAX_REF: usize = 64;
+
+/// Collects the errors of one row.
+struct Row<'a> {
+    record: &'a Record,
+    errors: Vec<RowError>,
+}
+
+impl<'a> Row<'a> {
+    fn new(record: &'a Record) -> Self {
+        Self {
+            record,
+            errors: Vec::new(),
+        }
+    }
+
+    fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(RowError {
+            row: self.record.row.clone(),
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    fn text(&mut self, field: &str, required: bool, max: usize) -> String {
+        let v = self.record.get(field);
+        if required && v.is_empty() {
+            self.fail(field, "is required");
+        } else if v.chars().count() > max {
+            self.fail(field, format!("is longer than {max} characters"));
+        } else if v.chars().any(char::is_control) {
+            self.fail(field, "contains control characters");
+        }
+        v.to_string()
+    }
+
+    fn location(&mut self) -> LatLng {
+        let mut num = |field: &str, bound: f64| match self.record.get(field).parse::<f64>() {
+            Ok(x) if x.is_finite() && x.abs() <= bound => x,
+            Ok(x) if x.is_finite() => {
+                self.fail(
+                    field,
+                    format!("must be between -{bound} and {bound}; are lat and lng swapped?"),
+                );
+                f64::NAN
+            }
+            _ => {
+                self.fail(field, "must be a number of decimal degrees (WGS-84)");
+                f64::NAN
+            }
+        };
+        let p = LatLng::new(num("lat", 90.0), num("lng", 180.0));
+        if p.is_valid() && !in_china(p) {
+            self.fail(
+                "lat",
+                "the point is outside mainland China; are lat and lng swapped?",
+            );
+        }
+        p
+    }
+
+    fn flag(&mut self, field: &str) -> bool {
+        match self.record.get(field).to_ascii_lowercase().as_str() {
+            "" | "0" | "false" | "no" | "n" | "否" => false,
+            "1" | "true" | "yes" | "y" | "是" => true,
+            _ => {
+                self.fail(field, "must be 1 or 0");
+                false
+            }
+        }
+    }
+
+    fn price(&mut self, field: &str) -> Option<f64> {
+        let v = self.record.get(field);
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<f64>() {
+            Ok(p) if p.is_finite() && (0.0..=1000.0).contains(&p) => Some(p),
+            _ => {
+                self.fail(field, "must be a price in yuan between 0 and 1000");
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, field: &str) -> Option<u32> {
+        let v = self.record.get(field);
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<u32>() {
+            Ok(n) if n <= 100_000 => Some(n),
+            _ => {
+                self.fail(field, "must be a whole number");
+                None
+            }
+        }
+    }
+}
+
+/// Validates facility rows. `communities`: the codes a row may refer to.
+pub fn parse_facilities(
+    records: &[Record],
+    communities: &HashSet<String>,
+) -> Result<Vec<NewFacility>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let mut seen_refs = HashSet::new();
+    if records.is_empty() {
+        errors.push(RowError {
+            row: "file".into(),
+            field: "-".into(),
+            message: "has no rows".into(),
+        });
+    }
+    for record in records {
+        let mut row = Row::new(record);
+        let source_ref = row.text("ref", true, MAX_REF);
+        if !source_ref.is_empty() && !seen_refs.insert(source_ref.clone()) {
+            row.fail(
+                "ref",
+                format!("`{source_ref}` appears more than once in the file"),
+            );
+        }
+        let kind = Kind::parse(record.get("kind"));
+        if kind.is_none() {
+            row.fail("kind", "must be meal, reading or sorting");
+        }
+        let name_zh = row.text("name_zh", true, MAX_NAME);
+        let name_en = row.text("name_en", false, MAX_NAME);
+        let address_zh = row.text("address_zh", true, MAX_ADDRESS);
+        let address_en = row.text("address_en", false, MAX_ADDRESS);
+        let location = row.location();
+        let phone = row.text("phone", false, 30);
+        if !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()".contains(c))
+        {
+            row.fail("phone", "may contain only digits, spaces and + - ( )");
+        }
+        let community = row.text("community", false, MAX_REF);
+        if !community.is_empty() && !communities.contains(&community) {
+            row.fail(
+                "community",
+                format!("unknown community code `{community}` (import communities first)"),
+            );
+        }
+        let hours = match WeeklyHours::parse(record.get("hours")) {
+            Ok(h) => h,
+            Err(e) => {
+                row.fail("hours", e.to_string());
+                WeeklyHours::default()
+            }
+        };
+        let services = kind.map(|k| match k {
+            Kind::Meal => Services::Meal(MealServices {
+                lunch: row.flag("lunch"),
+                dinner: row.flag("dinner"),
+                price_60: row.price("price_60"),
+                price_80: row.price("price_80"),
+                delivery: row.flag("delivery"),
+            }),
+            Kind::Reading => Services::Reading(ReadingServices {
+                children_corner: row.flag("children_corner"),
+                seats: row.count("seats"),
+            }),
+            Kind::Sorting => {
+                let mut accepts = Vec::new();
+                for part in record
+                    .get("accepts")
+                    .split(['|', ',', ' '])
+                    .filter(|p| !p.is_empty())
+                {
+                    match WasteCategory::parse(part) {
+                        Some(c) if !accepts.contains(&c) => accepts.push(c),
+                        Some(_) => {}
+                        None => row.fail(
+                            "accepts",
+                            format!(
+                                "unknown category `{part}` (recyclable, hazardous, food, residual)"
+                            ),
+                        ),
+                    }
+                }
+                if accepts.is_empty() {
+                    row.fail(
+                        "accepts",
+                        "a sorting point must accept at least one category",
+                    );
+                }
+                Services::Sorting(SortingServices { accepts })
+            }
+        });
+        if row.errors.is_empty() {
+            if let Some(services) = services {
+                out.push(NewFacility {
+                    source_ref,
+                    name_zh,
+                    name_en,
+                    address_zh,
+                    address_en,
+                    location,
+                    phone,
+                    community,
+                    hours,
+                    services,
+                });
+            }
+        }
+        errors.append(&mut row.errors);
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Validates community rows.
+pub fn parse_communities(records: &[Record]) -> Result<Vec<Community>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for record in records {
+        let mut row = Row::new(record);
+        let code = row.text("code", true, MAX_REF);
+        if !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            row.fail("code", "may contain only ASCII letters, digits, - and _");
+        }
+        if !code.is_empty() && !seen.insert(code.clone()) {
+            row.fail(
+                "code",
+                format!("`{code}` appears more than once in the file"),
+            );
+        }
+        let community = Community {
+            name_zh: row.text("name_zh", true, MAX_NAME),
+            name_en: row.text("name_en", false, MAX_NAME),
+            district_zh: row.text("district_zh", false, MAX_NAME),
+            district_en: row.text("district_en", false, MAX_NAME),
+            centre: row.location(),
+            code,
+        };
+        if row.errors.is_empty() {
+            out.push(community);
+        }
+        errors.append(&mut row.errors);
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{read_records, Format};
+
+    const HEADER: &str = "ref,kind,name_zh,name_en,address_zh,address_en,lat,lng,phone,community,hours,lunch,dinner,price_60,price_80,delivery,children_corner,seats,accepts";
+
+    fn known() -> HashSet<String> {
+        ["wuhou-yulin".to_string()].into()
+    }
+
+    fn parse(rows: &str) -> Result<Vec<NewFacility>, Vec<RowError>> {
+        parse_facilities(
+            &read_records(&format!("{HEADER}\n{rows}"), Format::Csv).unwrap(),
+            &known(),
+        )
+    }
+
+    #[test]
+    fn good_rows_of_each_kind() {
+        let got = parse(
+            "m1,meal,玉林长者食堂,Yulin Canteen,武侯区玉林北路1号,,30.64,104.06,028-85550001,wuhou-yulin,Mo-Fr 11:00-13:00,1,0,12,10.5,1,,,\n\
+             r1,reading,玉林书屋,,武侯区玉林北路2号,,30.641,104.061,,wuhou-yulin,Tu-Su 09:00-21:00; Mo off,,,,,,1,30,\n\
+             s1,sorting,玉林投放点,,武侯区玉林北路3号,,30.642,104.062,,,Mo-Su 07:00-09:00,,,,,,,,recyclable|hazardous",
+        )
+        .unwrap();
+        assert_eq!(got.len(), 3);
+        assert_eq!(
+            got[0].services,
+            Services::Meal(MealServices {
+                lunch: true,
+                dinner: false,
+                price_60: Some(12.0),
+                price_80: Some(10.5),
+                delivery: true
+            })
+        );
+        assert_eq!(
+            got[1].services,
+            Services::Reading(ReadingServices {
+                children_corner: true,
+                seats: Some(30)
+            })
+        );
+        assert_eq!(
+            got[2].services,
+            Services::Sorting(SortingServices {
+                accepts: vec![WasteCategory::Recyclable, WasteCategory::Hazardous]
+            })
+        );
+        assert_eq!(got[0].location, LatLng::new(30.64, 104.06));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_with_its_row() {
+        let errors = parse(
+            "m1,meal,玉林长者食堂,,武侯区,,30.64,104.06,,wuhou-yulin,Mo-Fr 11:00-13:00,1,0,12,10,1,,,\n\
+             m1,canteen,,,,,north,104.06,call me,nowhere,Mo-Fr 25:00-26:00,maybe,,-3,,,,,\n\
+             s2,sorting,点,,址,,104.06,30.64,,,Mo-Su 07:00-09:00,,,,,,,,paper",
+        )
+        .unwrap_err();
+        let got: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.row.as_str(), e.field.as_str()))
+            .collect();
+        for want in [
+            ("line 3", "ref"),
+            ("line 3", "kind"),
+            ("line 3", "name_zh"),
+            ("line 3", "address_zh"),
+            ("line 3", "lat"),
+            ("line 3", "phone"),
+            ("line 3", "community"),
+            ("line 3", "hours"),
+            ("line 4", "lat"),
+            ("line 4", "accepts"),
+        ] {
+            assert!(got.contains(&want), "missing {want:?} in {got:?}");
+        }
+        assert!(
+            !got.iter().any(|(row, _)| *row == "line 2"),
+            "the good row has no error"
+        );
+        // Swapped coordinates are caught as outside China.
+        assert!(errors
+            .iter()
+            .any(|e| e.row == "line 4" && e.message.contains("swapped")));
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn communities_validate_codes_and_duplicates() {
+        let text = "code,name_zh,name_en,district_zh,district_en,lat,lng\n\
+                    wuhou-yulin,玉林街道,Yulin,武侯区,Wuhou,30.63,104.05\n\
+                    wuhou-yulin,重复,,,,30.63,104.05\n\
+                    bad code!,名字,,,,30.63,104.05\n";
+        let errors = parse_communities(&read_records(text, Format::Csv).unwrap()).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].row == "line 3" && errors[1].row == "line 4");
+    }
+}

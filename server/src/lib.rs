@@ -1,0 +1,9 @@
+//! Linli's server: the axum wiring around the Leptos app, the public REST
+//! API, the command line, configuration and data import.
+
+pub mod api;
+pub mod config;
+pub mod http;
+pub mod import;
+pub mod prefs;
+pub mod seed;

@@ -1,0 +1,131 @@
+//! `server`: runs Linli and administers its data.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use leptos::prelude::get_configuration;
+
+use app::server::{AppState, Catalog, Db};
+use server::config::Config;
+use server::import::{import_communities_file, import_facilities_file, ImportError};
+use server::{http, seed};
+
+/// Linli (邻里): neighbourhood services within a 15-minute walk.
+///
+/// Configuration comes from the environment: DATABASE_URL (default
+/// sqlite://data/linli.db), LEPTOS_SITE_ADDR (default 127.0.0.1:3000),
+/// RUST_LOG (default info), LINLI_SEED=0 to start without the demo data.
+#[derive(Parser)]
+#[command(version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and the API (the default).
+    Serve,
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Import facilities (or, with --communities, communities) from a CSV or
+    /// GeoJSON file. Every row is checked; if any is wrong, all errors are
+    /// listed and nothing is imported. Rows are matched on `ref` (`code` for
+    /// communities), so importing again updates them.
+    Import {
+        /// A .csv or .geojson file (see seeds/README.md for the columns).
+        file: PathBuf,
+        /// The file holds communities, not facilities.
+        #[arg(long)]
+        communities: bool,
+        /// Only check the file; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    let config = Config::from_env();
+    match run(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database_url).await?;
+    match command {
+        Command::Serve => {
+            if config.seed_demo {
+                seed::load_demo_if_empty(&db).await?;
+            }
+            let catalog = Catalog::load(&db).await?;
+            tokio::spawn(
+                catalog
+                    .clone()
+                    .watch(db.clone(), Duration::from_secs(config.catalog_poll_secs)),
+            );
+            let leptos_options = get_configuration(None)?.leptos_options;
+            let addr = leptos_options.site_addr;
+            let router = http::router(
+                AppState {
+                    db: db.clone(),
+                    catalog,
+                },
+                leptos_options,
+            );
+            http::serve(router, addr).await?;
+            db.close().await;
+        }
+        Command::Migrate => println!("database is up to date: {}", config.database_url),
+        Command::Import {
+            file,
+            communities,
+            dry_run,
+        } => {
+            let result = if communities {
+                import_communities_file(&db, &file, dry_run).await
+            } else {
+                import_facilities_file(&db, &file, dry_run).await
+            };
+            match result {
+                Ok(report) if report.stored => {
+                    println!("imported {} rows from {}", report.rows, file.display())
+                }
+                Ok(report) => {
+                    println!("{} rows are valid; nothing stored (--dry-run)", report.rows)
+                }
+                Err(ImportError::Rows(errors)) => {
+                    for e in &errors {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    anyhow::bail!("{} row error(s); nothing was imported", errors.len());
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let json = std::env::var("LINLI_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

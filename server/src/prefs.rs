@@ -1,0 +1,79 @@
+//! `POST /prefs`: the language and text-size switches in the header. A plain
+//! form POST, so they work without JavaScript; the answer sets a cookie and
+//! sends the resident back to the page they were on.
+
+use axum::extract::Form;
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use app::prefs::{parse_locale, LANG_COOKIE, TEXT_COOKIE};
+
+#[derive(Debug, Deserialize)]
+pub struct PrefsForm {
+    lang: Option<String>,
+    text: Option<String>,
+    next: Option<String>,
+}
+
+const ONE_YEAR: u32 = 365 * 24 * 3600;
+
+pub async fn set_prefs(Form(form): Form<PrefsForm>) -> Response {
+    let mut headers = HeaderMap::new();
+    let cookie = |name: &str, value: &str| {
+        HeaderValue::from_str(&format!(
+            "{name}={value}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax; HttpOnly"
+        ))
+        .expect("cookie value is ASCII")
+    };
+    if let Some(locale) = form.lang.as_deref().and_then(parse_locale) {
+        let tag = if locale == app::i18n::Locale::en {
+            "en"
+        } else {
+            "zh-CN"
+        };
+        headers.append(SET_COOKIE, cookie(LANG_COOKIE, tag));
+    }
+    match form.text.as_deref() {
+        Some("large") => headers.append(SET_COOKIE, cookie(TEXT_COOKIE, "large")),
+        Some("normal") => headers.append(SET_COOKIE, cookie(TEXT_COOKIE, "normal")),
+        _ => false,
+    };
+    let next = safe_next(form.next.as_deref());
+    headers.insert(
+        LOCATION,
+        HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/")),
+    );
+    (StatusCode::SEE_OTHER, headers).into_response()
+}
+
+/// Only same-site paths: never an open redirect to another host.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/nearby?kind=meal")), "/nearby?kind=meal");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,107 @@
+//! Shared set-up for the integration tests: a real temporary SQLite file and
+//! the real router, driven in-process with `tower::ServiceExt::oneshot`.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use tower::ServiceExt;
+
+use app::server::{AppState, Catalog, Db};
+use server::import::{import_communities, import_facilities, Format};
+
+pub const COMMUNITIES: &str = "code,name_zh,name_en,district_zh,district_en,lat,lng\n\
+    test-a,甲街道,A Subdistrict,武侯区,Wuhou District,30.6400,104.0500\n\
+    test-b,乙街道,B Subdistrict,锦江区,Jinjiang District,30.6600,104.0800\n";
+
+/// Facilities north of (30.64, 104.05), at roughly 0, 111, 222, 556, 778
+/// and 1112 m, plus one far away; every day 00:00-24:00 except `r-far`.
+pub const FACILITIES: &str = "ref,kind,name_zh,name_en,address_zh,address_en,lat,lng,phone,community,hours,lunch,dinner,price_60,price_80,delivery,children_corner,seats,accepts\n\
+    m-0,meal,零号食堂,Canteen Zero,甲路0号,0 A Road,30.6400,104.0500,028-85550000,test-a,Mo-Su 00:00-24:00,1,1,12,10,1,,,\n\
+    r-1,reading,一号书屋,Reading Room One,甲路1号,,30.6410,104.0500,,test-a,Mo-Su 00:00-24:00,,,,,,1,20,\n\
+    s-2,sorting,二号投放点,Sorting Point Two,甲路2号,,30.6420,104.0500,,test-a,Mo-Su 00:00-24:00,,,,,,,,recyclable|food|residual\n\
+    m-5,meal,五号食堂,Canteen Five,甲路5号,,30.6450,104.0500,,test-a,Mo-Su 00:00-24:00,1,0,,,0,,,\n\
+    s-7,sorting,七号回收站,Recycling Station Seven,甲路7号,,30.6470,104.0500,,test-a,Mo-Su 00:00-24:00,,,,,,,,recyclable|hazardous\n\
+    r-10,reading,十号书屋,,甲路10号,,30.6500,104.0500,,test-a,Mo-Su 00:00-24:00,,,,,,0,,\n\
+    r-far,reading,远处书屋,Far Reading Room,乙路99号,,30.7000,104.0500,,test-b,Mo off,,,,,,0,,\n";
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    pub catalog: Catalog,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let db = Db::connect(&url).await.expect("connect");
+    import_communities(&db, COMMUNITIES, Format::Csv, false)
+        .await
+        .expect("communities");
+    import_facilities(&db, FACILITIES, Format::Csv, false)
+        .await
+        .expect("facilities");
+    let catalog = Catalog::load(&db).await.expect("catalog");
+    let options = LeptosOptions::builder()
+        .output_name("linli")
+        .site_root("target/site")
+        .build();
+    let router = server::http::router(
+        AppState {
+            db: db.clone(),
+            catalog: catalog.clone(),
+        },
+        options,
+    );
+    TestApp {
+        router,
+        db,
+        catalog,
+        _dir: dir,
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Reply {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn get_with(&self, uri: &str, header: (&str, &str)) -> Reply {
+        self.send(
+            Request::get(uri)
+                .header(header.0, header.1)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+}
