@@ -17,3 +17,11 @@ pub mod pages;
 pub mod prefs;
 #[cfg(feature = "ssr")]
 pub mod server;
+
+/// Hydrates the islands of a server-rendered page. Called from the
+/// `frontend` entry crate; living here also makes the browser bundle link
+/// this crate, and with it every island's hydration function.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_islands();
+}

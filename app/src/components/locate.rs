@@ -31,14 +31,60 @@ enum Status {
     Unavailable,
 }
 
+/// `/nearby?…` for the options in `base_query` and a position.
+pub fn search_url(base_query: &str, p: LatLng) -> String {
+    let sep = if base_query.is_empty() { "" } else { "&" };
+    format!(
+        "/nearby?{base_query}{sep}lat={}&lng={}",
+        micro_degrees(p.lat),
+        micro_degrees(p.lng)
+    )
+}
+
+/// A coordinate with six decimals (about 10 cm), written from an integer:
+/// the same text as `{:.6}` without linking float formatting into the
+/// browser bundle.
+fn micro_degrees(x: f64) -> String {
+    let micro = (x * 1e6).round() as i64;
+    let sign = if micro < 0 { "-" } else { "" };
+    let abs = micro.unsigned_abs();
+    format!("{sign}{}.{:06}", abs / 1_000_000, abs % 1_000_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_carry_six_decimals() {
+        for x in [
+            30.6368,
+            -0.5,
+            104.0,
+            0.0000004,
+            -33.123_456_7,
+            179.999_999_9,
+        ] {
+            assert_eq!(micro_degrees(x), format!("{x:.6}"), "{x}");
+        }
+        assert_eq!(
+            search_url("kind=meal", LatLng::new(30.6368, 104.0535)),
+            "/nearby?kind=meal&lat=30.636800&lng=104.053500"
+        );
+        assert_eq!(
+            search_url("", LatLng::new(1.0, 2.0)),
+            "/nearby?lat=1.000000&lng=2.000000"
+        );
+    }
+}
+
 /// Opens the search for a position, remembering it on this device.
 pub fn go_to(base_query: &str, p: LatLng) {
     #[cfg(feature = "hydrate")]
     {
         remember(p);
-        let sep = if base_query.is_empty() { "" } else { "&" };
-        let url = format!("/nearby?{base_query}{sep}lat={:.6}&lng={:.6}", p.lat, p.lng);
         if let Some(w) = web_sys::window() {
+            let url = search_url(base_query, p);
             let _ = w.location().assign(&url);
         }
     }
@@ -103,11 +149,7 @@ pub fn Locate(labels: LocateLabels, base_query: String, current: Option<LatLng>)
                 {
                     let last_label = last_label.clone();
                     move || last.get().map(|p| {
-                        let q = base.get_value();
-                        let sep = if q.is_empty() { "" } else { "&" };
-                        view! {
-                            <a class="button" href=format!("/nearby?{q}{sep}lat={:.6}&lng={:.6}", p.lat, p.lng)>{last_label.clone()}</a>
-                        }
+                        view! { <a class="button" href=search_url(&base.get_value(), p)>{last_label.clone()}</a> }
                     })
                 }
             </Show>

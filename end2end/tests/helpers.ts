@@ -1,0 +1,31 @@
+import { APIRequestContext, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+/** The centre of Yulin (玉林街道), central Chengdu, in the demo data. */
+export const HOME = { latitude: 30.629, longitude: 104.059 };
+/** HOME as the page writes it in URLs. */
+export const AT = `lat=${HOME.latitude.toFixed(6)}&lng=${HOME.longitude.toFixed(6)}`;
+
+export type Nearby = {
+  results: { id: number; name: string; walk_minutes: number; distance_m: number; kind: string }[];
+};
+
+/** The API's answer for the same question, to check the page against. */
+export async function apiNearby(request: APIRequestContext, query: string, english = false): Promise<Nearby> {
+  const res = await request.get(`/api/v1/facilities/nearby?${query}`, {
+    headers: english ? { "accept-language": "en" } : {},
+  });
+  expect(res.status()).toBe(200);
+  return res.json();
+}
+
+/** Waits until the islands are interactive (their buttons render only then). */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => (window as any).__linli_hydrated || document.querySelector(".locate-button"));
+}
+
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(summary).toEqual([]);
+}

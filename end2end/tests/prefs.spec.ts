@@ -1,0 +1,40 @@
+import { expect, test } from "@playwright/test";
+import { HOME } from "./helpers";
+
+test("English follows the browser and the switch is remembered", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "en-GB" });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Services around you");
+  await page.getByRole("button", { name: "中文" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("您身边的社区服务");
+  await page.goto(`/nearby?kind=meal&lat=${HOME.latitude}&lng=${HOME.longitude}`);
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await context.close();
+});
+
+test("large-text mode: 18 px or more and 60 px targets, remembered", async ({ page }) => {
+  await page.goto(`/nearby?kind=meal&lat=${HOME.latitude}&lng=${HOME.longitude}`);
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+  expect(await size()).toBeGreaterThanOrEqual(16);
+  await page.getByRole("button", { name: "大字模式" }).click();
+  await expect(page.locator("html")).toHaveClass(/large-text/);
+  expect(await size()).toBeGreaterThanOrEqual(18);
+  const lineHeight = await page.evaluate(() => {
+    const s = getComputedStyle(document.body);
+    return parseFloat(s.lineHeight) / parseFloat(s.fontSize);
+  });
+  expect(lineHeight).toBeGreaterThanOrEqual(1.3);
+  for (const target of [page.getByRole("button", { name: "查找" }), page.getByRole("link", { name: "高德地图" }).first()]) {
+    const box = (await target.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(60);
+  }
+  await expect(page.getByRole("button", { name: "大字模式" })).toHaveAttribute("aria-pressed", "true");
+  // Remembered on the next page.
+  await page.goto("/");
+  await expect(page.locator("html")).toHaveClass(/large-text/);
+  // Nothing overflows a 360 px screen.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

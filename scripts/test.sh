@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up what is missing and runs every check and test:
+# formatting, lints, unit and integration tests (real SQLite files, the real
+# router), the benchmark's build, a release build, and the end-to-end tests
+# in Debian's Chromium against the release server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+export PATH="$PWD/tools/node_modules/.bin:$PATH"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lints (server and browser builds)"
+cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and integration tests"
+cargo test -p app --features ssr
+cargo test -p server
+
+step "benchmarks compile (run them with: cargo bench -p app --features ssr)"
+cargo bench -p app --features ssr --no-run
+
+step "release build"
+cargo leptos build --release --precompress
+scripts/size.sh
+
+step "end-to-end (Chromium)"
+(cd end2end && npx playwright test)
