@@ -2,7 +2,7 @@
 # Installs what building and testing Linli needs, skipping what is present.
 # Idempotent: safe to run before every `run` or `test`.
 #   scripts/setup.sh          toolchain for building and running the app
-#   scripts/setup.sh --test   plus Chromium, PostgreSQL and end2end npm packages
+#   scripts/setup.sh --test   plus Debian's Chromium and the end2end npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,9 +11,22 @@ CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
-
-need_apt=()
 have() { command -v "$1" >/dev/null 2>&1; }
+
+have cargo || { echo "Rust is needed first (rustup: https://rustup.rs)" >&2; exit 1; }
+
+# Debian packages: npm always (binaryen, Playwright); Chromium for the tests.
+need_apt=()
+have npm || need_apt+=(nodejs npm)
+if [ "${1:-}" = "--test" ]; then
+  have chromium || need_apt+=(chromium)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing Debian packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
 
 if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   log "adding the wasm32-unknown-unknown target"
@@ -21,6 +34,8 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+  # 0.3.11's lock file needs a newer rustc; no_downloads makes a missing
+  # tool fail loudly instead of fetching from GitHub.
   log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 11 minutes, once)"
   cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
@@ -31,26 +46,17 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
 fi
 
 # wasm-opt for release builds comes from npm's binaryen (Debian's is too old:
-# hydration crashes with its output).
+# hydration crashes with its output). scripts/run.sh and test.sh put
+# tools/node_modules/.bin on PATH.
 if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
   log "installing binaryen (wasm-opt) from npm"
   (cd tools && npm ci --no-audit --no-fund)
 fi
 
-if [ "${1:-}" = "--test" ]; then
-  have chromium || need_apt+=(chromium)
-  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    need_apt+=(postgresql)
-  fi
-  if [ ${#need_apt[@]} -gt 0 ]; then
-    log "installing Debian packages: ${need_apt[*]}"
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
-  fi
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
-    log "installing end2end npm packages"
-    (cd end2end && npm ci --no-audit --no-fund)
-  fi
+if [ "${1:-}" = "--test" ] && [ ! -d end2end/node_modules/@playwright/test ]; then
+  # Playwright's own browser download is never used: the tests run Debian's
+  # Chromium (end2end/playwright.config.ts).
+  log "installing end2end npm packages"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 log "ready"

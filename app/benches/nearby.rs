@@ -8,7 +8,8 @@ use app::domain::coords::LatLng;
 use app::domain::facility::{
     Facility, MealServices, ReadingServices, Services, SortingServices, WasteCategory,
 };
-use app::domain::nearby::NearbyParams;
+use app::domain::nearby::{NearbyParams, NearbyQuery};
+use app::domain::walking::haversine_m;
 use app::server::index::FacilityIndex;
 
 /// A small deterministic generator, so every run measures the same data.
@@ -50,10 +51,25 @@ fn facilities(n: usize) -> Vec<Facility> {
         .collect()
 }
 
+/// The baseline the index replaces: distance to every facility, then sort.
+fn scan(facilities: &[Facility], q: &NearbyQuery) -> Vec<(f64, i64)> {
+    let reach = q.reach_m();
+    let mut hits: Vec<(f64, i64)> = facilities
+        .iter()
+        .filter(|f| q.kind.is_none_or(|k| f.kind() == k))
+        .map(|f| (haversine_m(q.origin, f.location), f.id))
+        .filter(|(d, _)| *d <= reach)
+        .collect();
+    hits.sort_by(|a, b| a.0.total_cmp(&b.0));
+    hits.truncate(q.limit);
+    hits
+}
+
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("nearby");
     for n in [1_000usize, 10_000, 100_000] {
-        let index = FacilityIndex::new(facilities(n));
+        let all = facilities(n);
+        let index = FacilityIndex::new(all.clone());
         let mut rng = Lcg(99);
         let origins: Vec<LatLng> = (0..256)
             .map(|_| LatLng::new(30.55 + 0.2 * rng.next(), 103.95 + 0.2 * rng.next()))
@@ -79,6 +95,15 @@ fn bench(c: &mut Criterion) {
                     black_box(index.nearby(&queries[i]))
                 })
             });
+            if kind.is_none() {
+                let mut i = 0;
+                group.bench_with_input(BenchmarkId::new("scan-all", n), &n, |b, _| {
+                    b.iter(|| {
+                        i = (i + 1) % queries.len();
+                        black_box(scan(&all, &queries[i]))
+                    })
+                });
+            }
         }
     }
     group.finish();

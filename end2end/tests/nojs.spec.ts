@@ -23,6 +23,8 @@ test("filters, community picker and language switch work as plain forms", async 
   await page.getByRole("button", { name: "用这个位置" }).click();
   await expect(page.locator(".location-current")).toContainText("玉林街道中心");
   // Change the filters: reading points, 30 minutes, slower pace.
+  // With results shown, the options are folded into one line; open it.
+  await page.locator(".filters-details > summary").click();
   const filters = page.locator("form.filters");
   await filters.getByRole("radio", { name: "社区书屋" }).check();
   await filters.getByRole("radio", { name: "30分钟（郊区）" }).check();

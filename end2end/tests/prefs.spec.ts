@@ -26,7 +26,13 @@ test("large-text mode: 18 px or more and 60 px targets, remembered", async ({ pa
     return parseFloat(s.lineHeight) / parseFloat(s.fontSize);
   });
   expect(lineHeight).toBeGreaterThanOrEqual(1.3);
-  for (const target of [page.getByRole("button", { name: "查找" }), page.getByRole("link", { name: "高德地图" }).first()]) {
+  const targets = [
+    page.getByRole("button", { name: "大字模式" }),
+    page.locator(".filters-details > summary"),
+    page.locator(".card-title a").first(),
+    page.getByRole("link", { name: "高德地图" }).first(),
+  ];
+  for (const target of targets) {
     const box = (await target.boundingBox())!;
     expect(box.height).toBeGreaterThanOrEqual(60);
   }

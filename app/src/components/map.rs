@@ -97,13 +97,16 @@ pub fn CommunityMap(communities: Vec<Community>, options_query: String) -> impl 
         .iter()
         .map(|c| {
             let (x, y) = frame.project(c.centre);
+            // Dozens of names would overlap on a phone: the dots carry their
+            // names for screen readers and as tooltips; the list above is
+            // the readable way to choose.
             let name = c.name(english).to_string();
             let label = name.clone();
             view! {
                 <a href=format!("/nearby?{options_query}&community={}", c.code) aria-label=label>
                     <g class="map-community" transform=format!("translate({x:.1} {y:.1})")>
-                        <circle r="9" />
-                        <text y="-14" text-anchor="middle">{name}</text>
+                        <circle r="14" />
+                        <title>{name}</title>
                     </g>
                 </a>
             }

@@ -199,8 +199,8 @@ fn NearbyBody(page: NearbyPage) -> impl IntoView {
     };
     view! {
         {error.map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
-        <Filters kind minutes pace origin />
         {location_section}
+        <Filters kind minutes pace origin collapsed=origin.is_some() />
         {match page.outcome {
             Outcome::Found { query, result } => Some(view! { <Results query result now=page.now /> }),
             _ => None,
@@ -223,15 +223,36 @@ fn place_label(page: &NearbyPage, origin: Option<crate::domain::coords::LatLng>)
     }
 }
 
-/// The search options, as a plain GET form that keeps the position.
+/// The search options, as a plain GET form that keeps the position. Once
+/// there are results it folds into one line that says what is chosen, so
+/// the answer comes first on a small screen.
 #[component]
 fn Filters(
     kind: Option<Kind>,
     minutes: u32,
     pace: Pace,
     origin: Option<crate::domain::coords::LatLng>,
+    collapsed: bool,
 ) -> impl IntoView {
     let locale = use_prefs().locale;
+    let chosen = [
+        kind.map_or_else(
+            || td_string!(locale, kind_all).to_string(),
+            |k| crate::components::services::kind_name(locale, k),
+        ),
+        if minutes == 30 {
+            td_string!(locale, filter_minutes_30)
+        } else {
+            td_string!(locale, filter_minutes_15)
+        }
+        .to_string(),
+        match pace {
+            Pace::Normal => td_string!(locale, pace_normal),
+            Pace::Elderly => td_string!(locale, pace_elderly),
+        }
+        .to_string(),
+    ]
+    .join(" · ");
     let kinds = [
         (None, td_string!(locale, kind_all).to_string()),
         (Some(Kind::Meal), td_string!(locale, kind_meal).to_string()),
@@ -244,7 +265,7 @@ fn Filters(
             td_string!(locale, kind_sorting).to_string(),
         ),
     ];
-    view! {
+    let form = view! {
         <form class="filters" method="get" action="/nearby">
             <h2 class="visually-hidden">{td!(locale, filter_heading)}</h2>
             {origin.map(|p| view! {
@@ -287,6 +308,20 @@ fn Filters(
             </fieldset>
             <button type="submit" class="button button-primary">{td!(locale, filter_submit)}</button>
         </form>
+    };
+    if collapsed {
+        view! {
+            <details class="filters-details">
+                <summary>
+                    <span class="filters-summary-label">{td!(locale, filter_heading)}": "</span>
+                    <span>{chosen}</span>
+                </summary>
+                {form}
+            </details>
+        }
+        .into_any()
+    } else {
+        form.into_any()
     }
 }
 
