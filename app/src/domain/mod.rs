@@ -7,4 +7,5 @@ pub mod hours;
 pub mod navigation;
 pub mod nearby;
 pub mod projection;
+pub mod sorting;
 pub mod walking;

@@ -1,0 +1,124 @@
+//! Query normalisation: the same text however it was typed.
+//!
+//! Phones mix full-width and half-width characters, add stray spaces, and
+//! people type in capitals; none of that should change the answer.
+
+/// Longest query considered, in characters; the rest is ignored.
+pub const MAX_QUERY_CHARS: usize = 64;
+
+/// Full-width ASCII to half-width, lower case, control characters removed,
+/// runs of whitespace (including the ideographic space) collapsed to one
+/// space, trimmed, and cut to [`MAX_QUERY_CHARS`].
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_QUERY_CHARS * 4));
+    let mut pending_space = false;
+    let mut count = 0;
+    for c in text.chars() {
+        let c = match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if c.is_control() {
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            count += 1;
+            pending_space = false;
+        }
+        if count >= MAX_QUERY_CHARS {
+            break;
+        }
+        for l in c.to_lowercase() {
+            out.push(l);
+        }
+        count += 1;
+    }
+    out
+}
+
+/// Whether the text contains Chinese characters (CJK unified ideographs).
+pub fn has_han(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}'))
+}
+
+/// The singular of an English word, by the common rules: `batteries` →
+/// `battery`, `boxes` → `box`, `leaves` → `leaf`, `bottles` → `bottle`.
+pub fn singular(word: &str) -> String {
+    let w = word;
+    if w.len() <= 3 || w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
+        return w.to_string();
+    }
+    if let Some(stem) = w.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    if let Some(stem) = w.strip_suffix("ves") {
+        return format!("{stem}f");
+    }
+    for suffix in ["ches", "shes", "xes", "sses", "zes", "oes"] {
+        if w.ends_with(suffix) {
+            return w[..w.len() - 2].to_string();
+        }
+    }
+    w.strip_suffix('s').unwrap_or(w).to_string()
+}
+
+/// Every word of an English phrase made singular.
+pub fn singular_phrase(text: &str) -> String {
+    text.split(' ').map(singular).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_case_and_spaces() {
+        assert_eq!(normalize("  ＢＡＴＴＥＲＹ  "), "battery");
+        assert_eq!(normalize("ｂａｏ　ｚｈｉ"), "bao zhi");
+        assert_eq!(normalize("Glass \t\n  Bottle"), "glass bottle");
+        assert_eq!(normalize("旧　报纸"), "旧 报纸");
+        assert_eq!(normalize("电池\u{0007}\u{0000}"), "电池");
+        assert_eq!(normalize(""), "");
+        assert_eq!(normalize(" \u{3000} "), "");
+    }
+
+    #[test]
+    fn long_queries_are_cut() {
+        let long = "纸".repeat(10_000);
+        assert_eq!(normalize(&long).chars().count(), MAX_QUERY_CHARS);
+    }
+
+    #[test]
+    fn han_detection() {
+        assert!(has_han("旧报纸"));
+        assert!(has_han("a电池"));
+        assert!(!has_han("baozhi"));
+    }
+
+    #[test]
+    fn plurals() {
+        for (plural, one) in [
+            ("batteries", "battery"),
+            ("boxes", "box"),
+            ("leaves", "leaf"),
+            ("bottles", "bottle"),
+            ("peels", "peel"),
+            ("glass", "glass"),
+            ("dishes", "dish"),
+            ("matches", "match"),
+            ("tomatoes", "tomato"),
+            ("bus", "bus"),
+            ("cds", "cds"),
+        ] {
+            assert_eq!(singular(plural), one, "{plural}");
+        }
+        assert_eq!(singular_phrase("plastic bags"), "plastic bag");
+    }
+}
