@@ -5,9 +5,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
 
 use app::domain::coords::LatLng;
-use app::domain::facility::{
-    Facility, MealServices, ReadingServices, Services, SortingServices, WasteCategory,
-};
+use app::domain::facility::{Facility, MealServices, ReadingServices, Services, SortingServices, WasteCategory};
 use app::domain::nearby::{NearbyParams, NearbyQuery};
 use app::domain::walking::haversine_m;
 use app::server::index::FacilityIndex;

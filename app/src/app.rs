@@ -7,9 +7,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::header::Header;
 use crate::i18n::*;
-use crate::pages::{
-    facility::FacilityPage, home::HomePage, nearby::NearbyPage, not_found::NotFound,
-};
+use crate::pages::{facility::FacilityPage, home::HomePage, nearby::NearbyPage, not_found::NotFound};
 use crate::prefs::{use_prefs, Prefs};
 
 /// The document around every page. Reads the request's preferences first so

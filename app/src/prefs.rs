@@ -98,10 +98,7 @@ mod tests {
 
     #[test]
     fn cookie_beats_browser_language() {
-        let p = Prefs::from_headers(
-            Some("a=b; linli_lang=en; linli_text=large"),
-            Some("zh-CN,zh;q=0.9"),
-        );
+        let p = Prefs::from_headers(Some("a=b; linli_lang=en; linli_text=large"), Some("zh-CN,zh;q=0.9"));
         assert_eq!(
             p,
             Prefs {

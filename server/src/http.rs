@@ -71,15 +71,10 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/prefs", post(crate::prefs::set_prefs))
-        .nest(
-            "/api/v1",
-            crate::api::router().with_state(app_state.clone()),
-        )
+        .nest("/api/v1", crate::api::router().with_state(app_state.clone()))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context, render)
-        .fallback_service(
-            ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())),
-        )
+        .fallback_service(ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(CompressionLayer::new())
@@ -131,8 +126,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

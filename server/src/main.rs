@@ -8,7 +8,7 @@ use leptos::prelude::get_configuration;
 
 use app::server::{AppState, Catalog, Db};
 use server::config::Config;
-use server::import::{import_communities_file, import_facilities_file, ImportError};
+use server::import::{import_communities_file, import_facilities_file, import_sorting_file, ImportError};
 use server::{http, seed};
 
 /// Linli (邻里): neighbourhood services within a 15-minute walk.
@@ -29,16 +29,20 @@ enum Command {
     Serve,
     /// Create the database if needed and apply pending migrations.
     Migrate,
-    /// Import facilities (or, with --communities, communities) from a CSV or
-    /// GeoJSON file. Every row is checked; if any is wrong, all errors are
+    /// Import facilities (or, with --communities, communities; with
+    /// --sorting, the waste-sorting dictionary) from a CSV or GeoJSON file. Every row is checked; if any is wrong, all errors are
     /// listed and nothing is imported. Rows are matched on `ref` (`code` for
     /// communities), so importing again updates them.
     Import {
         /// A .csv or .geojson file (see seeds/README.md for the columns).
         file: PathBuf,
         /// The file holds communities, not facilities.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "sorting")]
         communities: bool,
+        /// The file (CSV) is the waste-sorting dictionary; it replaces the
+        /// current one.
+        #[arg(long)]
+        sorting: bool,
         /// Only check the file; change nothing.
         #[arg(long)]
         dry_run: bool,
@@ -88,10 +92,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Import {
             file,
             communities,
+            sorting,
             dry_run,
         } => {
             let result = if communities {
                 import_communities_file(&db, &file, dry_run).await
+            } else if sorting {
+                import_sorting_file(&db, &file, dry_run).await
             } else {
                 import_facilities_file(&db, &file, dry_run).await
             };
@@ -117,8 +124,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let json = std::env::var("LINLI_LOG_FORMAT").is_ok_and(|v| v == "json");
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

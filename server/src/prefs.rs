@@ -28,11 +28,7 @@ pub async fn set_prefs(Form(form): Form<PrefsForm>) -> Response {
         .expect("cookie value is ASCII")
     };
     if let Some(locale) = form.lang.as_deref().and_then(parse_locale) {
-        let tag = if locale == app::i18n::Locale::en {
-            "en"
-        } else {
-            "zh-CN"
-        };
+        let tag = if locale == app::i18n::Locale::en { "en" } else { "zh-CN" };
         headers.append(SET_COOKIE, cookie(LANG_COOKIE, tag));
     }
     match form.text.as_deref() {
@@ -52,10 +48,7 @@ pub async fn set_prefs(Form(form): Form<PrefsForm>) -> Response {
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.chars().any(char::is_control) =>
+            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) =>
         {
             n.to_string()
         }

@@ -4,17 +4,23 @@
 
 use app::server::Db;
 
-use crate::import::{import_communities, import_facilities, Format, ImportError};
+use crate::import::{import_communities, import_facilities, import_sorting, Format, ImportError};
 
 const COMMUNITIES: &str = include_str!("../../seeds/communities.csv");
 const FACILITIES: &str = include_str!("../../seeds/facilities.csv");
+const SORTING: &str = include_str!("../../seeds/sorting.csv");
 
-/// Loads the demo data when the database has no facilities and no
-/// communities; returns whether it did.
+/// Loads the demo facilities when the database has no facilities and no
+/// communities, and the sorting dictionary when it has none; returns
+/// whether it loaded anything.
 pub async fn load_demo_if_empty(db: &Db) -> Result<bool, ImportError> {
     let f = db.fingerprint().await?;
+    if f.sorting_items == 0 {
+        let report = import_sorting(db, SORTING, false).await?;
+        tracing::info!(items = report.rows, "loaded the sorting dictionary from seeds/");
+    }
     if f.facilities > 0 || f.communities > 0 {
-        return Ok(false);
+        return Ok(f.sorting_items == 0);
     }
     import_communities(db, COMMUNITIES, Format::Csv, false).await?;
     let report = import_facilities(db, FACILITIES, Format::Csv, false).await?;

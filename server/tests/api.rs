@@ -19,9 +19,7 @@ fn ids(v: &Value) -> Vec<String> {
 #[tokio::test]
 async fn nearby_sorts_by_distance_within_fifteen_minutes() {
     let app = common::app().await;
-    let r = app
-        .get(&format!("/api/v1/facilities/nearby?{ORIGIN}"))
-        .await;
+    let r = app.get(&format!("/api/v1/facilities/nearby?{ORIGIN}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.headers["content-type"]
         .to_str()
@@ -33,13 +31,7 @@ async fn nearby_sorts_by_distance_within_fifteen_minutes() {
     // 15 min at 1.2 m/s reaches 831 m: 0, 111, 222, 556 and 778 m, not 1112 m.
     assert_eq!(
         ids(&v),
-        [
-            "零号食堂",
-            "一号书屋",
-            "二号投放点",
-            "五号食堂",
-            "七号回收站"
-        ]
+        ["零号食堂", "一号书屋", "二号投放点", "五号食堂", "七号回收站"]
     );
     let d: Vec<u64> = v["results"]
         .as_array()
@@ -64,9 +56,7 @@ async fn filters_radius_pace_and_limit() {
     let names = |q: String| {
         let app = &app;
         async move {
-            let r = app
-                .get(&format!("/api/v1/facilities/nearby?{ORIGIN}&{q}"))
-                .await;
+            let r = app.get(&format!("/api/v1/facilities/nearby?{ORIGIN}&{q}")).await;
             assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.text);
             ids(&r.json())
         }
@@ -77,10 +67,7 @@ async fn filters_radius_pace_and_limit() {
     // Elderly pace (0.9 m/s) reaches 623 m within 15 minutes.
     assert_eq!(names("pace=elderly".into()).await.len(), 4);
     assert_eq!(names("minutes=30".into()).await.len(), 6);
-    assert_eq!(
-        names("minutes=5".into()).await,
-        ["零号食堂", "一号书屋", "二号投放点"]
-    );
+    assert_eq!(names("minutes=5".into()).await, ["零号食堂", "一号书屋", "二号投放点"]);
     assert_eq!(names("limit=2".into()).await, ["零号食堂", "一号书屋"]);
     // The far reading room (6.7 km) is beyond even 60 minutes (3.3 km).
     assert_eq!(names("limit=100&minutes=60".into()).await.len(), 6);
@@ -96,10 +83,7 @@ async fn english_names_follow_accept_language() {
         )
         .await;
     let v = r.json();
-    assert_eq!(
-        ids(&v),
-        ["Canteen Zero", "Reading Room One", "Sorting Point Two"]
-    );
+    assert_eq!(ids(&v), ["Canteen Zero", "Reading Room One", "Sorting Point Two"]);
     assert_eq!(v["results"][0]["address"], "0 A Road");
     // No English address: the Chinese one is given rather than nothing.
     assert_eq!(v["results"][1]["address"], "甲路1号");
@@ -108,9 +92,7 @@ async fn english_names_follow_accept_language() {
 #[tokio::test]
 async fn nothing_inside_the_radius_is_an_empty_list() {
     let app = common::app().await;
-    let r = app
-        .get("/api/v1/facilities/nearby?lat=31.5&lng=104.05")
-        .await;
+    let r = app.get("/api/v1/facilities/nearby?lat=31.5&lng=104.05").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["results"], serde_json::json!([]));
 }

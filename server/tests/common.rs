@@ -91,8 +91,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
-        self.send(Request::get(uri).body(Body::empty()).unwrap())
-            .await
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
     }
 
     pub async fn get_with(&self, uri: &str, header: (&str, &str)) -> Reply {

@@ -29,10 +29,7 @@ async fn a_bad_row_means_nothing_is_imported() {
     match import_facilities(&app.db, &text, Format::Csv, false).await {
         Err(ImportError::Rows(errors)) => {
             assert_eq!(errors.len(), 1);
-            assert_eq!(
-                (errors[0].row.as_str(), errors[0].field.as_str()),
-                ("line 3", "lat")
-            );
+            assert_eq!((errors[0].row.as_str(), errors[0].field.as_str()), ("line 3", "lat"));
         }
         other => panic!("expected row errors, got {other:?}"),
     }
@@ -46,23 +43,13 @@ async fn a_bad_row_means_nothing_is_imported() {
 #[tokio::test]
 async fn reimport_updates_by_ref_and_the_index_follows() {
     let app = common::app().await;
-    assert!(app
-        .catalog
-        .snapshot()
-        .index
-        .nearby(&query())
-        .within
-        .is_empty());
-    let row = |name: &str| {
-        format!("{HEADER}\nn-1,meal,{name},,新路1号,,30.62,104.05,,test-a,Mo-Fr 11:00-13:00,1,0,,,0,,,\n")
-    };
+    assert!(app.catalog.snapshot().index.nearby(&query()).within.is_empty());
+    let row =
+        |name: &str| format!("{HEADER}\nn-1,meal,{name},,新路1号,,30.62,104.05,,test-a,Mo-Fr 11:00-13:00,1,0,,,0,,,\n");
     import_facilities(&app.db, &row("新食堂"), Format::Csv, false)
         .await
         .unwrap();
-    assert!(
-        app.catalog.refresh(&app.db).await.unwrap(),
-        "a change is noticed"
-    );
+    assert!(app.catalog.refresh(&app.db).await.unwrap(), "a change is noticed");
     let hits = app.catalog.snapshot().index.nearby(&query()).within;
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].facility.name_zh, "新食堂");
@@ -74,22 +61,15 @@ async fn reimport_updates_by_ref_and_the_index_follows() {
     let hits = app.catalog.snapshot().index.nearby(&query()).within;
     assert_eq!(hits.len(), 1, "updated, not duplicated");
     assert_eq!(hits[0].facility.name_zh, "改名食堂");
-    assert!(
-        !app.catalog.refresh(&app.db).await.unwrap(),
-        "no change, no rebuild"
-    );
+    assert!(!app.catalog.refresh(&app.db).await.unwrap(), "no change, no rebuild");
 }
 
 #[tokio::test]
 async fn dry_run_stores_nothing() {
     let app = common::app().await;
     let before = app.db.fingerprint().await.unwrap();
-    let text = format!(
-        "{HEADER}\nn-1,reading,新书屋,,新路1号,,30.62,104.05,,,Mo-Su 09:00-18:00,,,,,,1,10,\n"
-    );
-    let report = import_facilities(&app.db, &text, Format::Csv, true)
-        .await
-        .unwrap();
+    let text = format!("{HEADER}\nn-1,reading,新书屋,,新路1号,,30.62,104.05,,,Mo-Su 09:00-18:00,,,,,,1,10,\n");
+    let report = import_facilities(&app.db, &text, Format::Csv, true).await.unwrap();
     assert_eq!((report.rows, report.stored), (1, false));
     assert_eq!(app.db.fingerprint().await.unwrap(), before);
 }
@@ -98,14 +78,9 @@ async fn dry_run_stores_nothing() {
 async fn the_sample_geojson_imports() {
     let app = common::app().await;
     // The sample refers to seed communities; load those first.
-    server::import::import_communities(
-        &app.db,
-        include_str!("../../seeds/communities.csv"),
-        Format::Csv,
-        false,
-    )
-    .await
-    .unwrap();
+    server::import::import_communities(&app.db, include_str!("../../seeds/communities.csv"), Format::Csv, false)
+        .await
+        .unwrap();
     let report = import_facilities(
         &app.db,
         include_str!("../../seeds/sample.geojson"),
@@ -120,12 +95,9 @@ async fn the_sample_geojson_imports() {
 #[tokio::test]
 async fn the_demo_seed_loads_once() {
     let dir = tempfile::tempdir().unwrap();
-    let db = app::server::Db::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("seed.db").display()
-    ))
-    .await
-    .unwrap();
+    let db = app::server::Db::connect(&format!("sqlite://{}", dir.path().join("seed.db").display()))
+        .await
+        .unwrap();
     assert!(server::seed::load_demo_if_empty(&db).await.unwrap());
     let f = db.fingerprint().await.unwrap();
     assert!(f.facilities >= 700 && f.communities >= 60, "{f:?}");

@@ -9,16 +9,13 @@ use axum::http::{Request, StatusCode};
 /// draws its pins farthest first, so plain text search would find those).
 fn position(html: &str, name: &str) -> usize {
     let needle = format!(">{name}</a></h3>");
-    html.find(&needle)
-        .unwrap_or_else(|| panic!("`{needle}` not in page"))
+    html.find(&needle).unwrap_or_else(|| panic!("`{needle}` not in page"))
 }
 
 #[tokio::test]
 async fn shared_url_renders_complete_results() {
     let app = common::app().await;
-    let r = app
-        .get("/nearby?kind=meal&lat=30.64&lng=104.05&minutes=15")
-        .await;
+    let r = app.get("/nearby?kind=meal&lat=30.64&lng=104.05&minutes=15").await;
     assert_eq!(r.status, StatusCode::OK);
     let html = &r.text;
     assert!(html.contains("<html lang=\"zh-CN\""), "Chinese by default");
@@ -34,10 +31,7 @@ async fn shared_url_renders_complete_results() {
     // Rings: 5 and 10 minutes hold the two results.
     // 556 m walks in 10.04 minutes, so the second one is in the 15-minute ring.
     assert!(html.contains("ring-heading\">5分钟内<") && html.contains("ring-heading\">15分钟内<"));
-    assert!(
-        !html.contains("ring-heading\">10分钟内<"),
-        "empty rings are not shown"
-    );
+    assert!(!html.contains("ring-heading\">10分钟内<"), "empty rings are not shown");
     assert!(html.contains("步行约11分钟"));
     // The SVG map with a numbered, linked pin per result.
     assert!(html.contains("<svg viewBox=\"0 0 1000 1000\""));
@@ -75,9 +69,7 @@ async fn without_a_position_the_page_offers_communities() {
     let r = app.get("/nearby?kind=reading").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("您在哪里？"));
-    assert!(r
-        .text
-        .contains("<select id=\"community\" name=\"community\""));
+    assert!(r.text.contains("<select id=\"community\" name=\"community\""));
     assert!(r.text.contains("value=\"test-a\""));
     // The picked community's centre becomes the origin.
     let r = app
@@ -106,10 +98,7 @@ async fn bad_parameters_are_explained_not_failed() {
     let r = app.get("/nearby?lat=abc&lng=104.05").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("位置的纬度无效"));
-    assert!(
-        r.text.contains("name=\"community\""),
-        "the picker is offered again"
-    );
+    assert!(r.text.contains("name=\"community\""), "the picker is offered again");
     let r = app.get("/nearby?community=nowhere").await;
     assert!(r.text.contains("查找条件有误"));
 }
@@ -133,7 +122,9 @@ async fn facility_page_and_missing_facility() {
     assert!(r.text.contains("周一") && r.text.contains("周日"));
     // 56 m: 1.004 minutes at 1.2 m/s, rounded up.
     assert!(r.text.contains("步行约2分钟 · 60米"));
-    assert!(r.text.contains("href=\"/nearby?kind=meal&amp;minutes=15&amp;pace=normal&amp;lat=30.640500&amp;lng=104.050000\""));
+    assert!(r
+        .text
+        .contains("href=\"/nearby?kind=meal&amp;minutes=15&amp;pace=normal&amp;lat=30.640500&amp;lng=104.050000\""));
     let r = app.get("/facility/424242").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.text.contains("没有找到这个地点"));
@@ -152,11 +143,7 @@ async fn prefs_set_cookies_and_return_to_the_page() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.headers["location"], "/nearby?kind=meal");
     let cookie = r.headers["set-cookie"].to_str().unwrap();
-    assert!(
-        cookie.starts_with("linli_lang=en;")
-            && cookie.contains("HttpOnly")
-            && cookie.contains("SameSite=Lax")
-    );
+    assert!(cookie.starts_with("linli_lang=en;") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     let req = Request::post("/prefs")
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::from("text=large&next=https%3A%2F%2Fevil.example"))

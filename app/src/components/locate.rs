@@ -57,14 +57,7 @@ mod tests {
 
     #[test]
     fn urls_carry_six_decimals() {
-        for x in [
-            30.6368,
-            -0.5,
-            104.0,
-            0.0000004,
-            -33.123_456_7,
-            179.999_999_9,
-        ] {
+        for x in [30.6368, -0.5, 104.0, 0.0000004, -33.123_456_7, 179.999_999_9] {
             assert_eq!(micro_degrees(x), format!("{x:.6}"), "{x}");
         }
         assert_eq!(

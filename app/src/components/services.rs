@@ -62,11 +62,7 @@ pub fn day_text(locale: Locale, hours: &WeeklyHours, weekday: u8) -> String {
     if spans.is_empty() {
         td_string!(locale, closed).to_string()
     } else {
-        spans
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        spans.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
     }
 }
 

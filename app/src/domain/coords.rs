@@ -120,10 +120,7 @@ mod tests {
 
     #[test]
     fn inverse_round_trips_within_centimetres() {
-        for w in [
-            LatLng::new(30.657_36, 104.065_76),
-            LatLng::new(39.915, 116.404),
-        ] {
+        for w in [LatLng::new(30.657_36, 104.065_76), LatLng::new(39.915, 116.404)] {
             let back = gcj02_to_wgs84(wgs84_to_gcj02(w));
             assert!(haversine_m(w, back) < 0.05, "{w:?} -> {back:?}");
         }

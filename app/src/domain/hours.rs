@@ -136,11 +136,7 @@ impl WeeklyHours {
     pub fn state_at(&self, t: LocalTime) -> OpenState {
         let yesterday = (t.weekday + 6) % 7;
         // A span from yesterday that runs past midnight.
-        if let Some(s) = self
-            .on(yesterday)
-            .iter()
-            .find(|s| s.overnight() && t.minute < s.close)
-        {
+        if let Some(s) = self.on(yesterday).iter().find(|s| s.overnight() && t.minute < s.close) {
             return OpenState::OpenUntil(s.close);
         }
         let today = self.on(t.weekday);
@@ -148,18 +144,9 @@ impl WeeklyHours {
             .iter()
             .find(|s| t.minute >= s.open && (s.overnight() || t.minute < s.close))
         {
-            return OpenState::OpenUntil(if s.overnight() {
-                MINUTES_PER_DAY
-            } else {
-                s.close
-            });
+            return OpenState::OpenUntil(if s.overnight() { MINUTES_PER_DAY } else { s.close });
         }
-        match today
-            .iter()
-            .filter(|s| s.open > t.minute)
-            .map(|s| s.open)
-            .min()
-        {
+        match today.iter().filter(|s| s.open > t.minute).map(|s| s.open).min() {
             Some(open) => OpenState::OpensAt(open),
             None => OpenState::ClosedToday,
         }
@@ -301,31 +288,15 @@ mod tests {
     fn parses_rules_with_later_rules_overriding() {
         let h = WeeklyHours::parse("Mo-Su 09:00-17:00; Sa,Su 10:00-12:00; Mo off").unwrap();
         assert!(h.on(0).is_empty());
-        assert_eq!(
-            h.on(1),
-            &[Span {
-                open: 540,
-                close: 1020
-            }]
-        );
-        assert_eq!(
-            h.on(5),
-            &[Span {
-                open: 600,
-                close: 720
-            }]
-        );
-        assert_eq!(
-            h.to_string(),
-            "Mo off; Tu-Fr 09:00-17:00; Sa-Su 10:00-12:00"
-        );
+        assert_eq!(h.on(1), &[Span { open: 540, close: 1020 }]);
+        assert_eq!(h.on(5), &[Span { open: 600, close: 720 }]);
+        assert_eq!(h.to_string(), "Mo off; Tu-Fr 09:00-17:00; Sa-Su 10:00-12:00");
         assert_eq!(WeeklyHours::parse(&h.to_string()).unwrap(), h);
     }
 
     #[test]
     fn split_shifts_and_closed_days() {
-        let h =
-            WeeklyHours::parse("Mo-Fr 11:00-13:00,17:00-18:30; Sa 11:00-13:00; Su off").unwrap();
+        let h = WeeklyHours::parse("Mo-Fr 11:00-13:00,17:00-18:30; Sa 11:00-13:00; Su off").unwrap();
         assert_eq!(h.state_at(at(0, 10, 0)), OpenState::OpensAt(660));
         assert_eq!(h.state_at(at(0, 12, 59)), OpenState::OpenUntil(780));
         assert_eq!(h.state_at(at(0, 13, 0)), OpenState::OpensAt(1020));
@@ -368,14 +339,8 @@ mod tests {
     #[test]
     fn rejects_bad_text_with_a_reason() {
         assert_eq!(WeeklyHours::parse(" "), Err(HoursError::Empty));
-        assert_eq!(
-            WeeklyHours::parse("Mo-Fr"),
-            Err(HoursError::Rule("Mo-Fr".into()))
-        );
-        assert_eq!(
-            WeeklyHours::parse("Xx 09:00-10:00"),
-            Err(HoursError::Day("Xx".into()))
-        );
+        assert_eq!(WeeklyHours::parse("Mo-Fr"), Err(HoursError::Rule("Mo-Fr".into())));
+        assert_eq!(WeeklyHours::parse("Xx 09:00-10:00"), Err(HoursError::Day("Xx".into())));
         for bad in [
             "Mo 9-17",
             "Mo 25:00-26:00",
@@ -383,10 +348,7 @@ mod tests {
             "Mo 09:60-10:00",
             "Mo 24:00-01:00",
         ] {
-            assert!(
-                matches!(WeeklyHours::parse(bad), Err(HoursError::Span(_))),
-                "{bad}"
-            );
+            assert!(matches!(WeeklyHours::parse(bad), Err(HoursError::Span(_))), "{bad}");
         }
     }
 

@@ -47,14 +47,9 @@ mod tests {
         assert!(l.amap.ends_with("&mode=walk&callnative=1"));
         // The name is percent-encoded, so `&` cannot break the query.
         assert!(l.amap.contains("%E9%95%BF%E8%80%85") && l.amap.contains("A%26B"));
-        assert!(l
-            .baidu
-            .contains("destination=latlng:39.915000,116.404000|name:"));
+        assert!(l.baidu.contains("destination=latlng:39.915000,116.404000|name:"));
         assert!(l.baidu.contains("coord_type=wgs84"));
-        assert_eq!(
-            l.apple,
-            "https://maps.apple.com/?daddr=39.915000,116.404000&dirflg=w"
-        );
+        assert_eq!(l.apple, "https://maps.apple.com/?daddr=39.915000,116.404000&dirflg=w");
         assert!(l.geo.starts_with("geo:39.915000,116.404000"));
     }
 }

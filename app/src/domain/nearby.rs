@@ -213,12 +213,7 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> NearbyParams {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.to_string())
-        };
+        let get = |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string());
         NearbyParams {
             lat: get("lat"),
             lng: get("lng"),
@@ -248,9 +243,7 @@ mod tests {
 
     #[test]
     fn defaults_apply() {
-        let q = params(&[("lat", "30.65"), ("lng", "104.06")])
-            .validate()
-            .unwrap();
+        let q = params(&[("lat", "30.65"), ("lng", "104.06")]).validate().unwrap();
         assert_eq!(q.kind, None);
         assert_eq!(q.minutes, 15);
         assert_eq!(q.pace, Pace::Normal);
@@ -330,10 +323,7 @@ mod tests {
         let shape: Vec<(u32, usize)> = groups.iter().map(|(r, v)| (*r, v.len())).collect();
         assert_eq!(shape, vec![(5, 2), (10, 1), (15, 2)]);
         let hits: Vec<Hit> = [3.0, 16.0, 29.0].into_iter().map(hit).collect();
-        let shape: Vec<(u32, usize)> = group_by_ring(&hits, 30)
-            .iter()
-            .map(|(r, v)| (*r, v.len()))
-            .collect();
+        let shape: Vec<(u32, usize)> = group_by_ring(&hits, 30).iter().map(|(r, v)| (*r, v.len())).collect();
         assert_eq!(shape, vec![(5, 1), (30, 2)]);
     }
 }

@@ -112,10 +112,7 @@ mod tests {
         let (bx, by) = f.project(b);
         let on_map = ((ax - bx).powi(2) + (ay - by).powi(2)).sqrt() / f.scale(1.0);
         let true_m = haversine_m(a, b);
-        assert!(
-            (on_map - true_m).abs() / true_m < 0.005,
-            "{on_map} vs {true_m}"
-        );
+        assert!((on_map - true_m).abs() / true_m < 0.005, "{on_map} vs {true_m}");
     }
 
     #[test]
@@ -126,9 +123,6 @@ mod tests {
             let (x, y) = f.project(p);
             assert!((0.0..=VIEW).contains(&x) && (0.0..=VIEW).contains(&y));
         }
-        assert_eq!(
-            MapFrame::around(&[LatLng::new(30.6, 104.0)], 500.0).half_span_m,
-            500.0
-        );
+        assert_eq!(MapFrame::around(&[LatLng::new(30.6, 104.0)], 500.0).half_span_m, 500.0);
     }
 }

@@ -83,9 +83,7 @@ pub fn reach_m(minutes: u32, pace: Pace) -> f64 {
 /// The life-circle ring (upper bound in minutes) a walk falls into: 5, 10,
 /// 15, then 30 for the suburban radius; `None` beyond 30 minutes.
 pub fn ring(minutes: f64) -> Option<u32> {
-    [5, 10, 15, 30]
-        .into_iter()
-        .find(|&r| minutes <= f64::from(r))
+    [5, 10, 15, 30].into_iter().find(|&r| minutes <= f64::from(r))
 }
 
 /// The rings shown for a search radius.

@@ -8,9 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::components::facility_card::{distance_text, Contact, NavLinks};
-use crate::components::services::{
-    day_text, kind_name, weekday_name, KindIcon, OpenBadge, ServiceList,
-};
+use crate::components::services::{day_text, kind_name, weekday_name, KindIcon, OpenBadge, ServiceList};
 use crate::domain::facility::{Community, Facility, Kind};
 use crate::domain::hours::LocalTime;
 use crate::domain::nearby::NearbyParams;
@@ -30,15 +28,11 @@ pub async fn get_facility(id: i64) -> Result<Option<FacilityView>, ServerFnError
     use crate::server::AppState;
     let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
     let snapshot = state.catalog.snapshot();
-    Ok(snapshot
-        .index
-        .get(id)
-        .cloned()
-        .map(|facility| FacilityView {
-            community: snapshot.community(&facility.community).cloned(),
-            facility,
-            now: LocalTime::shanghai(chrono::Utc::now()),
-        }))
+    Ok(snapshot.index.get(id).cloned().map(|facility| FacilityView {
+        community: snapshot.community(&facility.community).cloned(),
+        facility,
+        now: LocalTime::shanghai(chrono::Utc::now()),
+    }))
 }
 
 #[component]

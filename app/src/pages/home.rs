@@ -13,18 +13,9 @@ pub fn HomePage() -> impl IntoView {
     let locale = use_locale();
     let door = move |kind: Kind| {
         let (title, long) = match kind {
-            Kind::Meal => (
-                td_string!(locale, kind_meal),
-                td_string!(locale, kind_meal_long),
-            ),
-            Kind::Reading => (
-                td_string!(locale, kind_reading),
-                td_string!(locale, kind_reading_long),
-            ),
-            Kind::Sorting => (
-                td_string!(locale, kind_sorting),
-                td_string!(locale, kind_sorting_long),
-            ),
+            Kind::Meal => (td_string!(locale, kind_meal), td_string!(locale, kind_meal_long)),
+            Kind::Reading => (td_string!(locale, kind_reading), td_string!(locale, kind_reading_long)),
+            Kind::Sorting => (td_string!(locale, kind_sorting), td_string!(locale, kind_sorting_long)),
         };
         view! {
             <li>

@@ -47,10 +47,7 @@ pub struct NearbyPage {
 
 /// Answers a nearby search from the in-memory catalogue.
 #[server]
-pub async fn search_nearby(
-    params: NearbyParams,
-    community: Option<String>,
-) -> Result<NearbyPage, ServerFnError> {
+pub async fn search_nearby(params: NearbyParams, community: Option<String>) -> Result<NearbyPage, ServerFnError> {
     use crate::server::AppState;
     let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
     let snapshot = state.catalog.snapshot();
@@ -104,9 +101,7 @@ pub fn NearbyPage() -> impl IntoView {
             )
         })
     };
-    let data = Resource::new(request, |(params, community)| {
-        search_nearby(params, community)
-    });
+    let data = Resource::new(request, |(params, community)| search_nearby(params, community));
     view! {
         <Title text=td_string!(locale, nearby_title).to_string() />
         <section class="page">
@@ -136,10 +131,7 @@ fn NearbyBody(page: NearbyPage) -> impl IntoView {
             .and_then(|m| m.parse().ok())
             .filter(|m| *m == 30)
             .unwrap_or(15);
-        let pace = q
-            .get("pace")
-            .and_then(|p| Pace::parse(&p))
-            .unwrap_or_default();
+        let pace = q.get("pace").and_then(|p| Pace::parse(&p)).unwrap_or_default();
         (kind, minutes, pace)
     });
     let (kind, minutes, pace) = match &page.outcome {
@@ -212,12 +204,7 @@ fn place_label(page: &NearbyPage, origin: Option<crate::domain::coords::LatLng>)
     let locale = use_prefs().locale;
     let english = use_prefs().english();
     match (&page.place, origin) {
-        (Some(c), _) => td_string!(
-            locale,
-            location_from_community,
-            name = c.name(english).to_string()
-        )
-        .to_string(),
+        (Some(c), _) => td_string!(locale, location_from_community, name = c.name(english).to_string()).to_string(),
         (None, Some(p)) => format!("{:.5}, {:.5}", p.lat, p.lng),
         (None, None) => String::new(),
     }
@@ -256,14 +243,8 @@ fn Filters(
     let kinds = [
         (None, td_string!(locale, kind_all).to_string()),
         (Some(Kind::Meal), td_string!(locale, kind_meal).to_string()),
-        (
-            Some(Kind::Reading),
-            td_string!(locale, kind_reading).to_string(),
-        ),
-        (
-            Some(Kind::Sorting),
-            td_string!(locale, kind_sorting).to_string(),
-        ),
+        (Some(Kind::Reading), td_string!(locale, kind_reading).to_string()),
+        (Some(Kind::Sorting), td_string!(locale, kind_sorting).to_string()),
     ];
     let form = view! {
         <form class="filters" method="get" action="/nearby">

@@ -11,6 +11,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use crate::domain::facility::Community;
+use crate::domain::sorting::SortingIndex;
 use crate::server::index::FacilityIndex;
 use crate::server::store::{Db, Fingerprint, StoreError};
 
@@ -18,6 +19,9 @@ use crate::server::store::{Db, Fingerprint, StoreError};
 pub struct Snapshot {
     pub index: FacilityIndex,
     pub communities: Vec<Community>,
+    pub sorting: SortingIndex,
+    /// The dictionary as the browser downloads it, serialised once per load.
+    pub sorting_json: Arc<str>,
     fingerprint: Fingerprint,
 }
 
@@ -40,10 +44,7 @@ impl Catalog {
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.current
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Rebuilds from the database and swaps the new snapshot in.
@@ -51,17 +52,24 @@ impl Catalog {
         let fingerprint = db.fingerprint().await?;
         let facilities = db.facilities().await?;
         let communities = db.communities().await?;
-        let index = tokio::task::spawn_blocking(move || FacilityIndex::new(facilities))
-            .await
-            .expect("index build does not panic");
+        let items = db.sorting_items().await?;
+        let (index, sorting, sorting_json) = tokio::task::spawn_blocking(move || {
+            let json: Arc<str> = serde_json::to_string(&items).expect("items serialise").into();
+            (FacilityIndex::new(facilities), SortingIndex::new(items), json)
+        })
+        .await
+        .expect("index build does not panic");
         tracing::info!(
             facilities = index.len(),
             communities = communities.len(),
+            sorting_items = sorting.len(),
             "catalogue loaded"
         );
         let next = Arc::new(Snapshot {
             index,
             communities,
+            sorting,
+            sorting_json,
             fingerprint,
         });
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = next;

@@ -57,11 +57,7 @@ impl FacilityIndex {
         };
         let all = RTree::bulk_load(entries(None));
         let by_kind = Kind::ALL.map(|k| RTree::bulk_load(entries(Some(k))));
-        let by_id = facilities
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id, i))
-            .collect();
+        let by_id = facilities.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
         Self {
             facilities,
             by_id,
@@ -183,9 +179,7 @@ mod tests {
         // Pseudo-random points around Chengdu; compare with sorting by haversine.
         let mut seed = 42u64;
         let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (seed >> 11) as f64 / (1u64 << 53) as f64
         };
         let fs: Vec<Facility> = (0..500)
@@ -193,12 +187,7 @@ mod tests {
             .collect();
         let index = FacilityIndex::new(fs.clone());
         let q = query(30.65, 104.05, &[("minutes", "30"), ("limit", "100")]);
-        let got: Vec<i64> = index
-            .nearby(&q)
-            .within
-            .iter()
-            .map(|h| h.facility.id)
-            .collect();
+        let got: Vec<i64> = index.nearby(&q).within.iter().map(|h| h.facility.id).collect();
         let mut want: Vec<(f64, i64)> = fs
             .iter()
             .map(|f| (haversine_m(q.origin, f.location), f.id))
@@ -216,29 +205,17 @@ mod tests {
         // 15 min at normal pace reaches 831 m: facilities 0..=7 (0..770 m).
         let r = index.nearby(&query(30.6, 104.0, &[]));
         assert_eq!(r.within.len(), 8);
-        assert!(r
-            .within
-            .windows(2)
-            .all(|w| w[0].distance_m <= w[1].distance_m));
+        assert!(r.within.windows(2).all(|w| w[0].distance_m <= w[1].distance_m));
         assert!(r.beyond.is_empty());
         // Elderly pace reaches 623 m: 0..=5.
         assert_eq!(
-            index
-                .nearby(&query(30.6, 104.0, &[("pace", "elderly")]))
-                .within
-                .len(),
+            index.nearby(&query(30.6, 104.0, &[("pace", "elderly")])).within.len(),
             6
         );
         let r = index.nearby(&query(30.6, 104.0, &[("kind", "meal")]));
         assert!(r.within.iter().all(|h| h.facility.kind() == Kind::Meal));
         assert_eq!(r.within.len(), 4);
-        assert_eq!(
-            index
-                .nearby(&query(30.6, 104.0, &[("limit", "3")]))
-                .within
-                .len(),
-            3
-        );
+        assert_eq!(index.nearby(&query(30.6, 104.0, &[("limit", "3")])).within.len(), 3);
     }
 
     #[test]
@@ -251,10 +228,7 @@ mod tests {
         assert_eq!(ids, vec![0, 1, 2]);
         assert!(r.beyond[0].walk_minutes > 15.0);
         let empty = FacilityIndex::default();
-        assert_eq!(
-            empty.nearby(&query(30.55, 104.0, &[])),
-            NearbyResult::default()
-        );
+        assert_eq!(empty.nearby(&query(30.55, 104.0, &[])), NearbyResult::default());
     }
 
     #[test]

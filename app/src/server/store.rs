@@ -15,6 +15,7 @@ use sqlx::{AnyPool, Executor, Row};
 use crate::domain::coords::LatLng;
 use crate::domain::facility::{Community, Facility, Services};
 use crate::domain::hours::WeeklyHours;
+use crate::domain::sorting::SortingItem;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linli.db";
 
@@ -61,6 +62,8 @@ pub struct Fingerprint {
     pub facilities_updated: i64,
     pub communities: i64,
     pub communities_updated: i64,
+    pub sorting_items: i64,
+    pub sorting_updated: i64,
 }
 
 fn now_millis() -> i64 {
@@ -72,10 +75,7 @@ impl Db {
     /// applies pending migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
-        let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        else {
+        let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
             return Err(StoreError::Unsupported(url.to_string()));
         };
         let file = path.split('?').next().unwrap_or_default();
@@ -117,9 +117,7 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
-            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?;
         Ok(())
     }
 
@@ -134,11 +132,16 @@ impl Db {
         let c = sqlx::query("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM communities")
             .fetch_one(&self.pool)
             .await?;
+        let s = sqlx::query("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM sorting_items")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(Fingerprint {
             facilities: f.try_get(0)?,
             facilities_updated: f.try_get(1)?,
             communities: c.try_get(0)?,
             communities_updated: c.try_get(1)?,
+            sorting_items: s.try_get(0)?,
+            sorting_updated: s.try_get(1)?,
         })
     }
 
@@ -243,6 +246,70 @@ impl Db {
         }
         tx.commit().await?;
         Ok(communities.len())
+    }
+
+    /// The sorting dictionary, in its curated order.
+    pub async fn sorting_items(&self) -> Result<Vec<SortingItem>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name_zh, aliases_zh, name_en, aliases_en, category, tip_zh, tip_en, pinyin, aliases_pinyin \
+             FROM sorting_items ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let list = |text: String| -> Vec<String> {
+            text.split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get(0)?;
+                let category: String = r.try_get(5)?;
+                Ok(SortingItem {
+                    name_zh: r.try_get(1)?,
+                    aliases_zh: list(r.try_get(2)?),
+                    name_en: r.try_get(3)?,
+                    aliases_en: list(r.try_get(4)?),
+                    category: crate::domain::facility::WasteCategory::parse(&category)
+                        .ok_or_else(|| StoreError::Corrupt(format!("sorting_items/{id}"), category))?,
+                    tip_zh: r.try_get(6)?,
+                    tip_en: r.try_get(7)?,
+                    pinyin: r.try_get(8)?,
+                    aliases_pinyin: list(r.try_get(9)?),
+                })
+            })
+            .collect()
+    }
+
+    /// Replaces the whole dictionary in one transaction: it is curated as a
+    /// whole, so an item left out of a new version is meant to go.
+    pub async fn replace_sorting_items(&self, items: &[SortingItem]) -> Result<usize, StoreError> {
+        let now = now_millis();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sorting_items").execute(&mut *tx).await?;
+        for (i, item) in items.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO sorting_items (id, name_zh, aliases_zh, name_en, aliases_en, category, tip_zh, tip_en, pinyin, aliases_pinyin, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(i as i64 + 1)
+            .bind(&item.name_zh)
+            .bind(item.aliases_zh.join("|"))
+            .bind(&item.name_en)
+            .bind(item.aliases_en.join("|"))
+            .bind(item.category.as_str())
+            .bind(&item.tip_zh)
+            .bind(&item.tip_en)
+            .bind(&item.pinyin)
+            .bind(item.aliases_pinyin.join("|"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(items.len())
     }
 
     pub async fn ping(&self) -> Result<(), StoreError> {

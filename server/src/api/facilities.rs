@@ -110,25 +110,12 @@ fn bad_query(e: QueryError) -> ApiError {
     let (code, message) = match e {
         QueryError::Missing(Field::Lat) => ("missing_lat", "`lat` is required"),
         QueryError::Missing(_) => ("missing_lng", "`lng` is required"),
-        QueryError::Invalid(Field::Lat) => {
-            ("invalid_lat", "`lat` must be a number between -90 and 90")
-        }
-        QueryError::Invalid(Field::Lng) => {
-            ("invalid_lng", "`lng` must be a number between -180 and 180")
-        }
-        QueryError::Invalid(Field::Kind) => (
-            "invalid_kind",
-            "`kind` must be meal, reading, sorting or all",
-        ),
-        QueryError::Invalid(Field::Minutes) => (
-            "invalid_minutes",
-            "`minutes` must be a whole number from 1 to 60",
-        ),
+        QueryError::Invalid(Field::Lat) => ("invalid_lat", "`lat` must be a number between -90 and 90"),
+        QueryError::Invalid(Field::Lng) => ("invalid_lng", "`lng` must be a number between -180 and 180"),
+        QueryError::Invalid(Field::Kind) => ("invalid_kind", "`kind` must be meal, reading, sorting or all"),
+        QueryError::Invalid(Field::Minutes) => ("invalid_minutes", "`minutes` must be a whole number from 1 to 60"),
         QueryError::Invalid(Field::Pace) => ("invalid_pace", "`pace` must be normal or elderly"),
-        QueryError::Invalid(_) => (
-            "invalid_limit",
-            "`limit` must be a whole number from 1 to 100",
-        ),
+        QueryError::Invalid(_) => ("invalid_limit", "`limit` must be a whole number from 1 to 100"),
     };
     ApiError::BadRequest {
         code,

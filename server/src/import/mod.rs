@@ -16,7 +16,7 @@ use std::path::Path;
 use app::domain::facility::Community;
 use app::server::store::{Db, NewFacility, StoreError};
 
-pub use parse::{parse_communities, parse_facilities};
+pub use parse::{parse_communities, parse_facilities, parse_sorting};
 pub use records::{read_records, Format, Record};
 
 /// One problem in one row.
@@ -54,13 +54,8 @@ pub struct ImportReport {
 }
 
 /// Imports facilities from a file (format from its extension).
-pub async fn import_facilities_file(
-    db: &Db,
-    path: &Path,
-    dry_run: bool,
-) -> Result<ImportReport, ImportError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ImportError::Read(path.display().to_string(), e))?;
+pub async fn import_facilities_file(db: &Db, path: &Path, dry_run: bool) -> Result<ImportReport, ImportError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read(path.display().to_string(), e))?;
     import_facilities(db, &text, Format::from_path(path), dry_run).await
 }
 
@@ -71,14 +66,8 @@ pub async fn import_facilities(
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
     let records = read_records(text, format).map_err(ImportError::Format)?;
-    let known: HashSet<String> = db
-        .communities()
-        .await?
-        .into_iter()
-        .map(|c| c.code)
-        .collect();
-    let facilities: Vec<NewFacility> =
-        parse_facilities(&records, &known).map_err(ImportError::Rows)?;
+    let known: HashSet<String> = db.communities().await?.into_iter().map(|c| c.code).collect();
+    let facilities: Vec<NewFacility> = parse_facilities(&records, &known).map_err(ImportError::Rows)?;
     if !dry_run {
         db.upsert_facilities(&facilities).await?;
     }
@@ -88,13 +77,26 @@ pub async fn import_facilities(
     })
 }
 
-pub async fn import_communities_file(
-    db: &Db,
-    path: &Path,
-    dry_run: bool,
-) -> Result<ImportReport, ImportError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ImportError::Read(path.display().to_string(), e))?;
+/// Imports the sorting dictionary from a CSV file; it replaces the old one.
+pub async fn import_sorting_file(db: &Db, path: &Path, dry_run: bool) -> Result<ImportReport, ImportError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read(path.display().to_string(), e))?;
+    import_sorting(db, &text, dry_run).await
+}
+
+pub async fn import_sorting(db: &Db, text: &str, dry_run: bool) -> Result<ImportReport, ImportError> {
+    let records = read_records(text, Format::Csv).map_err(ImportError::Format)?;
+    let items = parse_sorting(&records).map_err(ImportError::Rows)?;
+    if !dry_run {
+        db.replace_sorting_items(&items).await?;
+    }
+    Ok(ImportReport {
+        rows: items.len(),
+        stored: !dry_run,
+    })
+}
+
+pub async fn import_communities_file(db: &Db, path: &Path, dry_run: bool) -> Result<ImportReport, ImportError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read(path.display().to_string(), e))?;
     import_communities(db, &text, Format::from_path(path), dry_run).await
 }
 

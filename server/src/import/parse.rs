@@ -3,10 +3,9 @@
 use std::collections::HashSet;
 
 use app::domain::coords::{in_china, LatLng};
-use app::domain::facility::{
-    Community, Kind, MealServices, ReadingServices, Services, SortingServices, WasteCategory,
-};
+use app::domain::facility::{Community, Kind, MealServices, ReadingServices, Services, SortingServices, WasteCategory};
 use app::domain::hours::WeeklyHours;
+use app::domain::sorting::SortingItem;
 use app::server::store::NewFacility;
 
 use super::{Record, RowError};
@@ -66,10 +65,7 @@ impl<'a> Row<'a> {
         };
         let p = LatLng::new(num("lat", 90.0), num("lng", 180.0));
         if p.is_valid() && !in_china(p) {
-            self.fail(
-                "lat",
-                "the point is outside mainland China; are lat and lng swapped?",
-            );
+            self.fail("lat", "the point is outside mainland China; are lat and lng swapped?");
         }
         p
     }
@@ -115,10 +111,7 @@ impl<'a> Row<'a> {
 }
 
 /// Validates facility rows. `communities`: the codes a row may refer to.
-pub fn parse_facilities(
-    records: &[Record],
-    communities: &HashSet<String>,
-) -> Result<Vec<NewFacility>, Vec<RowError>> {
+pub fn parse_facilities(records: &[Record], communities: &HashSet<String>) -> Result<Vec<NewFacility>, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();
     let mut seen_refs = HashSet::new();
@@ -133,10 +126,7 @@ pub fn parse_facilities(
         let mut row = Row::new(record);
         let source_ref = row.text("ref", true, MAX_REF);
         if !source_ref.is_empty() && !seen_refs.insert(source_ref.clone()) {
-            row.fail(
-                "ref",
-                format!("`{source_ref}` appears more than once in the file"),
-            );
+            row.fail("ref", format!("`{source_ref}` appears more than once in the file"));
         }
         let kind = Kind::parse(record.get("kind"));
         if kind.is_none() {
@@ -148,10 +138,7 @@ pub fn parse_facilities(
         let address_en = row.text("address_en", false, MAX_ADDRESS);
         let location = row.location();
         let phone = row.text("phone", false, 30);
-        if !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-()".contains(c))
-        {
+        if !phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) {
             row.fail("phone", "may contain only digits, spaces and + - ( )");
         }
         let community = row.text("community", false, MAX_REF);
@@ -182,27 +169,18 @@ pub fn parse_facilities(
             }),
             Kind::Sorting => {
                 let mut accepts = Vec::new();
-                for part in record
-                    .get("accepts")
-                    .split(['|', ',', ' '])
-                    .filter(|p| !p.is_empty())
-                {
+                for part in record.get("accepts").split(['|', ',', ' ']).filter(|p| !p.is_empty()) {
                     match WasteCategory::parse(part) {
                         Some(c) if !accepts.contains(&c) => accepts.push(c),
                         Some(_) => {}
                         None => row.fail(
                             "accepts",
-                            format!(
-                                "unknown category `{part}` (recyclable, hazardous, food, residual)"
-                            ),
+                            format!("unknown category `{part}` (recyclable, hazardous, food, residual)"),
                         ),
                     }
                 }
                 if accepts.is_empty() {
-                    row.fail(
-                        "accepts",
-                        "a sorting point must accept at least one category",
-                    );
+                    row.fail("accepts", "a sorting point must accept at least one category");
                 }
                 Services::Sorting(SortingServices { accepts })
             }
@@ -232,6 +210,92 @@ pub fn parse_facilities(
     }
 }
 
+/// Splits a `|`-separated list, dropping empty parts.
+fn list(text: &str) -> Vec<String> {
+    text.split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Toneless pinyin: lower-case syllables separated by single spaces.
+fn is_pinyin(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .split(' ')
+            .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase()))
+}
+
+/// Validates rows of the sorting dictionary.
+pub fn parse_sorting(records: &[Record]) -> Result<Vec<SortingItem>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    if records.is_empty() {
+        errors.push(RowError {
+            row: "file".into(),
+            field: "-".into(),
+            message: "has no rows".into(),
+        });
+    }
+    for record in records {
+        let mut row = Row::new(record);
+        let name_zh = row.text("name_zh", true, 50);
+        if !name_zh.is_empty() && !seen.insert(name_zh.clone()) {
+            row.fail("name_zh", format!("`{name_zh}` appears more than once in the file"));
+        }
+        let aliases_zh = list(&row.text("aliases_zh", false, 500));
+        let name_en = row.text("name_en", false, 80);
+        let aliases_en = list(&row.text("aliases_en", false, 500));
+        let category = WasteCategory::parse(record.get("category"));
+        if category.is_none() {
+            row.fail("category", "must be recyclable, hazardous, food or residual");
+        }
+        let tip_zh = row.text("tip_zh", false, 300);
+        let tip_en = row.text("tip_en", false, 600);
+        let pinyin = row.text("pinyin", true, 200);
+        if !pinyin.is_empty() && !is_pinyin(&pinyin) {
+            row.fail(
+                "pinyin",
+                "must be toneless lower-case syllables separated by single spaces, e.g. `bao zhi`",
+            );
+        }
+        let aliases_pinyin = list(&row.text("aliases_pinyin", false, 1000));
+        if aliases_pinyin.len() != aliases_zh.len() {
+            row.fail(
+                "aliases_pinyin",
+                format!(
+                    "has {} entries for {} Chinese aliases",
+                    aliases_pinyin.len(),
+                    aliases_zh.len()
+                ),
+            );
+        } else if let Some(bad) = aliases_pinyin.iter().find(|p| !is_pinyin(p)) {
+            row.fail("aliases_pinyin", format!("`{bad}` is not toneless pinyin"));
+        }
+        if let (true, Some(category)) = (row.errors.is_empty(), category) {
+            out.push(SortingItem {
+                name_zh,
+                aliases_zh,
+                name_en,
+                aliases_en,
+                category,
+                tip_zh,
+                tip_en,
+                pinyin,
+                aliases_pinyin,
+            });
+        }
+        errors.append(&mut row.errors);
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Validates community rows.
 pub fn parse_communities(records: &[Record]) -> Result<Vec<Community>, Vec<RowError>> {
     let mut errors = Vec::new();
@@ -240,17 +304,11 @@ pub fn parse_communities(records: &[Record]) -> Result<Vec<Community>, Vec<RowEr
     for record in records {
         let mut row = Row::new(record);
         let code = row.text("code", true, MAX_REF);
-        if !code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             row.fail("code", "may contain only ASCII letters, digits, - and _");
         }
         if !code.is_empty() && !seen.insert(code.clone()) {
-            row.fail(
-                "code",
-                format!("`{code}` appears more than once in the file"),
-            );
+            row.fail("code", format!("`{code}` appears more than once in the file"));
         }
         let community = Community {
             name_zh: row.text("name_zh", true, MAX_NAME),
@@ -333,10 +391,7 @@ mod tests {
              s2,sorting,点,,址,,104.06,30.64,,,Mo-Su 07:00-09:00,,,,,,,,paper",
         )
         .unwrap_err();
-        let got: Vec<(&str, &str)> = errors
-            .iter()
-            .map(|e| (e.row.as_str(), e.field.as_str()))
-            .collect();
+        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.row.as_str(), e.field.as_str())).collect();
         for want in [
             ("line 3", "ref"),
             ("line 3", "kind"),
@@ -359,6 +414,31 @@ mod tests {
         assert!(errors
             .iter()
             .any(|e| e.row == "line 4" && e.message.contains("swapped")));
+    }
+
+    #[test]
+    fn sorting_rows_are_validated() {
+        let text = "name_zh,aliases_zh,name_en,aliases_en,category,tip_zh,tip_en,pinyin,aliases_pinyin\n\
+                    报纸,旧报纸|报刊,newspaper,,recyclable,保持干燥,Keep dry,bao zhi,jiu bao zhi|bao kan\n\
+                    报纸,,paper,,recyclable,,,bao zhi,\n\
+                    电池,干电池,battery,,battery,,,Dian Chi,\n";
+        let errors = parse_sorting(&read_records(text, Format::Csv).unwrap()).unwrap_err();
+        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.row.as_str(), e.field.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("line 3", "name_zh"),
+                ("line 4", "category"),
+                ("line 4", "pinyin"),
+                ("line 4", "aliases_pinyin")
+            ]
+        );
+        let good = "name_zh,aliases_zh,name_en,aliases_en,category,tip_zh,tip_en,pinyin,aliases_pinyin\n\
+                    报纸,旧报纸|报刊,newspaper,paper|newsprint,recyclable,保持干燥,Keep dry,bao zhi,jiu bao zhi|bao kan\n";
+        let items = parse_sorting(&read_records(good, Format::Csv).unwrap()).unwrap();
+        assert_eq!(items[0].aliases_zh, ["旧报纸", "报刊"]);
+        assert_eq!(items[0].aliases_en, ["paper", "newsprint"]);
+        assert_eq!(items[0].category, WasteCategory::Recyclable);
     }
 
     #[test]

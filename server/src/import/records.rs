@@ -50,9 +50,7 @@ pub fn read_records(text: &str, format: Format) -> Result<Vec<Record>, String> {
 }
 
 fn read_csv(text: &str) -> Result<Vec<Record>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| format!("CSV header: {e}"))?
@@ -63,11 +61,7 @@ fn read_csv(text: &str) -> Result<Vec<Record>, String> {
     for (i, row) in reader.records().enumerate() {
         let line = i + 2;
         let row = row.map_err(|e| format!("line {line}: {e}"))?;
-        let fields = headers
-            .iter()
-            .cloned()
-            .zip(row.iter().map(str::to_string))
-            .collect();
+        let fields = headers.iter().cloned().zip(row.iter().map(str::to_string)).collect();
         out.push(Record {
             row: format!("line {line}"),
             fields,

@@ -76,16 +76,12 @@ impl SortingIndex {
             for a in &item.aliases_zh {
                 push(KeyKind::Han, normalize(a), true);
             }
-            push(
-                KeyKind::English,
-                singular_phrase(&normalize(&item.name_en)),
-                false,
-            );
+            push(KeyKind::English, singular_phrase(&normalize(&item.name_en)), false);
             for a in &item.aliases_en {
                 push(KeyKind::English, singular_phrase(&normalize(a)), true);
             }
-            for (p, alias) in std::iter::once((&item.pinyin, false))
-                .chain(item.aliases_pinyin.iter().map(|p| (p, true)))
+            for (p, alias) in
+                std::iter::once((&item.pinyin, false)).chain(item.aliases_pinyin.iter().map(|p| (p, true)))
             {
                 let p = normalize(p);
                 push(KeyKind::Initials, initials(&p), alias);
@@ -125,19 +121,11 @@ impl SortingIndex {
             let score = match key.kind {
                 KeyKind::Han if han => score_han(&q, &key.text),
                 KeyKind::English if !han => score_text(&english, &key.text, 100, 85, 60),
-                KeyKind::Pinyin if !han && !latin.is_empty() => {
-                    score_text(&latin, &key.text, 97, 80, 0)
-                }
-                KeyKind::Initials if !han && latin.len() >= 2 => {
-                    score_text(&latin, &key.text, 90, 70, 0)
-                }
+                KeyKind::Pinyin if !han && !latin.is_empty() => score_text(&latin, &key.text, 97, 80, 0),
+                KeyKind::Initials if !han && latin.len() >= 2 => score_text(&latin, &key.text, 90, 70, 0),
                 _ => 0,
             };
-            let score = if key.alias {
-                score.saturating_sub(3)
-            } else {
-                score
-            };
+            let score = if key.alias { score.saturating_sub(3) } else { score };
             let slot = &mut best[key.item as usize];
             *slot = (*slot).max(score);
         }
@@ -170,10 +158,7 @@ impl SortingIndex {
         } else {
             Vec::new()
         };
-        SearchOutcome {
-            matches,
-            did_you_mean,
-        }
+        SearchOutcome { matches, did_you_mean }
     }
 
     /// The items whose keys are within a small edit distance of the query.
@@ -183,11 +168,7 @@ impl SortingIndex {
         } else {
             singular_phrase(q).chars().collect()
         };
-        let allowed = if han {
-            1
-        } else {
-            (q_chars.len() / 4).clamp(1, 3)
-        };
+        let allowed = if han { 1 } else { (q_chars.len() / 4).clamp(1, 3) };
         let mut found: Vec<(usize, u32)> = Vec::new();
         for key in &self.keys {
             let comparable = match key.kind {
@@ -257,9 +238,7 @@ fn levenshtein(a: &[char], b: &[char]) -> usize {
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -271,14 +250,7 @@ mod tests {
     use super::*;
     use crate::domain::facility::WasteCategory;
 
-    fn item(
-        zh: &str,
-        aliases: &[&str],
-        en: &str,
-        cat: WasteCategory,
-        pinyin: &str,
-        alias_py: &[&str],
-    ) -> SortingItem {
+    fn item(zh: &str, aliases: &[&str], en: &str, cat: WasteCategory, pinyin: &str, alias_py: &[&str]) -> SortingItem {
         SortingItem {
             name_zh: zh.into(),
             aliases_zh: aliases.iter().map(|s| s.to_string()).collect(),
@@ -303,14 +275,7 @@ mod tests {
                 "bao zhi",
                 &["jiu bao zhi"],
             ),
-            item(
-                "纸巾",
-                &["餐巾纸"],
-                "tissue",
-                Residual,
-                "zhi jin",
-                &["can jin zhi"],
-            ),
+            item("纸巾", &["餐巾纸"], "tissue", Residual, "zhi jin", &["can jin zhi"]),
             item(
                 "充电电池",
                 &[],
@@ -327,14 +292,7 @@ mod tests {
                 "gan dian chi",
                 &["jian xing dian chi"],
             ),
-            item(
-                "纽扣电池",
-                &[],
-                "button cell",
-                Hazardous,
-                "niu kou dian chi",
-                &[],
-            ),
+            item("纽扣电池", &[], "button cell", Hazardous, "niu kou dian chi", &[]),
             item("果皮", &[], "fruit peel", Food, "guo pi", &[]),
             item("玻璃瓶", &[], "glass bottle", Recyclable, "bo li ping", &[]),
         ])
