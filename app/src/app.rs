@@ -7,6 +7,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::header::Header;
 use crate::i18n::*;
+use crate::pages::sorting::{SortingCategoryPage, SortingPage};
 use crate::pages::{facility::FacilityPage, home::HomePage, nearby::NearbyPage, not_found::NotFound};
 use crate::prefs::{use_prefs, Prefs};
 
@@ -69,6 +70,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("/nearby") view=NearbyPage ssr=SsrMode::Async />
                     <Route path=path!("/facility/:id") view=FacilityPage ssr=SsrMode::Async />
+                    <Route path=path!("/sorting") view=SortingPage ssr=SsrMode::Async />
+                    <Route path=path!("/sorting/:category") view=SortingCategoryPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -69,6 +69,9 @@ async fn filters_radius_pace_and_limit() {
     assert_eq!(names("minutes=30".into()).await.len(), 6);
     assert_eq!(names("minutes=5".into()).await, ["零号食堂", "一号书屋", "二号投放点"]);
     assert_eq!(names("limit=2".into()).await, ["零号食堂", "一号书屋"]);
+    assert_eq!(names("accepts=hazardous".into()).await, ["七号回收站"]);
+    assert_eq!(names("kind=sorting&accepts=food".into()).await, ["二号投放点"]);
+    assert_eq!(names("kind=meal&accepts=food".into()).await, ["零号食堂", "五号食堂"]);
     // The far reading room (6.7 km) is beyond even 60 minutes (3.3 km).
     assert_eq!(names("limit=100&minutes=60".into()).await.len(), 6);
 }
@@ -117,6 +120,7 @@ async fn every_bad_parameter_is_a_json_400() {
         ("lat=30.64&lng=104.05&limit=0", "invalid_limit"),
         ("lat=30.64&lng=104.05&limit=101", "invalid_limit"),
         ("lat=30.64&lng=104.05&limit=-5", "invalid_limit"),
+        ("lat=30.64&lng=104.05&accepts=glass", "invalid_accepts"),
         ("lat=30.64&lat=31&lng=104.05", "invalid_query"),
         ("lat=%FF&lng=104.05", "invalid_lat"),
         ("", "missing_lat"),

@@ -155,3 +155,54 @@ async fn prefs_set_cookies_and_return_to_the_page() {
         .unwrap()
         .starts_with("linli_text=large;"));
 }
+
+async fn with_dictionary() -> common::TestApp {
+    let app = common::app().await;
+    server::import::import_sorting(&app.db, include_str!("../../seeds/sorting.csv"), false)
+        .await
+        .unwrap();
+    app.catalog.refresh(&app.db).await.unwrap();
+    app
+}
+
+#[tokio::test]
+async fn sorting_search_works_without_javascript() {
+    let app = with_dictionary().await;
+    let r = app.get("/sorting?q=%E7%83%9F%E5%A4%B4").await; // 烟头
+    assert_eq!(r.status, StatusCode::OK);
+    let first = r.text.find("class=\"sort-name\"").expect("a result");
+    assert!(
+        r.text[first..].starts_with("class=\"sort-name\">烟头<"),
+        "{}",
+        &r.text[first..first + 80]
+    );
+    assert!(r.text.contains("其他垃圾"));
+    // Unknown items get the rules in plain words, not an empty page.
+    let r = app.get("/sorting?q=%E7%81%AB%E6%98%9F%E7%9F%B3").await; // 火星石
+    assert!(r.text.contains("词典里没有找到“火星石”"));
+    assert!(r.text.contains("拿不准时"));
+    // English, by cookie.
+    let r = app.get_with("/sorting?q=tea+leaves", ("cookie", "linli_lang=en")).await;
+    assert!(r.text.contains("Food waste"), "{}", r.text.len());
+    // Script in the query is escaped, never run.
+    let r = app.get("/sorting?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert!(!r.text.contains("<script>alert(1)"));
+}
+
+#[tokio::test]
+async fn category_pages_link_to_fitting_drop_off_points() {
+    let app = with_dictionary().await;
+    let r = app.get("/sorting/hazardous").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("<h1 class=\"category-heading\">"));
+    assert!(r.text.contains("红色桶"));
+    assert!(r.text.contains("href=\"/nearby?kind=sorting&amp;accepts=hazardous\""));
+    assert_eq!(app.get("/sorting/plutonium").await.status, StatusCode::NOT_FOUND);
+    // The link's search shows only points that accept hazardous waste.
+    let r = app
+        .get("/nearby?kind=sorting&accepts=hazardous&lat=30.64&lng=104.05")
+        .await;
+    assert!(r.text.contains("七号回收站"));
+    assert!(!r.text.contains(">二号投放点<"), "that one takes no hazardous waste");
+    assert!(r.text.contains("只显示接收有害垃圾的投放点"));
+}

@@ -1,5 +1,5 @@
 //! Reusable pieces of the pages. Islands (the only parts that run in the
-//! browser) are in `locate` and `map_tap`.
+//! browser) are in `locate`, `map_tap` and `sorting_search`.
 
 pub mod facility_card;
 pub mod header;
@@ -7,3 +7,4 @@ pub mod locate;
 pub mod map;
 pub mod map_tap;
 pub mod services;
+pub mod sorting_search;

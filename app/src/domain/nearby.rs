@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::coords::LatLng;
-use super::facility::{Facility, Kind};
+use super::facility::{Facility, Kind, Services, WasteCategory};
 use super::walking::{self, Pace};
 
 pub const DEFAULT_MINUTES: u32 = 15;
@@ -25,6 +25,8 @@ pub struct NearbyParams {
     pub minutes: Option<String>,
     pub pace: Option<String>,
     pub limit: Option<String>,
+    /// A waste category: only sorting points that accept it.
+    pub accepts: Option<String>,
 }
 
 /// A validated query.
@@ -36,6 +38,8 @@ pub struct NearbyQuery {
     pub minutes: u32,
     pub pace: Pace,
     pub limit: usize,
+    /// Only sorting points accepting this category (then `kind` is sorting).
+    pub accepts: Option<WasteCategory>,
 }
 
 impl NearbyQuery {
@@ -47,7 +51,15 @@ impl NearbyQuery {
     /// The query string of everything but the position, so a new position
     /// can be appended while keeping the resident's choices.
     pub fn options_query(&self) -> String {
-        options_query(self.kind, self.minutes, self.pace)
+        options_query(self.kind, self.minutes, self.pace, self.accepts)
+    }
+
+    /// Whether a facility passes the query's kind and category filters.
+    pub fn admits(&self, f: &Facility) -> bool {
+        match self.accepts {
+            Some(c) => matches!(&f.services, Services::Sorting(s) if s.accepts.contains(&c)),
+            None => self.kind.is_none_or(|k| f.kind() == k),
+        }
     }
 
     /// The full query string, for shareable links.
@@ -61,10 +73,11 @@ impl NearbyQuery {
     }
 }
 
-/// `kind=…&minutes=…&pace=…` for the given options.
-pub fn options_query(kind: Option<Kind>, minutes: u32, pace: Pace) -> String {
+/// `kind=…&minutes=…&pace=…[&accepts=…]` for the given options.
+pub fn options_query(kind: Option<Kind>, minutes: u32, pace: Pace, accepts: Option<WasteCategory>) -> String {
+    let accepts = accepts.map(|c| format!("&accepts={}", c.as_str())).unwrap_or_default();
     format!(
-        "kind={}&minutes={minutes}&pace={}",
+        "kind={}&minutes={minutes}&pace={}{accepts}",
         kind.map_or("all", Kind::as_str),
         pace.as_str()
     )
@@ -79,6 +92,7 @@ pub enum Field {
     Minutes,
     Pace,
     Limit,
+    Accepts,
     Community,
 }
 
@@ -91,6 +105,7 @@ impl Field {
             Field::Minutes => "minutes",
             Field::Pace => "pace",
             Field::Limit => "limit",
+            Field::Accepts => "accepts",
             Field::Community => "community",
         }
     }
@@ -145,12 +160,21 @@ impl NearbyParams {
                 .filter(|l| (1..=MAX_LIMIT).contains(l))
                 .ok_or(QueryError::Invalid(Field::Limit))?,
         };
+        // A category only means something for sorting points: with another
+        // kind it is ignored, with all kinds it narrows them to sorting.
+        let accepts = match non_empty(&self.accepts) {
+            None => None,
+            Some(c) => Some(WasteCategory::parse(c).ok_or(QueryError::Invalid(Field::Accepts))?),
+        }
+        .filter(|_| matches!(kind, None | Some(Kind::Sorting)));
+        let kind = if accepts.is_some() { Some(Kind::Sorting) } else { kind };
         Ok(NearbyQuery {
             origin: LatLng::new(lat, lng),
             kind,
             minutes,
             pace,
             limit,
+            accepts,
         })
     }
 }
@@ -221,6 +245,7 @@ mod tests {
             minutes: get("minutes"),
             pace: get("pace"),
             limit: get("limit"),
+            accepts: get("accepts"),
         }
     }
 
@@ -239,6 +264,22 @@ mod tests {
             q.query_string(),
             "kind=meal&minutes=15&pace=elderly&lat=30.500000&lng=104.250000"
         );
+    }
+
+    #[test]
+    fn accepts_narrows_to_sorting_points() {
+        let q = params(&[("lat", "30"), ("lng", "104"), ("accepts", "hazardous")])
+            .validate()
+            .unwrap();
+        assert_eq!(
+            (q.kind, q.accepts),
+            (Some(Kind::Sorting), Some(WasteCategory::Hazardous))
+        );
+        assert!(q.options_query().ends_with("&accepts=hazardous"));
+        let q = params(&[("lat", "30"), ("lng", "104"), ("kind", "meal"), ("accepts", "food")])
+            .validate()
+            .unwrap();
+        assert_eq!((q.kind, q.accepts), (Some(Kind::Meal), None));
     }
 
     #[test]
@@ -292,6 +333,7 @@ mod tests {
             );
         }
         assert_eq!(with("limit", "100").unwrap().limit, 100);
+        assert_eq!(with("accepts", "glass").map_err(|e| e.field()), Err(Field::Accepts));
         assert_eq!(with("minutes", "30").unwrap().minutes, 30);
     }
 

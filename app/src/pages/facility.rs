@@ -87,6 +87,7 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
         minutes: q.get("minutes"),
         pace: q.get("pace"),
         limit: None,
+        accepts: q.get("accepts"),
     });
     let from = search.validate().ok();
     let back = match from {

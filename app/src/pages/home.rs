@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::services::KindIcon;
-use crate::domain::facility::Kind;
+use crate::components::sorting_search::CategoryIcon;
+use crate::domain::facility::{Kind, WasteCategory};
 use crate::i18n::*;
 use crate::prefs::use_locale;
 
@@ -32,7 +33,16 @@ pub fn HomePage() -> impl IntoView {
         <section class="page">
             <h1>{td!(locale, home_title)}</h1>
             <p class="lead">{td!(locale, home_lead)}</p>
-            <ul class="doors">{Kind::ALL.into_iter().map(door).collect_view()}</ul>
+            <ul class="doors">
+                {Kind::ALL.into_iter().map(door).collect_view()}
+                <li>
+                    <a class="door door-guide" href="/sorting">
+                        <CategoryIcon category=WasteCategory::Recyclable />
+                        <span class="door-title">{td!(locale, home_sorting_guide)}</span>
+                        <span class="door-text">{td!(locale, home_sorting_guide_text)}</span>
+                    </a>
+                </li>
+            </ul>
             <p><a class="button button-primary" href="/nearby">{td!(locale, home_find)}</a></p>
         </section>
     }

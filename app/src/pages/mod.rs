@@ -4,3 +4,4 @@ pub mod facility;
 pub mod home;
 pub mod nearby;
 pub mod not_found;
+pub mod sorting;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::facility_card::FacilityCard;
 use crate::components::locate::{Locate, LocateLabels};
 use crate::components::map::{CommunityMap, NearbyMap};
-use crate::domain::facility::{Community, Kind};
+use crate::domain::facility::{Community, Kind, WasteCategory};
 use crate::domain::hours::LocalTime;
 use crate::domain::nearby::{
     group_by_ring, options_query, Field, Hit, NearbyParams, NearbyQuery, NearbyResult, QueryError,
@@ -96,6 +96,7 @@ pub fn NearbyPage() -> impl IntoView {
                     minutes: get("minutes"),
                     pace: get("pace"),
                     limit: get("limit"),
+                    accepts: get("accepts"),
                 },
                 get("community"),
             )
@@ -132,17 +133,18 @@ fn NearbyBody(page: NearbyPage) -> impl IntoView {
             .filter(|m| *m == 30)
             .unwrap_or(15);
         let pace = q.get("pace").and_then(|p| Pace::parse(&p)).unwrap_or_default();
-        (kind, minutes, pace)
+        let accepts = q.get("accepts").and_then(|c| WasteCategory::parse(&c));
+        (kind, minutes, pace, accepts)
     });
-    let (kind, minutes, pace) = match &page.outcome {
-        Outcome::Found { query, .. } => (query.kind, query.minutes, query.pace),
+    let (kind, minutes, pace, accepts) = match &page.outcome {
+        Outcome::Found { query, .. } => (query.kind, query.minutes, query.pace, query.accepts),
         _ => chosen,
     };
     let origin = match &page.outcome {
         Outcome::Found { query, .. } => Some(query.origin),
         _ => None,
     };
-    let options = options_query(kind, minutes, pace);
+    let options = options_query(kind, minutes, pace, accepts);
     let labels = LocateLabels {
         use_mine: td_string!(locale, location_use_mine).to_string(),
         locating: td_string!(locale, location_locating).to_string(),
@@ -160,7 +162,7 @@ fn NearbyBody(page: NearbyPage) -> impl IntoView {
         _ => None,
     };
     let picker = view! {
-        <LocationPicker communities=page.communities.clone() options=options.clone() kind minutes pace selected=page.place.as_ref().map(|c| c.code.clone()) />
+        <LocationPicker communities=page.communities.clone() kind minutes pace accepts selected=page.place.as_ref().map(|c| c.code.clone()) />
     };
     let location_section = match &page.outcome {
         Outcome::Found { .. } => view! {
@@ -192,7 +194,17 @@ fn NearbyBody(page: NearbyPage) -> impl IntoView {
     view! {
         {error.map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
         {location_section}
-        <Filters kind minutes pace origin collapsed=origin.is_some() />
+        {accepts.zip(origin).map(|(c, p)| {
+            let all = options_query(kind, minutes, pace, None);
+            view! {
+                <p class="notice">
+                    {td_string!(locale, accepts_only, category = crate::components::services::waste_name(locale, c)).to_string()}
+                    " "
+                    <a href=format!("/nearby?{all}&lat={:.6}&lng={:.6}", p.lat, p.lng)>{td!(locale, accepts_all)}</a>
+                </p>
+            }
+        })}
+        <Filters kind minutes pace accepts origin collapsed=origin.is_some() />
         {match page.outcome {
             Outcome::Found { query, result } => Some(view! { <Results query result now=page.now /> }),
             _ => None,
@@ -218,6 +230,7 @@ fn Filters(
     kind: Option<Kind>,
     minutes: u32,
     pace: Pace,
+    accepts: Option<WasteCategory>,
     origin: Option<crate::domain::coords::LatLng>,
     collapsed: bool,
 ) -> impl IntoView {
@@ -249,6 +262,7 @@ fn Filters(
     let form = view! {
         <form class="filters" method="get" action="/nearby">
             <h2 class="visually-hidden">{td!(locale, filter_heading)}</h2>
+            {accepts.map(|c| view! { <input type="hidden" name="accepts" value=c.as_str() /> })}
             {origin.map(|p| view! {
                 <input type="hidden" name="lat" value=format!("{:.6}", p.lat) />
                 <input type="hidden" name="lng" value=format!("{:.6}", p.lng) />
@@ -310,16 +324,15 @@ fn Filters(
 #[component]
 fn LocationPicker(
     communities: Vec<Community>,
-    options: String,
     kind: Option<Kind>,
     minutes: u32,
     pace: Pace,
+    accepts: Option<WasteCategory>,
     selected: Option<String>,
 ) -> impl IntoView {
     let prefs = use_prefs();
     let locale = prefs.locale;
     let english = prefs.english();
-    let _ = options;
     let mut districts: Vec<(String, Vec<Community>)> = Vec::new();
     for c in communities {
         let d = c.district(english).to_string();
@@ -333,6 +346,7 @@ fn LocationPicker(
             <input type="hidden" name="kind" value=kind.map_or("all", Kind::as_str) />
             <input type="hidden" name="minutes" value=minutes.to_string() />
             <input type="hidden" name="pace" value=pace.as_str() />
+            {accepts.map(|c| view! { <input type="hidden" name="accepts" value=c.as_str() /> })}
             <label for="community">{td!(locale, location_pick_community)}</label>
             <div class="picker-row">
                 <select id="community" name="community" required>

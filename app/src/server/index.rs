@@ -86,15 +86,18 @@ impl FacilityIndex {
             None => &self.all,
         };
         let reach = q.reach_m();
-        let mut hits = tree.nearest_neighbor_iter(&on_sphere(q.origin)).map(|e| {
-            let facility = &self.facilities[e.data];
-            let distance_m = haversine_m(q.origin, facility.location);
-            Hit {
-                facility: facility.clone(),
-                distance_m,
-                walk_minutes: walk_minutes(distance_m, q.pace),
-            }
-        });
+        let mut hits = tree
+            .nearest_neighbor_iter(&on_sphere(q.origin))
+            .filter(|e| q.admits(&self.facilities[e.data]))
+            .map(|e| {
+                let facility = &self.facilities[e.data];
+                let distance_m = haversine_m(q.origin, facility.location);
+                Hit {
+                    facility: facility.clone(),
+                    distance_m,
+                    walk_minutes: walk_minutes(distance_m, q.pace),
+                }
+            });
         let mut within = Vec::new();
         let mut first_beyond = None;
         for hit in hits.by_ref() {

@@ -32,6 +32,9 @@ pub struct NearbyQueryDoc {
     pace: Option<String>,
     /// At most this many results, 1–100; default 20.
     limit: Option<u32>,
+    /// Only sorting points that accept this waste category (`recyclable`,
+    /// `hazardous`, `food`, `residual`); ignored for meal and reading.
+    accepts: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -115,6 +118,10 @@ fn bad_query(e: QueryError) -> ApiError {
         QueryError::Invalid(Field::Kind) => ("invalid_kind", "`kind` must be meal, reading, sorting or all"),
         QueryError::Invalid(Field::Minutes) => ("invalid_minutes", "`minutes` must be a whole number from 1 to 60"),
         QueryError::Invalid(Field::Pace) => ("invalid_pace", "`pace` must be normal or elderly"),
+        QueryError::Invalid(Field::Accepts) => (
+            "invalid_accepts",
+            "`accepts` must be recyclable, hazardous, food or residual",
+        ),
         QueryError::Invalid(_) => ("invalid_limit", "`limit` must be a whole number from 1 to 100"),
     };
     ApiError::BadRequest {

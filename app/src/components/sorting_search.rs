@@ -1,0 +1,194 @@
+//! The sorting search island: the same search as the server's, running in
+//! the browser over the downloaded dictionary, so it answers as the resident
+//! types (and, once cached, offline). Before the dictionary arrives, and
+//! without JavaScript, it shows the server's answer to the submitted query.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::facility::WasteCategory;
+use crate::domain::sorting::{SortingIndex, SortingItem};
+
+/// The words the island shows, already translated by the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SortingLabels {
+    pub label: String,
+    pub placeholder: String,
+    pub submit: String,
+    pub results: String,
+    /// With `{query}` where the query goes.
+    pub no_match: String,
+    pub did_you_mean: String,
+    pub unknown_help: String,
+    pub tip: String,
+    pub nearest: [String; 4],
+    /// Category names in `WasteCategory::ALL` order.
+    pub categories: [String; 4],
+    pub bins: [String; 4],
+}
+
+fn slot(c: WasteCategory) -> usize {
+    WasteCategory::ALL.iter().position(|x| *x == c).unwrap_or(0)
+}
+
+/// How many results to list.
+pub const RESULT_LIMIT: usize = 8;
+
+#[island]
+pub fn SortingSearch(
+    labels: SortingLabels,
+    english: bool,
+    query: String,
+    results: Vec<SortingItem>,
+    did_you_mean: Vec<SortingItem>,
+) -> impl IntoView {
+    let labels = Arc::new(labels);
+    let text = RwSignal::new(query.clone());
+    let index = RwSignal::new(None::<Arc<SortingIndex>>);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if let Some(items) = download().await {
+                index.set(Some(Arc::new(SortingIndex::new(items))));
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = index;
+    });
+    let server_answer = (query.clone(), results, did_you_mean);
+    // The answer for what is in the box: from the browser's index when it
+    // is loaded and the text changed, otherwise the server's.
+    let answer = move || {
+        let q = text.get();
+        match index.get() {
+            Some(ix) if q != server_answer.0 => {
+                let outcome = ix.search(&q, RESULT_LIMIT);
+                let pick = |i: u32| ix.item(i).clone();
+                (
+                    q,
+                    outcome.matches.iter().map(|m| pick(m.item)).collect(),
+                    outcome.did_you_mean.iter().map(|&i| pick(i)).collect(),
+                )
+            }
+            _ => server_answer.clone(),
+        }
+    };
+    let l = labels.clone();
+    view! {
+        <form class="sorting-search" method="get" action="/sorting" role="search">
+            <label for="q">{l.label.clone()}</label>
+            <div class="picker-row">
+                <input
+                    id="q"
+                    name="q"
+                    type="search"
+                    maxlength="64"
+                    autocomplete="off"
+                    placeholder=l.placeholder.clone()
+                    prop:value=move || text.get()
+                    value=query
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                />
+                <button type="submit" class="button button-primary">{l.submit.clone()}</button>
+            </div>
+        </form>
+        <section class="sorting-results" aria-live="polite" aria-label=l.results.clone()>
+            {move || {
+                let (q, results, dym) = answer();
+                answer_view(&labels, english, &q, results, dym)
+            }}
+        </section>
+    }
+}
+
+fn answer_view(
+    labels: &SortingLabels,
+    english: bool,
+    query: &str,
+    results: Vec<SortingItem>,
+    did_you_mean: Vec<SortingItem>,
+) -> AnyView {
+    if query.trim().is_empty() {
+        return ().into_any();
+    }
+    if !results.is_empty() {
+        return view! {
+            <ol class="sort-results">
+                {results.into_iter().map(|item| item_view(labels, english, item)).collect_view()}
+            </ol>
+        }
+        .into_any();
+    }
+    let suggestions = (!did_you_mean.is_empty()).then(|| {
+        view! {
+            <p>{labels.did_you_mean.clone()}</p>
+            <ol class="sort-results">
+                {did_you_mean.into_iter().map(|item| item_view(labels, english, item)).collect_view()}
+            </ol>
+        }
+    });
+    view! {
+        <p class="notice">{labels.no_match.replace("{query}", query.trim())}</p>
+        {suggestions}
+        <p class="sorting-help">{labels.unknown_help.clone()}</p>
+    }
+    .into_any()
+}
+
+fn item_view(labels: &SortingLabels, english: bool, item: SortingItem) -> impl IntoView {
+    let c = item.category;
+    let i = slot(c);
+    let tip = item.tip(english).to_string();
+    view! {
+        <li class=format!("sort-result waste-card-{}", c.as_str())>
+            <CategoryIcon category=c />
+            <div>
+                <h3 class="sort-name">{item.name(english).to_string()}</h3>
+                <p class="sort-category">
+                    <a href=format!("/sorting/{}", c.as_str())><strong>{labels.categories[i].clone()}</strong></a>
+                    " · "
+                    {labels.bins[i].clone()}
+                </p>
+                {(!tip.is_empty()).then(|| view! { <p class="sort-tip"><span class="visually-hidden">{labels.tip.clone()}": "</span>{tip}</p> })}
+                <p><a href=format!("/nearby?kind=sorting&accepts={}", c.as_str())>{labels.nearest[i].clone()}</a></p>
+            </div>
+        </li>
+    }
+}
+
+/// A distinct sign per category, drawn in its bin colour, so the colour is
+/// never the only cue: arrows (recyclable), warning triangle (hazardous),
+/// leaf (food), cross (residual).
+#[component]
+pub fn CategoryIcon(category: WasteCategory) -> impl IntoView {
+    let path = match category {
+        WasteCategory::Recyclable => "M7 10l3-5 3 5M10 5v0M17 9l3 5h-6M20 14l-3 5M4 14l3 5h6M7 19H4l3-5",
+        WasteCategory::Hazardous => "M12 3l10 18H2zM12 10v5M12 18v.5",
+        WasteCategory::Food => "M5 19c0-8 6-14 15-14 0 9-6 15-14 15M5 19l7-7",
+        WasteCategory::Residual => "M6 6l12 12M18 6L6 18",
+    };
+    view! {
+        <svg class=format!("category-icon waste-{}", category.as_str()) viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d=path />
+        </svg>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+async fn download() -> Option<Vec<SortingItem>> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str("/api/v1/sorting/dictionary"))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}
