@@ -117,11 +117,14 @@ async fn dictionary_download_revalidates() {
     app.catalog.refresh(&app.db).await.unwrap();
     let r = app.get("/api/v1/sorting/dictionary").await;
     assert_eq!(r.status, StatusCode::OK);
-    let items: Vec<app::domain::sorting::SortingItem> = serde_json::from_str(&r.text).unwrap();
+    let items = app::domain::sorting::dictionary::from_tsv(&r.text);
     assert!(items.len() >= 600);
+    assert_eq!(items[0], app.catalog.snapshot().sorting.items()[0]);
     let etag = r.headers["etag"].to_str().unwrap().to_string();
     let r = app
         .get_with("/api/v1/sorting/dictionary", ("if-none-match", &etag))
         .await;
     assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    let r = app.get_with("/api/v1/sorting/dictionary", ("accept-encoding", "gzip, br")).await;
+    assert_eq!(r.headers["content-encoding"], "br");
 }

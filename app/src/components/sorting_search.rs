@@ -36,14 +36,11 @@ fn slot(c: WasteCategory) -> usize {
 /// How many results to list.
 pub const RESULT_LIMIT: usize = 8;
 
+/// `children`: the server's answer to `query` (also what shows without
+/// JavaScript); replaced by the browser's own answer once the resident
+/// types and the dictionary has arrived.
 #[island]
-pub fn SortingSearch(
-    labels: SortingLabels,
-    english: bool,
-    query: String,
-    results: Vec<SortingItem>,
-    did_you_mean: Vec<SortingItem>,
-) -> impl IntoView {
+pub fn SortingSearch(labels: SortingLabels, english: bool, query: String, children: Children) -> impl IntoView {
     let labels = Arc::new(labels);
     let text = RwSignal::new(query.clone());
     let index = RwSignal::new(None::<Arc<SortingIndex>>);
@@ -57,24 +54,9 @@ pub fn SortingSearch(
         #[cfg(not(feature = "hydrate"))]
         let _ = index;
     });
-    let server_answer = (query.clone(), results, did_you_mean);
-    // The answer for what is in the box: from the browser's index when it
-    // is loaded and the text changed, otherwise the server's.
-    let answer = move || {
-        let q = text.get();
-        match index.get() {
-            Some(ix) if q != server_answer.0 => {
-                let outcome = ix.search(&q, RESULT_LIMIT);
-                let pick = |i: u32| ix.item(i).clone();
-                (
-                    q,
-                    outcome.matches.iter().map(|m| pick(m.item)).collect(),
-                    outcome.did_you_mean.iter().map(|&i| pick(i)).collect(),
-                )
-            }
-            _ => server_answer.clone(),
-        }
-    };
+    let query = StoredValue::new(query);
+    let live = move || index.get().filter(|_| query.with_value(|q| text.with(|t| t != q)));
+    let server_answer = children();
     let l = labels.clone();
     view! {
         <form class="sorting-search" method="get" action="/sorting" role="search">
@@ -87,23 +69,35 @@ pub fn SortingSearch(
                     maxlength="64"
                     autocomplete="off"
                     placeholder=l.placeholder.clone()
+                    value=query.get_value()
                     prop:value=move || text.get()
-                    value=query
                     on:input=move |ev| text.set(event_target_value(&ev))
                 />
                 <button type="submit" class="button button-primary">{l.submit.clone()}</button>
             </div>
         </form>
         <section class="sorting-results" aria-live="polite" aria-label=l.results.clone()>
+            <div hidden=move || live().is_some()>{server_answer}</div>
             {move || {
-                let (q, results, dym) = answer();
-                answer_view(&labels, english, &q, results, dym)
+                live().map(|ix| {
+                    let q = text.get();
+                    let outcome = ix.search(&q, RESULT_LIMIT);
+                    let pick = |i: u32| ix.item(i).clone();
+                    answer_view(
+                        &labels,
+                        english,
+                        &q,
+                        outcome.matches.iter().map(|m| pick(m.item)).collect(),
+                        outcome.did_you_mean.iter().map(|&i| pick(i)).collect(),
+                    )
+                })
             }}
         </section>
     }
 }
 
-fn answer_view(
+/// An answer: the matches, or the near misses and the rules in plain words.
+pub fn answer_view(
     labels: &SortingLabels,
     english: bool,
     query: &str,
@@ -176,6 +170,7 @@ pub fn CategoryIcon(category: WasteCategory) -> impl IntoView {
     }
 }
 
+/// Fetches the dictionary (tab-separated, see `dictionary::to_tsv`).
 #[cfg(feature = "hydrate")]
 async fn download() -> Option<Vec<SortingItem>> {
     use wasm_bindgen::JsCast;
@@ -190,5 +185,5 @@ async fn download() -> Option<Vec<SortingItem>> {
         return None;
     }
     let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
-    serde_json::from_str(&text).ok()
+    Some(crate::domain::sorting::dictionary::from_tsv(&text))
 }

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::components::services::waste_name;
-use crate::components::sorting_search::{CategoryIcon, SortingLabels, SortingSearch};
+use crate::components::sorting_search::{answer_view, CategoryIcon, SortingLabels, SortingSearch};
 use crate::domain::facility::WasteCategory;
 use crate::domain::sorting::SortingItem;
 use crate::i18n::*;
@@ -102,10 +102,12 @@ pub fn SortingPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match answer.await {
-                        Ok(a) => view! {
-                            <SortingSearch labels=labels(locale) english query=q() results=a.results did_you_mean=a.did_you_mean />
+                        Ok(a) => {
+                            let query = q();
+                            let server_answer = answer_view(&labels(locale), english, &query, a.results, a.did_you_mean);
+                            view! { <SortingSearch labels=labels(locale) english query>{server_answer}</SortingSearch> }
+                                .into_any()
                         }
-                        .into_any(),
                         Err(_) => view! { <p class="notice notice-error" role="alert">{td!(locale, error_server)}</p> }.into_any(),
                     }
                 })}

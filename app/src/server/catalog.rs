@@ -15,13 +15,37 @@ use crate::domain::sorting::SortingIndex;
 use crate::server::index::FacilityIndex;
 use crate::server::store::{Db, Fingerprint, StoreError};
 
+/// The sorting dictionary as served to browsers.
+#[derive(Clone, Default)]
+pub struct SortingDownload {
+    pub tsv: Arc<str>,
+    pub brotli: Arc<[u8]>,
+    pub etag: String,
+}
+
+impl SortingDownload {
+    fn new(items: &[crate::domain::sorting::SortingItem]) -> Self {
+        use std::io::Write;
+        let tsv = crate::domain::sorting::dictionary::to_tsv(items);
+        let mut brotli = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
+            w.write_all(tsv.as_bytes()).expect("writing to memory");
+        }
+        // FNV-1a: a small stable content hash, not for security.
+        let hash = tsv.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        Self { tsv: tsv.into(), brotli: brotli.into(), etag: format!("\"{hash:016x}\"") }
+    }
+}
+
 #[derive(Default)]
 pub struct Snapshot {
     pub index: FacilityIndex,
     pub communities: Vec<Community>,
     pub sorting: SortingIndex,
-    /// The dictionary as the browser downloads it, serialised once per load.
-    pub sorting_json: Arc<str>,
+    /// The dictionary as the browser downloads it (tab-separated), made once
+    /// per load, with its brotli form at the highest quality and an ETag.
+    pub sorting_download: SortingDownload,
     fingerprint: Fingerprint,
 }
 
@@ -53,9 +77,9 @@ impl Catalog {
         let facilities = db.facilities().await?;
         let communities = db.communities().await?;
         let items = db.sorting_items().await?;
-        let (index, sorting, sorting_json) = tokio::task::spawn_blocking(move || {
-            let json: Arc<str> = serde_json::to_string(&items).expect("items serialise").into();
-            (FacilityIndex::new(facilities), SortingIndex::new(items), json)
+        let (index, sorting, sorting_download) = tokio::task::spawn_blocking(move || {
+            let download = SortingDownload::new(&items);
+            (FacilityIndex::new(facilities), SortingIndex::new(items), download)
         })
         .await
         .expect("index build does not panic");
@@ -69,7 +93,7 @@ impl Catalog {
             index,
             communities,
             sorting,
-            sorting_json,
+            sorting_download,
             fingerprint,
         });
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = next;

@@ -114,29 +114,33 @@ pub async fn search(
     }))
 }
 
-/// The whole dictionary as JSON, for searching in the browser (and offline).
-/// Revalidated by ETag, so a phone downloads it again only when it changed.
+/// The whole dictionary as tab-separated text (the columns of
+/// `seeds/sorting.csv`), for searching in the browser and offline. Served
+/// precompressed with brotli at the highest quality when the client accepts
+/// it, and revalidated by ETag, so a phone downloads it again only when it
+/// changed.
 pub async fn dictionary(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let json = state.catalog.snapshot().sorting_json.clone();
-    let etag = format!("\"{:016x}\"", fnv1a(json.as_bytes()));
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    let download = state.catalog.snapshot().sorting_download.clone();
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(download.etag.as_str()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
-    let mut res = ([(header::CONTENT_TYPE, "application/json")], json.to_string()).into_response();
+    let brotli = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|e| e.trim() == "br")));
+    let mut res = if brotli {
+        let mut res = download.brotli.to_vec().into_response();
+        res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+        res
+    } else {
+        download.tsv.to_string().into_response()
+    };
     let h = res.headers_mut();
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300, must-revalidate"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&etag) {
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/tab-separated-values; charset=utf-8"));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300, must-revalidate"));
+    if let Ok(v) = HeaderValue::from_str(&download.etag) {
         h.insert(header::ETAG, v);
     }
     res
-}
-
-/// A small, stable content hash for the ETag (not for security).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+
 use crate::domain::facility::WasteCategory;
 
 /// One item, in both languages, with the pinyin of its Chinese names
@@ -42,5 +43,89 @@ impl SortingItem {
         } else {
             &self.tip_zh
         }
+    }
+}
+
+/// The dictionary as tab-separated text, the compact form the browser
+/// downloads: one item per line, the columns of `seeds/sorting.csv` in order
+/// (lists joined by `|`). Tabs and line breaks never occur inside fields:
+/// the importer refuses control characters.
+pub fn to_tsv(items: &[SortingItem]) -> String {
+    let mut out = String::new();
+    for i in items {
+        let fields = [
+            i.name_zh.as_str(),
+            &i.aliases_zh.join("|"),
+            &i.name_en,
+            &i.aliases_en.join("|"),
+            i.category.as_str(),
+            &i.tip_zh,
+            &i.tip_en,
+            &i.pinyin,
+            &i.aliases_pinyin.join("|"),
+        ]
+        .join("\t");
+        out.push_str(&fields);
+        out.push('\n');
+    }
+    out
+}
+
+/// Reads [`to_tsv`]'s output; lines that do not fit are skipped.
+pub fn from_tsv(text: &str) -> Vec<SortingItem> {
+    let list = |s: &str| -> Vec<String> { s.split('|').filter(|p| !p.is_empty()).map(str::to_string).collect() };
+    text.lines()
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            let [name_zh, aliases_zh, name_en, aliases_en, category, tip_zh, tip_en, pinyin, aliases_pinyin] = f[..] else {
+                return None;
+            };
+            Some(SortingItem {
+                name_zh: name_zh.to_string(),
+                aliases_zh: list(aliases_zh),
+                name_en: name_en.to_string(),
+                aliases_en: list(aliases_en),
+                category: WasteCategory::parse(category)?,
+                tip_zh: tip_zh.to_string(),
+                tip_en: tip_en.to_string(),
+                pinyin: pinyin.to_string(),
+                aliases_pinyin: list(aliases_pinyin),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_round_trips() {
+        let items = vec![
+            SortingItem {
+                name_zh: "报纸".into(),
+                aliases_zh: vec!["旧报纸".into(), "报刊".into()],
+                name_en: "newspaper".into(),
+                aliases_en: vec![],
+                category: WasteCategory::Recyclable,
+                tip_zh: "保持干燥".into(),
+                tip_en: "Keep it dry, flat".into(),
+                pinyin: "bao zhi".into(),
+                aliases_pinyin: vec!["jiu bao zhi".into(), "bao kan".into()],
+            },
+            SortingItem {
+                name_zh: "烟头".into(),
+                aliases_zh: vec![],
+                name_en: String::new(),
+                aliases_en: vec!["cigarette end".into()],
+                category: WasteCategory::Residual,
+                tip_zh: String::new(),
+                tip_en: String::new(),
+                pinyin: "yan tou".into(),
+                aliases_pinyin: vec![],
+            },
+        ];
+        assert_eq!(from_tsv(&to_tsv(&items)), items);
+        assert!(from_tsv("too\tfew\n").is_empty());
     }
 }

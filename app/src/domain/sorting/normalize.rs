@@ -9,6 +9,10 @@ pub const MAX_QUERY_CHARS: usize = 64;
 /// Full-width ASCII to half-width, lower case, control characters removed,
 /// runs of whitespace (including the ideographic space) collapsed to one
 /// space, trimmed, and cut to [`MAX_QUERY_CHARS`].
+///
+/// Only ASCII letters change case: the dictionary's keys are Chinese,
+/// pinyin and English, and skipping Unicode's case and property tables
+/// keeps the browser bundle small.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_QUERY_CHARS * 4));
     let mut pending_space = false;
@@ -19,11 +23,11 @@ pub fn normalize(text: &str) -> String {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         };
-        if c.is_whitespace() {
+        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{A0}' | '\u{2000}'..='\u{200B}') {
             pending_space = !out.is_empty();
             continue;
         }
-        if c.is_control() {
+        if c < ' ' || ('\u{7F}'..='\u{9F}').contains(&c) {
             continue;
         }
         if pending_space {
@@ -34,9 +38,7 @@ pub fn normalize(text: &str) -> String {
         if count >= MAX_QUERY_CHARS {
             break;
         }
-        for l in c.to_lowercase() {
-            out.push(l);
-        }
+        out.push(c.to_ascii_lowercase());
         count += 1;
     }
     out

@@ -140,7 +140,8 @@ impl SortingIndex {
             .collect();
         // Best score first; then shorter names (the more general item), then
         // dictionary order, so results are stable.
-        matches.sort_by(|a, b| {
+        // Unstable sort is deterministic here: the item index breaks ties.
+        matches.sort_unstable_by(|a, b| {
             b.score
                 .cmp(&a.score)
                 .then_with(|| {
@@ -188,7 +189,7 @@ impl SortingIndex {
                 found.push((d, key.item));
             }
         }
-        found.sort();
+        found.sort_unstable();
         let mut out: Vec<u32> = Vec::new();
         for (_, item) in found {
             if !out.contains(&item) {
