@@ -20,8 +20,9 @@ step "unit and integration tests"
 cargo test -p app --features ssr
 cargo test -p server
 
-step "benchmarks compile (run them with: cargo bench -p app --features ssr)"
+step "benchmarks compile (run them with: cargo bench -p app --features ssr; cargo bench -p server)"
 cargo bench -p app --features ssr --no-run
+cargo bench -p server --bench sorting --no-run
 
 step "release build"
 cargo leptos build --release --precompress

@@ -125,6 +125,8 @@ async fn dictionary_download_revalidates() {
         .get_with("/api/v1/sorting/dictionary", ("if-none-match", &etag))
         .await;
     assert_eq!(r.status, StatusCode::NOT_MODIFIED);
-    let r = app.get_with("/api/v1/sorting/dictionary", ("accept-encoding", "gzip, br")).await;
+    let r = app
+        .get_with("/api/v1/sorting/dictionary", ("accept-encoding", "gzip, br"))
+        .await;
     assert_eq!(r.headers["content-encoding"], "br");
 }

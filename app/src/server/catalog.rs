@@ -33,8 +33,14 @@ impl SortingDownload {
             w.write_all(tsv.as_bytes()).expect("writing to memory");
         }
         // FNV-1a: a small stable content hash, not for security.
-        let hash = tsv.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-        Self { tsv: tsv.into(), brotli: brotli.into(), etag: format!("\"{hash:016x}\"") }
+        let hash = tsv.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        Self {
+            tsv: tsv.into(),
+            brotli: brotli.into(),
+            etag: format!("\"{hash:016x}\""),
+        }
     }
 }
 

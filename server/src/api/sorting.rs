@@ -127,18 +127,28 @@ pub async fn dictionary(State(state): State<AppState>, headers: HeaderMap) -> Re
     let brotli = headers
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|e| e.trim() == "br")));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|e| e.split(';').next().is_some_and(|e| e.trim() == "br"))
+        });
     let mut res = if brotli {
         let mut res = download.brotli.to_vec().into_response();
-        res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+        res.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
         res
     } else {
         download.tsv.to_string().into_response()
     };
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/tab-separated-values; charset=utf-8"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/tab-separated-values; charset=utf-8"),
+    );
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300, must-revalidate"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300, must-revalidate"),
+    );
     if let Ok(v) = HeaderValue::from_str(&download.etag) {
         h.insert(header::ETAG, v);
     }

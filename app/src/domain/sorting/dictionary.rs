@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-
 use crate::domain::facility::WasteCategory;
 
 /// One item, in both languages, with the pinyin of its Chinese names
@@ -77,7 +76,8 @@ pub fn from_tsv(text: &str) -> Vec<SortingItem> {
     text.lines()
         .filter_map(|line| {
             let f: Vec<&str> = line.split('\t').collect();
-            let [name_zh, aliases_zh, name_en, aliases_en, category, tip_zh, tip_en, pinyin, aliases_pinyin] = f[..] else {
+            let [name_zh, aliases_zh, name_en, aliases_en, category, tip_zh, tip_en, pinyin, aliases_pinyin] = f[..]
+            else {
                 return None;
             };
             Some(SortingItem {

@@ -23,7 +23,10 @@ pub fn normalize(text: &str) -> String {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         };
-        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{A0}' | '\u{2000}'..='\u{200B}') {
+        if matches!(
+            c,
+            ' ' | '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{A0}' | '\u{2000}'..='\u{200B}'
+        ) {
             pending_space = !out.is_empty();
             continue;
         }
