@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Prints the size of the release bundle, raw and as served (brotli, the
-# files cargo-leptos precompresses with --precompress).
+# files cargo-leptos precompresses with --precompress). With --split, lazy
+# islands are separate chunks that only the pages using them download.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkg=target/site/pkg
-total=0
-for f in linli.wasm linli.js linli.css; do
-  raw=$(stat -c %s "$pkg/$f")
-  br=$(stat -c %s "$pkg/$f.br")
-  total=$((total + br))
-  printf '%-12s %8d bytes raw %8d bytes brotli\n' "$f" "$raw" "$br"
+first=0
+for f in "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css; do
+  name=$(basename "$f")
+  raw=$(stat -c %s "$f")
+  br=$(stat -c %s "$f.br")
+  case "$name" in
+    split_*) kind="lazy chunk" ;;
+    *) kind="every page"; first=$((first + br)) ;;
+  esac
+  printf '%-60s %-10s %8d bytes raw %8d bytes brotli\n' "$name" "$kind" "$raw" "$br"
 done
-printf '%-12s %8s           %8d bytes brotli (plus the page itself)\n' "assets" "" "$total"
+printf 'loaded by every page: %d bytes brotli (plus the page itself)\n' "$first"

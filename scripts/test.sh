@@ -25,7 +25,7 @@ cargo bench -p app --features ssr --no-run
 cargo bench -p server --bench sorting --no-run
 
 step "release build"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 scripts/size.sh
 
 step "end-to-end (Chromium)"

@@ -39,7 +39,10 @@ pub const RESULT_LIMIT: usize = 8;
 /// `children`: the server's answer to `query` (also what shows without
 /// JavaScript); replaced by the browser's own answer once the resident
 /// types and the dictionary has arrived.
-#[island]
+///
+/// Lazy: its code is split into its own WASM chunk (`cargo leptos --split`)
+/// that only pages with a search box download.
+#[island(lazy)]
 pub fn SortingSearch(labels: SortingLabels, english: bool, query: String, children: Children) -> impl IntoView {
     let labels = Arc::new(labels);
     let text = RwSignal::new(query.clone());
