@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export PATH="$PWD/tools/node_modules/.bin:$PATH"
+# A one-shot run gains nothing from incremental builds, which would add
+# tens of GB of caches to target/.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "format"
@@ -18,7 +21,12 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests"
 cargo test -p app --features ssr
-cargo test -p server
+# One test at a time: each #[tokio::test] has its own runtime, and with
+# several Leptos apps rendering in one process on parallel runtimes a page
+# request occasionally never completes (2 in 30 runs; 0 in 25 runs one at a
+# time). A real server has one runtime; the end-to-end tests load it
+# concurrently. Under investigation, see the issue notes.
+cargo test -p server -- --test-threads=1
 
 step "benchmarks compile (run them with: cargo bench -p app --features ssr; cargo bench -p server)"
 cargo bench -p app --features ssr --no-run
