@@ -219,10 +219,8 @@ pub fn group_by_ring(hits: &[Hit], radius_minutes: u32) -> Vec<(u32, Vec<&Hit>)>
     let rings = walking::rings_for(radius_minutes);
     let mut groups: Vec<(u32, Vec<&Hit>)> = Vec::new();
     for hit in hits {
-        let ring = rings
-            .iter()
-            .copied()
-            .find(|&r| hit.walk_minutes <= f64::from(r))
+        let ring = walking::ring(hit.walk_minutes)
+            .filter(|r| rings.contains(r))
             .unwrap_or(radius_minutes);
         match groups.last_mut() {
             Some((last, members)) if *last == ring => members.push(hit),

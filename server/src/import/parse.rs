@@ -110,18 +110,24 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Validates facility rows. `communities`: the codes a row may refer to.
-pub fn parse_facilities(records: &[Record], communities: &HashSet<String>) -> Result<Vec<NewFacility>, Vec<RowError>> {
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    let mut seen_refs = HashSet::new();
+/// The error for a file without data rows (none otherwise).
+fn empty_file(records: &[Record]) -> Vec<RowError> {
     if records.is_empty() {
-        errors.push(RowError {
+        vec![RowError {
             row: "file".into(),
             field: "-".into(),
             message: "has no rows".into(),
-        });
+        }]
+    } else {
+        Vec::new()
     }
+}
+
+/// Validates facility rows. `communities`: the codes a row may refer to.
+pub fn parse_facilities(records: &[Record], communities: &HashSet<String>) -> Result<Vec<NewFacility>, Vec<RowError>> {
+    let mut errors = empty_file(records);
+    let mut out = Vec::new();
+    let mut seen_refs = HashSet::new();
     for record in records {
         let mut row = Row::new(record);
         let source_ref = row.text("ref", true, MAX_REF);
@@ -229,16 +235,9 @@ fn is_pinyin(text: &str) -> bool {
 
 /// Validates rows of the sorting dictionary.
 pub fn parse_sorting(records: &[Record]) -> Result<Vec<SortingItem>, Vec<RowError>> {
-    let mut errors = Vec::new();
+    let mut errors = empty_file(records);
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    if records.is_empty() {
-        errors.push(RowError {
-            row: "file".into(),
-            field: "-".into(),
-            message: "has no rows".into(),
-        });
-    }
     for record in records {
         let mut row = Row::new(record);
         let name_zh = row.text("name_zh", true, 50);
