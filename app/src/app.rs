@@ -8,6 +8,9 @@ use leptos_router::{path, SsrMode};
 use crate::components::header::Header;
 use crate::i18n::*;
 use crate::pages::sorting::{SortingCategoryPage, SortingPage};
+use crate::pages::suggest::SuggestPage;
+use crate::pages::suggestions::SuggestionsPage;
+use crate::pages::track::{TrackLookupPage, TrackPage};
 use crate::pages::{facility::FacilityPage, home::HomePage, nearby::NearbyPage, not_found::NotFound};
 use crate::prefs::{use_prefs, Prefs};
 
@@ -72,6 +75,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/facility/:id") view=FacilityPage ssr=SsrMode::Async />
                     <Route path=path!("/sorting") view=SortingPage ssr=SsrMode::Async />
                     <Route path=path!("/sorting/:category") view=SortingCategoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/suggest") view=SuggestPage />
+                    <Route path=path!("/suggestions") view=SuggestionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/track") view=TrackLookupPage ssr=SsrMode::Async />
+                    <Route path=path!("/track/:code") view=TrackPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -12,6 +12,11 @@ pub struct Config {
     /// How often to look for facility changes made by other processes
     /// (`LINLI_CATALOG_POLL_SECS`).
     pub catalog_poll_secs: u64,
+    /// Where photo files are kept (`LINLI_PHOTO_DIR`, default `data/photos`).
+    pub photo_dir: String,
+    /// Write rate limit per client address: burst (`LINLI_WRITE_BURST`) and
+    /// milliseconds per further request (`LINLI_WRITE_PERIOD_MS`).
+    pub write_quota: crate::limits::WriteQuota,
 }
 
 impl Config {
@@ -23,6 +28,18 @@ impl Config {
             catalog_poll_secs: var("LINLI_CATALOG_POLL_SECS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(10),
+            photo_dir: var("LINLI_PHOTO_DIR").unwrap_or_else(|| "data/photos".to_string()),
+            write_quota: {
+                let default = crate::limits::WriteQuota::default();
+                crate::limits::WriteQuota {
+                    burst: var("LINLI_WRITE_BURST")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(default.burst),
+                    period: var("LINLI_WRITE_PERIOD_MS")
+                        .and_then(|v| v.parse().ok())
+                        .map_or(default.period, std::time::Duration::from_millis),
+                }
+            },
         }
     }
 }

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use axum::extract::{FromRef, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::IntoResponse;
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::{Json, Router};
@@ -21,22 +22,34 @@ use tower_http::trace::TraceLayer;
 use app::app::{shell, App};
 use app::server::AppState;
 
+use crate::intake::UPLOAD_BODY_LIMIT;
+use crate::limits::{WriteLimiter, WriteQuota};
+
 /// Requests larger than this are refused with 413 before being read.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// A request taking longer than this is answered with 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Uploads get longer: three phone photos over a weak connection.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// The axum state: the app's state plus what leptos_axum needs.
 #[derive(Clone, FromRef)]
 pub struct ServerState {
     pub app: AppState,
     pub leptos_options: LeptosOptions,
+    /// Rate limits on everything that writes (per client address).
+    pub limits: WriteLimiter,
 }
 
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
+    router_with(app_state, leptos_options, WriteLimiter::new(WriteQuota::default()))
+}
+
+pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: WriteLimiter) -> Router {
     let state = ServerState {
         app: app_state.clone(),
         leptos_options: leptos_options.clone(),
+        limits,
     };
     let routes = generate_route_list(App);
     let context = {
@@ -68,21 +81,64 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
             move |_| shell(options.clone()),
         )
     };
-    Router::new()
+    // The form step that carries photos takes a large body and more time;
+    // everything else is small and quick.
+    let uploads = Router::new()
+        .route("/suggest", post(crate::forms::suggest::step))
+        .nest("/api/v1", crate::api::router())
+        .layer(DefaultBodyLimit::disable())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            UPLOAD_TIMEOUT,
+        ));
+    let site = Router::new()
         .route("/healthz", get(healthz))
         .route("/prefs", post(crate::prefs::set_prefs))
-        .nest("/api/v1", crate::api::router().with_state(app_state.clone()))
+        .route("/track/{code}/support", post(crate::forms::support::support))
+        .route("/photos/{file}", get(crate::photos::public_photo))
+        .route("/suggest/photos/{token}", get(crate::photos::staged_photo))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context, render)
-        .fallback_service(ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())))
-        .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
-        ))
+        ));
+    Router::new()
+        .merge(uploads.layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT)))
+        .merge(site)
+        .fallback_service(ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())))
+        .with_state(state)
+        .layer(middleware::from_fn(same_origin_writes))
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// CSRF defence for every state-changing request: a browser sends `Origin`
+/// (and `Sec-Fetch-Site`) with POSTs, so a form or script on another site
+/// is refused. Requests without these headers (curl, the offline queue's
+/// same-origin fetches in old browsers) pass; cookies are SameSite=Lax too.
+async fn same_origin_writes(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site");
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let foreign_origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|origin| {
+            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            origin == "null" || host.is_none_or(|h| !h.eq_ignore_ascii_case(origin_host))
+        });
+    if cross_site || foreign_origin {
+        return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
+    }
+    next.run(req).await
 }
 
 /// `GET /healthz`: 200 when the database answers.
@@ -114,9 +170,12 @@ pub async fn serve(router: Router, addr: std::net::SocketAddr) -> anyhow::Result
             tracing::warn!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

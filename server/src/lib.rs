@@ -3,7 +3,12 @@
 
 pub mod api;
 pub mod config;
+pub mod device;
+pub mod forms;
 pub mod http;
 pub mod import;
+pub mod intake;
+pub mod limits;
+pub mod photos;
 pub mod prefs;
 pub mod seed;

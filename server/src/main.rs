@@ -6,9 +6,11 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use leptos::prelude::get_configuration;
 
+use app::server::photos::PhotoStore;
 use app::server::{AppState, Catalog, Db};
 use server::config::Config;
 use server::import::{import_communities_file, import_facilities_file, import_sorting_file, ImportError};
+use server::limits::WriteLimiter;
 use server::{http, seed};
 
 /// Linli (邻里): neighbourhood services within a 15-minute walk.
@@ -78,12 +80,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             let leptos_options = get_configuration(None)?.leptos_options;
             let addr = leptos_options.site_addr;
-            let router = http::router(
+            let limits = WriteLimiter::new(config.write_quota);
+            tokio::spawn(housekeeping(db.clone(), limits.clone()));
+            let router = http::router_with(
                 AppState {
                     db: db.clone(),
                     catalog,
+                    photos: PhotoStore::new(&config.photo_dir),
                 },
                 leptos_options,
+                limits,
             );
             http::serve(router, addr).await?;
             db.close().await;
@@ -133,5 +139,22 @@ fn init_tracing() {
         builder.json().init();
     } else {
         builder.init();
+    }
+}
+
+/// Hourly: forget rate-limit entries of quiet clients and photos staged in
+/// forms abandoned more than a day ago. (Their files stay; a photo file
+/// sweep belongs with the move to object storage.)
+async fn housekeeping(db: Db, limits: WriteLimiter) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        limits.forget_idle();
+        let day_ago = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
+        match db.purge_staged_photos(day_ago).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "forgot photos of abandoned forms"),
+            Err(e) => tracing::warn!(error = %e, "purging staged photos failed"),
+        }
     }
 }

@@ -3,7 +3,10 @@
 
 #![allow(dead_code)]
 
+use std::net::SocketAddr;
+
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
@@ -12,6 +15,7 @@ use tower::ServiceExt;
 
 use app::server::{AppState, Catalog, Db};
 use server::import::{import_communities, import_facilities, Format};
+use server::limits::{WriteLimiter, WriteQuota};
 
 pub const COMMUNITIES: &str = "code,name_zh,name_en,district_zh,district_en,lat,lng\n\
     test-a,甲街道,A Subdistrict,武侯区,Wuhou District,30.6400,104.0500\n\
@@ -36,6 +40,15 @@ pub struct TestApp {
 }
 
 pub async fn app() -> TestApp {
+    // Generous: most tests are not about rate limits.
+    app_with_quota(WriteQuota {
+        burst: 10_000,
+        period: std::time::Duration::from_millis(1),
+    })
+    .await
+}
+
+pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let db = Db::connect(&url).await.expect("connect");
@@ -50,12 +63,14 @@ pub async fn app() -> TestApp {
         .output_name("linli")
         .site_root("target/site")
         .build();
-    let router = server::http::router(
+    let router = server::http::router_with(
         AppState {
             db: db.clone(),
             catalog: catalog.clone(),
+            photos: app::server::photos::PhotoStore::new(dir.path().join("photos")),
         },
         options,
+        WriteLimiter::new(quota),
     );
     TestApp {
         router,
@@ -78,7 +93,13 @@ impl Reply {
 }
 
 impl TestApp {
-    pub async fn send(&self, req: Request<Body>) -> Reply {
+    /// Sends a request as if from 127.0.0.1 (unless the request says
+    /// otherwise with its own `ConnectInfo`).
+    pub async fn send(&self, mut req: Request<Body>) -> Reply {
+        if req.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
+            req.extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        }
         let res = self.router.clone().oneshot(req).await.expect("infallible");
         let status = res.status();
         let headers = res.headers().clone();

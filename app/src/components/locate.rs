@@ -24,7 +24,7 @@ pub struct LocateLabels {
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-enum Status {
+pub(crate) enum Status {
     Idle,
     Locating,
     Denied,
@@ -44,7 +44,7 @@ pub fn search_url(base_query: &str, p: LatLng) -> String {
 /// A coordinate with six decimals (about 10 cm), written from an integer:
 /// the same text as `{:.6}` without linking float formatting into the
 /// browser bundle.
-fn micro_degrees(x: f64) -> String {
+pub(crate) fn micro_degrees(x: f64) -> String {
     let micro = (x * 1e6).round() as i64;
     let sign = if micro < 0 { "-" } else { "" };
     let abs = micro.unsigned_abs();
@@ -122,7 +122,7 @@ pub fn Locate(labels: LocateLabels, base_query: String, current: Option<LatLng>)
     let locate = move |_| {
         set_status.set(Status::Locating);
         #[cfg(feature = "hydrate")]
-        request_position(base.get_value(), set_status);
+        request_position(move |p| go_to(&base.get_value(), p), set_status);
     };
     let message = move || match status.get() {
         Status::Idle => None,
@@ -151,8 +151,10 @@ pub fn Locate(labels: LocateLabels, base_query: String, current: Option<LatLng>)
     }
 }
 
+/// Asks the browser for the position; on success calls `on_found`, on
+/// failure says why and moves the focus to the community list.
 #[cfg(feature = "hydrate")]
-fn request_position(base_query: String, set_status: WriteSignal<Status>) {
+pub(crate) fn request_position(on_found: impl FnOnce(LatLng) + 'static, set_status: WriteSignal<Status>) {
     use wasm_bindgen::{closure::Closure, JsCast};
     let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
         set_status.set(Status::Unavailable);
@@ -160,7 +162,7 @@ fn request_position(base_query: String, set_status: WriteSignal<Status>) {
     };
     let on_ok = Closure::once_into_js(move |pos: web_sys::Position| {
         let c = pos.coords();
-        go_to(&base_query, LatLng::new(c.latitude(), c.longitude()));
+        on_found(LatLng::new(c.latitude(), c.longitude()));
     });
     let on_err = Closure::once_into_js(move |err: web_sys::PositionError| {
         set_status.set(if err.code() == web_sys::PositionError::PERMISSION_DENIED {

@@ -1,10 +1,14 @@
 //! Reusable pieces of the pages. Islands (the only parts that run in the
-//! browser) are in `locate`, `map_tap` and `sorting_search`.
+//! browser) are in `locate`, `map_tap`, `place_picker`, `photo_resize` and
+//! `sorting_search`.
 
 pub mod facility_card;
 pub mod header;
 pub mod locate;
 pub mod map;
 pub mod map_tap;
+pub mod photo_resize;
+pub mod place_picker;
 pub mod services;
 pub mod sorting_search;
+pub mod suggestion_text;

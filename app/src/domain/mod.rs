@@ -8,4 +8,5 @@ pub mod navigation;
 pub mod nearby;
 pub mod projection;
 pub mod sorting;
+pub mod suggestion;
 pub mod walking;

@@ -5,3 +5,6 @@ pub mod home;
 pub mod nearby;
 pub mod not_found;
 pub mod sorting;
+pub mod suggest;
+pub mod suggestions;
+pub mod track;

@@ -133,4 +133,5 @@ impl Catalog {
 pub struct AppState {
     pub db: Db,
     pub catalog: Catalog,
+    pub photos: crate::server::photos::PhotoStore,
 }

@@ -3,7 +3,9 @@
 
 pub mod catalog;
 pub mod index;
+pub mod photos;
 pub mod store;
+pub mod suggestions;
 
 pub use catalog::{AppState, Catalog};
 pub use store::Db;

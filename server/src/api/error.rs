@@ -2,11 +2,13 @@
 //! `{"error": {"code": "...", "message": "..."}}` with a fitting status;
 //! internal details are logged, never sent.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use app::domain::suggestion::{FieldError, FieldErrors};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -19,6 +21,23 @@ pub enum ApiError {
     /// 405: the path exists but not with this method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 413: the body, or one file in it, is larger than allowed.
+    #[error("{message}")]
+    TooLarge { code: &'static str, message: String },
+    /// 415: a body or file of a type this endpoint does not take.
+    #[error("{message}")]
+    UnsupportedMediaType { code: &'static str, message: String },
+    /// 422: the request is well-formed but fields are invalid; each field's
+    /// problem is listed in `fields`.
+    #[error("some fields are invalid")]
+    InvalidFields(FieldErrors),
+    /// 422: a well-formed request that cannot be carried out.
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
+    /// 429: this client is over its rate limit; `Retry-After` says when to
+    /// try again.
+    #[error("too many requests; retry after {0} s")]
+    TooManyRequests(u64),
     /// 500: logged with its cause; the client sees a generic message.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -35,6 +54,24 @@ pub struct ErrorDetail {
     pub code: String,
     /// A human-readable explanation in English.
     pub message: String,
+    /// With `invalid_fields`: what is wrong with each field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldProblem>,
+    /// With `rate_limited`: seconds to wait.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The request field, e.g. `title`, `lat`/`lng` are reported as `location`.
+    pub field: String,
+    /// `required`, `too_short`, `too_long`, `invalid`, `bad_characters`,
+    /// `out_of_area`, `unknown_community`, `too_many`.
+    pub code: String,
+    /// The limit that was crossed, for `too_short`, `too_long`, `too_many`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
 }
 
 impl IntoResponse for ApiError {
@@ -43,17 +80,50 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, *code),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::TooLarge { code, .. } => (StatusCode::PAYLOAD_TOO_LARGE, *code),
+            ApiError::UnsupportedMediaType { code, .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, *code),
+            ApiError::InvalidFields(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields"),
+            ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
+            ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Internal(e) => {
                 tracing::error!(error = ?e, "API request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         };
+        let fields = match &self {
+            ApiError::InvalidFields(errors) => errors
+                .0
+                .iter()
+                .map(|(field, error)| FieldProblem {
+                    field: field.as_str().to_string(),
+                    code: error.code().to_string(),
+                    limit: match error {
+                        FieldError::TooShort { min } => Some(*min),
+                        FieldError::TooLong { max } | FieldError::TooMany { max } => Some(*max),
+                        _ => None,
+                    },
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let retry_after = match &self {
+            ApiError::TooManyRequests(secs) => Some(*secs),
+            _ => None,
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: code.to_string(),
                 message: self.to_string(),
+                fields,
+                retry_after,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }

@@ -7,6 +7,8 @@
 //! text only, which every backend of `Any` supports; structured columns
 //! (hours, services) are stored as text and parsed here.
 
+mod suggestions;
+
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -16,6 +18,8 @@ use crate::domain::coords::LatLng;
 use crate::domain::facility::{Community, Facility, Services};
 use crate::domain::hours::WeeklyHours;
 use crate::domain::sorting::SortingItem;
+
+pub use suggestions::{Inserted, NewSuggestion, StoredPhoto};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linli.db";
 
@@ -101,9 +105,10 @@ impl Db {
                         return Ok(());
                     }
                     // WAL lets readers and the writer work at the same time;
-                    // NORMAL sync is durable across application crashes.
+                    // FULL sync makes every commit durable across power loss too: a
+                    // suggestion is acknowledged only once it is on disk.
                     conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA synchronous = FULL").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 5000").await?;
                     Ok(())

@@ -1,0 +1,256 @@
+//! Turning an uploaded file into a photo we are willing to keep and show.
+//!
+//! Every photo is decoded and encoded again as a plain JPEG. That one step
+//! drops all metadata (EXIF with GPS position, camera serials, thumbnails
+//! that may show what was cropped), normalises the orientation, bounds the
+//! size, and means we never serve bytes a client chose. The limits are
+//! checked before any pixel is decoded, so a small file that claims to be
+//! a huge image (a decompression bomb) is refused without allocating it.
+
+use std::io::Cursor;
+
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+/// Largest upload accepted, per photo.
+pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
+/// Largest image accepted, in pixels (a 50 MP phone camera fits).
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Largest side accepted, in pixels.
+pub const MAX_SIDE: u32 = 12_000;
+/// What the decoder may allocate at once: an RGBA buffer of the largest
+/// accepted image plus working room.
+pub const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+/// Photos are stored with at most this long side (the browser resizes to the
+/// same size before uploading, where JavaScript runs).
+pub const STORED_LONG_SIDE: u32 = 1600;
+const JPEG_QUALITY: u8 = 80;
+
+#[derive(Debug, thiserror::Error, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoError {
+    #[error("the photo is larger than {} MB", MAX_UPLOAD_BYTES / 1024 / 1024)]
+    TooManyBytes,
+    #[error("the image has too many pixels (at most {MAX_PIXELS})")]
+    TooManyPixels,
+    #[error("not a JPEG, PNG or WebP image")]
+    UnsupportedFormat,
+    #[error("the image file is damaged")]
+    Corrupt,
+}
+
+impl PhotoError {
+    pub fn code(self) -> &'static str {
+        match self {
+            PhotoError::TooManyBytes => "photo_too_large",
+            PhotoError::TooManyPixels => "photo_too_many_pixels",
+            PhotoError::UnsupportedFormat => "photo_unsupported",
+            PhotoError::Corrupt => "photo_corrupt",
+        }
+    }
+}
+
+/// A re-encoded photo, ready to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Photo {
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Decodes `bytes` within the limits, applies the EXIF orientation, shrinks
+/// to [`STORED_LONG_SIDE`] and encodes a metadata-free JPEG. CPU-bound: call
+/// it from a blocking thread.
+pub fn reencode(bytes: &[u8]) -> Result<Photo, PhotoError> {
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(PhotoError::TooManyBytes);
+    }
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| PhotoError::Corrupt)?;
+    match reader.format() {
+        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
+        _ => return Err(PhotoError::UnsupportedFormat),
+    }
+    let mut reader = reader;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(limit_or_corrupt)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(PhotoError::TooManyPixels);
+    }
+    // A missing or unreadable orientation is not worth refusing a photo.
+    let orientation = decoder.orientation().ok();
+    let mut image = DynamicImage::from_decoder(decoder).map_err(limit_or_corrupt)?;
+    if let Some(o) = orientation {
+        image.apply_orientation(o);
+    }
+    if image.width().max(image.height()) > STORED_LONG_SIDE {
+        image = image.resize(STORED_LONG_SIDE, STORED_LONG_SIDE, FilterType::Triangle);
+    }
+    let rgb = image.to_rgb8();
+    let mut jpeg = Vec::with_capacity(256 * 1024);
+    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
+        .encode_image(&rgb)
+        .map_err(|_| PhotoError::Corrupt)?;
+    Ok(Photo {
+        jpeg,
+        width: rgb.width(),
+        height: rgb.height(),
+    })
+}
+
+fn limit_or_corrupt(e: image::ImageError) -> PhotoError {
+    match e {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels,
+        image::ImageError::Unsupported(_) => PhotoError::UnsupportedFormat,
+        _ => PhotoError::Corrupt,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use image::{ImageBuffer, Rgb};
+
+    /// A small JPEG (`w`×`h`, a gradient so it is not trivially compressible).
+    pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+        let img = ImageBuffer::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let mut out = Vec::new();
+        JpegEncoder::new_with_quality(&mut out, 90).encode_image(&img).unwrap();
+        out
+    }
+
+    /// An EXIF block (big-endian TIFF) with Orientation = 6 (rotate 90° to
+    /// view) and a GPS position of 30°38'N 104°3'E.
+    fn exif_with_gps() -> Vec<u8> {
+        let mut t: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
+        // IFD0 at 8: two entries (Orientation, GPS IFD pointer).
+        t.extend([0, 2]);
+        t.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]);
+        let gps_ifd: u32 = 8 + 2 + 2 * 12 + 4;
+        t.extend([0x88, 0x25, 0, 4, 0, 0, 0, 1]);
+        t.extend(gps_ifd.to_be_bytes());
+        t.extend([0, 0, 0, 0]);
+        // GPS IFD: LatitudeRef 'N', Latitude (3 rationals), LongitudeRef 'E', Longitude.
+        let data = gps_ifd + 2 + 4 * 12 + 4;
+        t.extend([0, 4]);
+        t.extend([0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+        t.extend([0, 2, 0, 5, 0, 0, 0, 3]);
+        t.extend(data.to_be_bytes());
+        t.extend([0, 3, 0, 2, 0, 0, 0, 2, b'E', 0, 0, 0]);
+        t.extend([0, 4, 0, 5, 0, 0, 0, 3]);
+        t.extend((data + 24).to_be_bytes());
+        t.extend([0, 0, 0, 0]);
+        for (num, den) in [(30u32, 1u32), (38, 1), (0, 1), (104, 1), (3, 1), (0, 1)] {
+            t.extend(num.to_be_bytes());
+            t.extend(den.to_be_bytes());
+        }
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend(t);
+        app1
+    }
+
+    /// `jpeg(w, h)` with the EXIF block inserted right after the SOI marker.
+    pub fn jpeg_with_gps(w: u32, h: u32) -> Vec<u8> {
+        let plain = jpeg(w, h);
+        let exif = exif_with_gps();
+        let mut out = plain[..2].to_vec();
+        out.extend([0xFF, 0xE1]);
+        out.extend(u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+        out.extend(exif);
+        out.extend(&plain[2..]);
+        out
+    }
+
+    fn gps_latitude(jpeg: &[u8]) -> Option<String> {
+        let exif = exif::Reader::new().read_from_container(&mut Cursor::new(jpeg)).ok()?;
+        let field = exif.get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)?;
+        Some(field.display_value().to_string())
+    }
+
+    #[test]
+    fn gps_exif_is_stripped_and_orientation_applied() {
+        let input = jpeg_with_gps(40, 20);
+        assert!(
+            gps_latitude(&input).is_some(),
+            "the test input really carries a GPS position"
+        );
+        let photo = reencode(&input).unwrap();
+        assert_eq!(gps_latitude(&photo.jpeg), None);
+        assert!(!photo.jpeg.windows(6).any(|w| w == b"Exif\0\0"), "no EXIF block at all");
+        // Orientation 6 turns the 40×20 picture upright: 20×40.
+        assert_eq!((photo.width, photo.height), (20, 40));
+    }
+
+    #[test]
+    fn large_photos_are_shrunk_to_the_stored_size() {
+        let photo = reencode(&jpeg(2400, 1200)).unwrap();
+        assert_eq!((photo.width, photo.height), (1600, 800));
+        let small = reencode(&jpeg(300, 200)).unwrap();
+        assert_eq!((small.width, small.height), (300, 200));
+    }
+
+    #[test]
+    fn png_and_webp_are_accepted_other_files_are_not() {
+        let img = ImageBuffer::from_fn(30, 10, |x, _| Rgb([x as u8, 0, 0]));
+        let mut png = Vec::new();
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
+        assert_eq!(reencode(&png).unwrap().width, 30);
+        assert_eq!(reencode(b"GIF89a\x01\x00\x01\x00"), Err(PhotoError::UnsupportedFormat));
+        assert_eq!(reencode(b"%PDF-1.7 not an image"), Err(PhotoError::UnsupportedFormat));
+        let mut truncated = jpeg(64, 64);
+        truncated.truncate(200);
+        assert_eq!(reencode(&truncated), Err(PhotoError::Corrupt));
+    }
+
+    #[test]
+    fn too_many_bytes_are_refused_before_decoding() {
+        let big = vec![0u8; MAX_UPLOAD_BYTES + 1];
+        assert_eq!(reencode(&big), Err(PhotoError::TooManyBytes));
+    }
+
+    /// A 30 KB PNG that would decode to 16 000 × 16 000 pixels (a gigabyte
+    /// as RGBA) is refused from its header.
+    #[test]
+    fn a_decompression_bomb_is_refused() {
+        let bomb = png_bomb(16_000);
+        assert!(bomb.len() < 100_000, "{} bytes", bomb.len());
+        assert_eq!(reencode(&bomb), Err(PhotoError::TooManyPixels));
+        // Within the side limit but over the pixel limit: 81 MP.
+        assert_eq!(reencode(&png_bomb(9_000)), Err(PhotoError::TooManyPixels));
+    }
+
+    /// A valid 1-bit greyscale PNG of `side`×`side` black pixels: tiny on
+    /// disk, enormous when decoded.
+    pub fn png_bomb(side: u32) -> Vec<u8> {
+        use std::io::Write;
+        let row = 1 + side.div_ceil(8) as usize;
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; row];
+        for _ in 0..side {
+            encoder.write_all(&zeros).unwrap();
+        }
+        let idat = encoder.finish().unwrap();
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = side.to_be_bytes().to_vec();
+        ihdr.extend(side.to_be_bytes());
+        ihdr.extend([1, 0, 0, 0, 0]);
+        for (kind, data) in [(&b"IHDR"[..], ihdr), (b"IDAT", idat), (b"IEND", Vec::new())] {
+            png.extend(u32::try_from(data.len()).unwrap().to_be_bytes());
+            let mut crc = flate2::Crc::new();
+            crc.update(kind);
+            crc.update(&data);
+            png.extend(kind);
+            png.extend(&data);
+            png.extend(crc.sum().to_be_bytes());
+        }
+        png
+    }
+}

@@ -1,0 +1,60 @@
+//! The device cookie: a random id that lets a browser support a suggestion
+//! once. It identifies a device, not a person; the server stores only its
+//! SHA-256, next to the supports it gave.
+
+use axum::http::{header, HeaderMap, HeaderValue};
+
+pub const DEVICE_COOKIE: &str = "linli_device";
+const TWO_YEARS: u32 = 2 * 365 * 24 * 3600;
+
+/// The device id from the request's cookies, when it looks like one of ours.
+pub fn device_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == DEVICE_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `Set-Cookie` for a new device id: HttpOnly (no script reads it),
+/// SameSite=Lax (not sent on other sites' POSTs), Secure over HTTPS.
+pub fn device_cookie(id: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{DEVICE_COOKIE}={id}; Path=/; Max-Age={TWO_YEARS}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .expect("hex cookie value")
+}
+
+/// Whether the request came over HTTPS, directly or through a proxy that
+/// says so.
+pub fn is_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_only_well_formed_device_ids() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=b; linli_device=0123456789abcdef0123456789abcdef"),
+        );
+        assert_eq!(device_id(&h).as_deref(), Some("0123456789abcdef0123456789abcdef"));
+        h.insert(header::COOKIE, HeaderValue::from_static("linli_device=short"));
+        assert_eq!(device_id(&h), None);
+        let c = device_cookie("ab", true);
+        let c = c.to_str().unwrap();
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+    }
+}

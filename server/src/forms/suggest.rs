@@ -1,0 +1,352 @@
+//! `POST /suggest`: one step of the suggestion form. Reads the step's
+//! answers (and photos), checks them, and answers with the Leptos page for
+//! the next step, or the same step with its errors and everything typed.
+//! The last step files the suggestion and redirects to its tracking page.
+
+use std::collections::HashSet;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::provide_context;
+
+use app::app::shell;
+use app::domain::coords::LatLng;
+use app::domain::suggestion::draft::{Step, MAX_PHOTOS};
+use app::domain::suggestion::{Category, Draft, FieldError, FieldErrors, SuggestionField};
+use app::pages::suggest::{StagedPhoto, SuggestFlow};
+use app::server::suggestions::{self, random_token, resolve_community, CreateError, Submission};
+
+use super::support::see_other;
+use crate::http::ServerState;
+use crate::intake::{self, draft_from_fields, field, fields, Intake};
+use crate::limits::{client_ip, retry_after_secs};
+
+/// What the resident pressed.
+#[derive(Debug, PartialEq, Eq)]
+enum Action {
+    Next,
+    Back,
+    /// Show the map at the position just chosen (or the community's centre).
+    Locate,
+    ClearLocation,
+    GoTo(Step),
+    Submit,
+}
+
+impl Action {
+    fn parse(s: &str) -> Self {
+        match s {
+            "back" => Action::Back,
+            "locate" => Action::Locate,
+            "clear-location" => Action::ClearLocation,
+            "submit" => Action::Submit,
+            other => other
+                .strip_prefix("goto-")
+                .and_then(|n| n.parse().ok())
+                .and_then(Step::from_number)
+                .map_or(Action::Next, Action::GoTo),
+        }
+    }
+}
+
+pub async fn step(State(state): State<ServerState>, req: Request) -> Response {
+    let uri = req.uri().clone();
+    let headers = req.headers().clone();
+    let limited = state.limits.check(client_ip(req.extensions())).err();
+    // Over the limit, photos are not decoded; the text still comes back.
+    let room = if limited.is_some() { 0 } else { MAX_PHOTOS };
+    let mut intake = read_body(&state, req, room).await;
+    let mut flow = restore(&state, &mut intake).await;
+    if let Some(wait) = limited {
+        flow.retry_after = Some(retry_after_secs(wait));
+        return render(&state, uri, headers, flow, StatusCode::TOO_MANY_REQUESTS).await;
+    }
+    let action = Action::parse(field(&intake.fields, "action"));
+    let status = advance(&state, &mut flow, action).await;
+    match status {
+        Ok(Some(location)) => see_other(location),
+        Ok(None) => {
+            let status = if flow.errors.is_empty() && flow.photo_problem.is_none() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            if flow.step == Step::Details {
+                flow.duplicates = duplicates(&state, &flow.draft).await;
+            }
+            render(&state, uri, headers, flow, status).await
+        }
+        Err(()) => {
+            flow.failed = true;
+            render(&state, uri, headers, flow, StatusCode::SERVICE_UNAVAILABLE).await
+        }
+    }
+}
+
+async fn read_body(state: &ServerState, req: Request, room: usize) -> Intake {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        match Multipart::from_request(req, state).await {
+            Ok(multipart) => intake::read_multipart(multipart, &state.app.photos, room).await,
+            Err(_) => Intake::default(),
+        }
+    } else {
+        let bytes = axum::body::to_bytes(req.into_body(), intake::UPLOAD_BODY_LIMIT)
+            .await
+            .unwrap_or_default();
+        Intake {
+            fields: serde_urlencoded::from_bytes(&bytes).unwrap_or_default(),
+            ..Intake::default()
+        }
+    }
+}
+
+/// Rebuilds the form's state from the posted fields: the draft, the photos
+/// kept from earlier steps (minus those removed) plus new uploads.
+async fn restore(state: &ServerState, intake: &mut Intake) -> SuggestFlow {
+    let f = &intake.fields;
+    let step = field(f, "step")
+        .parse()
+        .ok()
+        .and_then(Step::from_number)
+        .unwrap_or_default();
+    let key = field(f, "idempotency_key");
+    let idempotency_key = if suggestions::valid_idempotency_key(key) {
+        key.to_string()
+    } else {
+        random_token()
+    };
+    let removed: HashSet<&str> = fields(f, "remove_photo").collect();
+    let mut photos: Vec<StagedPhoto> = Vec::new();
+    for token in fields(f, "photo") {
+        if removed.contains(token) || photos.iter().any(|p| p.token == token) || photos.len() >= MAX_PHOTOS {
+            continue;
+        }
+        if let Ok(Some(p)) = state.app.db.staged_photo(token).await {
+            photos.push(StagedPhoto {
+                token: token.to_string(),
+                width: p.width,
+                height: p.height,
+            });
+        }
+    }
+    let mut errors = FieldErrors::default();
+    for photo in std::mem::take(&mut intake.photos) {
+        if photos.len() >= MAX_PHOTOS {
+            intake.too_many = true;
+            break;
+        }
+        let token = random_token();
+        match state.app.db.stage_photo(&token, &photo).await {
+            Ok(()) => photos.push(StagedPhoto {
+                token,
+                width: photo.width,
+                height: photo.height,
+            }),
+            Err(e) => tracing::error!(error = %e, "staging a photo failed"),
+        }
+    }
+    if intake.too_many {
+        errors.add(SuggestionField::Photos, FieldError::TooMany { max: MAX_PHOTOS });
+    }
+    let photo_problem = intake
+        .rejected
+        .first()
+        .map(|p| p.code().to_string())
+        .or_else(|| intake.error.as_ref().map(|_| "photo_too_large".to_string()));
+    SuggestFlow {
+        step,
+        draft: draft_from_fields(f),
+        photos,
+        idempotency_key,
+        errors,
+        photo_problem,
+        ..SuggestFlow::default()
+    }
+}
+
+/// Moves the form according to `action`. `Ok(Some(url))`: filed, redirect
+/// there. `Ok(None)`: render `flow`. `Err`: saving failed.
+async fn advance(state: &ServerState, flow: &mut SuggestFlow, action: Action) -> Result<Option<String>, ()> {
+    let photo_trouble = !flow.errors.is_empty() || flow.photo_problem.is_some();
+    match action {
+        Action::Back => flow.step = flow.step.previous(),
+        Action::GoTo(step) => flow.step = step,
+        Action::ClearLocation => {
+            flow.draft.lat.clear();
+            flow.draft.lng.clear();
+            flow.step = Step::Place;
+        }
+        Action::Locate => {
+            flow.step = Step::Place;
+            if let Some(p) = position(&flow.draft) {
+                // A new point decides the community again.
+                flow.draft.community.clear();
+                place_errors(state, &mut flow.draft, &mut flow.errors, Some(p));
+            } else if !flow.draft.lat.trim().is_empty() {
+                flow.errors.add(SuggestionField::Location, FieldError::Invalid);
+            }
+        }
+        Action::Next => {
+            let mut errors = step_errors(&flow.draft, flow.step);
+            if flow.step == Step::Place && errors.is_empty() {
+                let at = position(&flow.draft);
+                place_errors(state, &mut flow.draft, &mut errors, at);
+            }
+            for (f, e) in errors.0 {
+                flow.errors.add(f, e);
+            }
+            if flow.errors.is_empty() && !photo_trouble {
+                flow.step = flow.step.next();
+            }
+        }
+        Action::Submit => return submit(state, flow).await,
+    }
+    Ok(None)
+}
+
+fn position(d: &Draft) -> Option<LatLng> {
+    let p = LatLng::new(d.lat.trim().parse().ok()?, d.lng.trim().parse().ok()?);
+    p.is_valid().then_some(p)
+}
+
+fn step_errors(draft: &Draft, step: Step) -> FieldErrors {
+    match draft.validate_form() {
+        Ok(_) => FieldErrors::default(),
+        Err(all) => all.for_step(step),
+    }
+}
+
+/// Finds the community for a position, or says why there is none.
+fn place_errors(state: &ServerState, draft: &mut Draft, errors: &mut FieldErrors, at: Option<LatLng>) {
+    let Some(at) = at else { return };
+    if !draft.community.trim().is_empty() {
+        return;
+    }
+    let probe = app::domain::suggestion::ValidSuggestion {
+        category: Category::Other,
+        location: Some(at),
+        community: None,
+        location_text: String::new(),
+        title: String::new(),
+        description: String::new(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+    };
+    match resolve_community(&state.app.catalog.snapshot().communities, &probe) {
+        Ok(code) => draft.community = code,
+        Err(e) => {
+            for (f, e) in e.0 {
+                errors.add(f, e);
+            }
+        }
+    }
+}
+
+async fn submit(state: &ServerState, flow: &mut SuggestFlow) -> Result<Option<String>, ()> {
+    let db = &state.app.db;
+    // Sent twice (a double tap, a resent form after a lost answer): the
+    // first one was filed, show it.
+    match db.suggestion_by_key(&flow.idempotency_key).await {
+        Ok(Some((code, _))) => return Ok(Some(format!("/track/{code}?new=1"))),
+        Ok(None) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "idempotency lookup failed");
+            return Err(());
+        }
+    }
+    let valid = match flow.draft.validate_form() {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let first = errors.first_step().unwrap_or(Step::Review);
+            flow.step = first;
+            flow.errors = errors.for_step(first);
+            return Ok(None);
+        }
+    };
+    let mut photos = Vec::new();
+    for p in &flow.photos {
+        match db.staged_photo(&p.token).await {
+            Ok(Some(stored)) => photos.push(stored),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "reading a staged photo failed");
+                return Err(());
+            }
+        }
+    }
+    let submission = Submission {
+        staged_tokens: flow.photos.iter().map(|p| p.token.clone()).collect(),
+        photos,
+        idempotency_key: Some(flow.idempotency_key.clone()),
+    };
+    let communities = state.app.catalog.snapshot().communities.clone();
+    match suggestions::file(db, &communities, &valid, &submission).await {
+        Ok(filed) => Ok(Some(format!("/track/{}?new=1", filed.receipt_code))),
+        Err(CreateError::Fields(errors)) => {
+            let first = errors.first_step().unwrap_or(Step::Review);
+            flow.step = first;
+            flow.errors = errors.for_step(first);
+            Ok(None)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "filing a suggestion failed");
+            Err(())
+        }
+    }
+}
+
+async fn duplicates(state: &ServerState, draft: &Draft) -> Vec<app::domain::suggestion::SuggestionSummary> {
+    let (Some(category), Some(at)) = (Category::parse(&draft.category), position(draft)) else {
+        return Vec::new();
+    };
+    suggestions::open_nearby(&state.app.db, category, at)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "duplicate lookup failed");
+            Vec::new()
+        })
+}
+
+/// Renders the app for `/suggest` with the form's state in context.
+async fn render(state: &ServerState, uri: Uri, headers: HeaderMap, flow: SuggestFlow, status: StatusCode) -> Response {
+    let app_state = state.app.clone();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(app_state.clone());
+            provide_context(flow.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let mut req = Request::new(Body::empty());
+    *req.method_mut() = Method::GET;
+    *req.uri_mut() = uri;
+    *req.headers_mut() = headers;
+    req.headers_mut().remove(header::CONTENT_TYPE);
+    req.headers_mut().remove(header::CONTENT_LENGTH);
+    let mut response = handler(req).await;
+    *response.status_mut() = status;
+    response.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_parse() {
+        assert_eq!(Action::parse("back"), Action::Back);
+        assert_eq!(Action::parse("goto-3"), Action::GoTo(Step::Details));
+        assert_eq!(Action::parse("goto-9"), Action::Next);
+        assert_eq!(Action::parse(""), Action::Next);
+        assert_eq!(Action::parse("submit"), Action::Submit);
+    }
+}

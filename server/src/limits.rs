@@ -1,0 +1,107 @@
+//! Per-client rate limits on everything that writes: filing suggestions,
+//! the form's steps and supports. Keyed by the peer's IP address, so one
+//! noisy client is slowed down and everyone else is not.
+//!
+//! `governor` (the crate under tower_governor) is used directly rather than
+//! as a layer, because the answer differs by caller: JSON with a code for
+//! the API, a page in the resident's language for the form.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use axum::http::Extensions;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+/// Write limits: a burst, then one more request per period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriteQuota {
+    pub burst: u32,
+    pub period: Duration,
+}
+
+impl Default for WriteQuota {
+    /// A resident filing through the five-step form uses five requests; 30
+    /// allows several suggestions and supports in a row, then one request
+    /// every 2 seconds (about 6 suggestions a minute from one address).
+    fn default() -> Self {
+        Self {
+            burst: 30,
+            period: Duration::from_secs(2),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct WriteLimiter {
+    limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl WriteLimiter {
+    pub fn new(quota: WriteQuota) -> Self {
+        let burst = NonZeroU32::new(quota.burst.max(1)).expect("at least one");
+        let quota = Quota::with_period(quota.period.max(Duration::from_millis(1)))
+            .expect("a positive period")
+            .allow_burst(burst);
+        Self {
+            limiter: Arc::new(RateLimiter::keyed(quota)),
+        }
+    }
+
+    /// `Err(wait)` when `client` is over its limit.
+    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        self.limiter
+            .check_key(&client)
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
+    /// Forgets clients that are back to a full quota; called periodically so
+    /// the table does not grow without bound.
+    pub fn forget_idle(&self) {
+        self.limiter.retain_recent();
+    }
+}
+
+/// The peer's address as the server accepted the connection. Behind a
+/// reverse proxy this is the proxy: configure the proxy to rate-limit, or
+/// extend this function to trust its `X-Forwarded-For`.
+pub fn client_ip(extensions: &Extensions) -> IpAddr {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+/// Whole seconds to wait, at least one (for a `Retry-After` header).
+pub fn retry_after_secs(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_over_its_burst_waits_and_others_do_not() {
+        let limiter = WriteLimiter::new(WriteQuota {
+            burst: 3,
+            period: Duration::from_secs(60),
+        });
+        let a = IpAddr::from([10, 0, 0, 1]);
+        let b = IpAddr::from([10, 0, 0, 2]);
+        for _ in 0..3 {
+            assert!(limiter.check(a).is_ok());
+        }
+        let wait = limiter.check(a).unwrap_err();
+        assert!(
+            wait > Duration::from_secs(50) && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
+        assert!(limiter.check(b).is_ok(), "another client is unaffected");
+        assert_eq!(retry_after_secs(Duration::from_millis(1500)), 2);
+        assert_eq!(retry_after_secs(Duration::from_secs(3)), 3);
+    }
+}
