@@ -52,6 +52,22 @@ fn request_prefs() -> Prefs {
     Prefs::default()
 }
 
+/// leptos_meta writes the `<title>` text as given, and titles can hold
+/// what residents typed (a suggestion's title): escape it, or a title
+/// with `</title><script>` would be markup.
+fn escape_title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -59,7 +75,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=move |page: String| {
             let app = td_string!(locale, app_name).to_string();
-            if page.is_empty() { app } else { format!("{page} · {app}") }
+            if page.is_empty() { app } else { format!("{} · {app}", escape_title(&page)) }
         } />
         <Meta name="description" content=td_string!(locale, home_lead).to_string() />
         <Meta name="theme-color" content="#0f5c45" />
@@ -85,5 +101,14 @@ pub fn App() -> impl IntoView {
                 <p>{td!(locale, sample_data_notice)}</p>
             </footer>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles_are_escaped() {
+        assert_eq!(super::escape_title("</title><b>&"), "&lt;/title&gt;&lt;b&gt;&amp;");
+        assert_eq!(super::escape_title("长椅"), "长椅");
     }
 }

@@ -5,7 +5,9 @@ use leptos_meta::Title;
 
 use crate::components::services::KindIcon;
 use crate::components::sorting_search::CategoryIcon;
+use crate::components::suggestion_text::CategorySign;
 use crate::domain::facility::{Kind, WasteCategory};
+use crate::domain::suggestion::Category;
 use crate::i18n::*;
 use crate::prefs::use_locale;
 
@@ -42,8 +44,18 @@ pub fn HomePage() -> impl IntoView {
                         <span class="door-text">{td!(locale, home_sorting_guide_text)}</span>
                     </a>
                 </li>
+                <li>
+                    <a class="door door-suggest" href="/suggest">
+                        <CategorySign category=Category::Seating />
+                        <span class="door-title">{td!(locale, home_suggest)}</span>
+                        <span class="door-text">{td!(locale, home_suggest_text)}</span>
+                    </a>
+                </li>
             </ul>
-            <p><a class="button button-primary" href="/nearby">{td!(locale, home_find)}</a></p>
+            <p class="home-actions">
+                <a class="button button-primary" href="/nearby">{td!(locale, home_find)}</a>
+                <a class="button" href="/track">{td!(locale, home_track)}</a>
+            </p>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 //! disk; moving them to object storage means changing `PhotoStore` alone.
 
 pub mod process;
+pub mod samples;
 
 use std::path::{Path, PathBuf};
 
