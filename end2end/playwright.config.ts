@@ -48,6 +48,9 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_ENV: "PROD",
       RUST_LOG: "warn",
+      LINLI_PHOTO_DIR: "target/e2e/photos",
+      // Every test browser shares 127.0.0.1; the limit has its own tests.
+      LINLI_WRITE_BURST: "1000",
     },
   },
 });

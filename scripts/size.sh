@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the size of the release bundle, raw and as served (brotli, the
 # files cargo-leptos precompresses with --precompress). With --split, lazy
-# islands are separate chunks that only the pages using them download.
+# islands are separate chunks (split_*, and chunk_* for code they share)
+# that only the pages using them download.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkg=target/site/pkg
@@ -11,7 +12,7 @@ for f in "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css; do
   raw=$(stat -c %s "$f")
   br=$(stat -c %s "$f.br")
   case "$name" in
-    split_*) kind="lazy chunk" ;;
+    split_*|chunk_*) kind="lazy chunk" ;;
     *) kind="every page"; first=$((first + br)) ;;
   esac
   printf '%-60s %-10s %8d bytes raw %8d bytes brotli\n' "$name" "$kind" "$raw" "$br"

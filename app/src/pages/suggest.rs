@@ -57,6 +57,9 @@ pub struct SuggestFlow {
     pub failed: bool,
 }
 
+/// Half the width of the place step's map: a few streets around the point.
+const PLACE_MAP_HALF_SPAN_M: f64 = 350.0;
+
 /// Where the place step's map is centred and what it shows.
 #[derive(Clone, Debug, PartialEq)]
 struct PlaceMap {
@@ -126,14 +129,14 @@ fn place_map(draft: &Draft, snapshot: &crate::server::catalog::Snapshot) -> Opti
     let centre = point.or_else(|| snapshot.community(draft.community.trim()).map(|c| c.centre))?;
     let frame = MapFrame {
         centre,
-        half_span_m: 300.0,
+        half_span_m: PLACE_MAP_HALF_SPAN_M,
     };
     let query = NearbyQuery {
         origin: centre,
         kind: None,
-        minutes: 5,
+        minutes: 7,
         pace: Pace::Normal,
-        limit: 12,
+        limit: 15,
         accepts: None,
     };
     let english = use_prefs().english();
@@ -437,8 +440,8 @@ fn PlaceMapView(map: PlaceMap) -> impl IntoView {
                         let (x, y) = frame.project(at);
                         view! {
                             <g class="map-landmark" transform=format!("translate({x:.1} {y:.1})")>
-                                <circle r="12" />
-                                <text y="-18" text-anchor="middle">{name}</text>
+                                <circle r="20" />
+                                <text y="-30" text-anchor="middle">{name}</text>
                             </g>
                         }
                     })
@@ -447,11 +450,16 @@ fn PlaceMapView(map: PlaceMap) -> impl IntoView {
                     let (x, y) = frame.project(p);
                     view! {
                         <g class="map-you" transform=format!("translate({x:.1} {y:.1})")>
-                            <circle r="22" />
-                            <circle r="9" class="map-you-dot" />
+                            <circle r="48" />
+                            <circle r="18" class="map-you-dot" />
                         </g>
                     }
                 })}
+                // A 100 m scale bar, so the picture has a size.
+                <g class="map-scale" transform=format!("translate(40 {:.1})", VIEW - 50.0)>
+                    <path d=format!("M0 0 H{:.1}", frame.scale(100.0)) />
+                    <text x="0" y="-14">"100 m"</text>
+                </g>
             </svg>
             <figcaption>{td!(locale, suggest_map_hint)}</figcaption>
         </figure>
