@@ -58,6 +58,7 @@ pub struct SuggestFlow {
 }
 
 /// Half the width of the place step's map: a few streets around the point.
+#[cfg(feature = "ssr")]
 const PLACE_MAP_HALF_SPAN_M: f64 = 350.0;
 
 /// Where the place step's map is centred and what it shows.
