@@ -110,8 +110,30 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         .fallback_service(ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())))
         .with_state(state)
         .layer(middleware::from_fn(same_origin_writes))
+        .layer(middleware::map_response(api_errors_as_json))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// The body-limit and timeout layers answer with plain text; under
+/// `/api/` every error is the API's JSON error instead.
+async fn api_errors_as_json(uri: axum::http::Uri, response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !uri.path().starts_with("/api/") || is_json {
+        return response;
+    }
+    match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => crate::api::ApiError::TooLarge {
+            code: "body_too_large",
+            message: "the request body is larger than this endpoint accepts".into(),
+        }
+        .into_response(),
+        StatusCode::REQUEST_TIMEOUT => crate::api::ApiError::Timeout.into_response(),
+        _ => response,
+    }
 }
 
 /// CSRF defence for every state-changing request: a browser sends `Origin`

@@ -274,6 +274,27 @@ async fn every_invalid_field_is_reported() {
 }
 
 #[tokio::test]
+async fn oversized_bodies_get_a_json_413() {
+    let app = common::app().await;
+    let big = Request::post("/api/v1/suggestions/CD-2222/support")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, (100 * 1024).to_string())
+        .body(Body::from(vec![b' '; 100 * 1024]))
+        .unwrap();
+    let r = app.send(big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json()["error"]["code"], "body_too_large");
+    let declared = Request::post("/api/v1/suggestions")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, "30000000")
+        .body(Body::from("{}"))
+        .unwrap();
+    let r = app.send(declared).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json()["error"]["code"], "body_too_large");
+}
+
+#[tokio::test]
 async fn photos_are_reencoded_without_exif_and_served_publicly() {
     let app = common::app().await;
     let with_gps = jpeg_with_gps(64, 32);

@@ -34,6 +34,9 @@ pub enum ApiError {
     /// 422: a well-formed request that cannot be carried out.
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
+    /// 408: the request took too long (a slow upload).
+    #[error("the request took too long; try again")]
+    Timeout,
     /// 429: this client is over its rate limit; `Retry-After` says when to
     /// try again.
     #[error("too many requests; retry after {0} s")]
@@ -84,6 +87,7 @@ impl IntoResponse for ApiError {
             ApiError::UnsupportedMediaType { code, .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, *code),
             ApiError::InvalidFields(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields"),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
+            ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Internal(e) => {
                 tracing::error!(error = ?e, "API request failed");

@@ -308,9 +308,15 @@ pub async fn create(State(state): State<ServerState>, req: Request) -> Result<Re
     let (draft, photos) = if content_type.starts_with("application/json") {
         let Json(body) = Json::<SuggestionRequest>::from_request(req, &state)
             .await
-            .map_err(|e| ApiError::BadRequest {
-                code: "invalid_json",
-                message: e.body_text(),
+            .map_err(|e| match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge {
+                    code: "body_too_large",
+                    message: e.body_text(),
+                },
+                _ => ApiError::BadRequest {
+                    code: "invalid_json",
+                    message: e.body_text(),
+                },
             })?;
         (body.into_draft(), Vec::new())
     } else if content_type.starts_with("multipart/form-data") {
