@@ -22,7 +22,7 @@ use tower_http::trace::TraceLayer;
 use app::app::{shell, App};
 use app::server::AppState;
 
-use crate::intake::UPLOAD_BODY_LIMIT;
+use crate::intake::{FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT};
 use crate::limits::{WriteLimiter, WriteQuota};
 
 /// Requests larger than this are refused with 413 before being read.
@@ -84,8 +84,14 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
     // The form step that carries photos takes a large body and more time;
     // everything else is small and quick.
     let uploads = Router::new()
-        .route("/suggest", post(crate::forms::suggest::step))
-        .nest("/api/v1", crate::api::router())
+        .route(
+            "/suggest",
+            post(crate::forms::suggest::step).layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT)),
+        )
+        .nest(
+            "/api/v1",
+            crate::api::router().layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT)),
+        )
         .layer(DefaultBodyLimit::disable())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -105,7 +111,7 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
             REQUEST_TIMEOUT,
         ));
     Router::new()
-        .merge(uploads.layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT)))
+        .merge(uploads)
         .merge(site)
         .fallback_service(ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())))
         .with_state(state)
@@ -149,13 +155,22 @@ async fn same_origin_writes(req: Request, next: Next) -> Response {
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == "cross-site");
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    // The host the browser addressed: `Host` (HTTP/1.1), the URI's
+    // authority (HTTP/2), or what a reverse proxy says it forwarded.
+    let hosts: Vec<&str> = [
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+        req.uri().authority().map(|a| a.as_str()),
+        headers.get("x-forwarded-host").and_then(|v| v.to_str().ok()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let foreign_origin = headers
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|origin| {
             let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-            origin == "null" || host.is_none_or(|h| !h.eq_ignore_ascii_case(origin_host))
+            origin == "null" || !hosts.iter().any(|h| h.eq_ignore_ascii_case(origin_host))
         });
     if cross_site || foreign_origin {
         return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();

@@ -13,8 +13,13 @@ use app::server::suggestions::{store_photo, UploadError};
 /// A text field longer than this is refused outright (the longest real
 /// field, the description, is 2 000 characters: at most 8 000 bytes).
 pub const TEXT_FIELD_MAX_BYTES: usize = 16 * 1024;
-/// The whole body of an upload: three photos plus the text.
+/// The whole body of an API upload: three photos plus the text.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_PHOTOS * MAX_UPLOAD_BYTES + 256 * 1024;
+/// The whole body of a form step. Larger than the API's: a resident without
+/// JavaScript may pick more or bigger photos than allowed, and should get
+/// the form back with a sentence, not a bare 413. Memory stays bounded by
+/// the per-part limits; extra photos are skipped unread.
+pub const FORM_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// What could be read. Reading goes on past a refused photo, so a form
 /// can come back with everything else the resident typed.
@@ -70,7 +75,8 @@ fn is_photo(field: &Field<'_>) -> bool {
 }
 
 /// Reads every part. At most `max_photos` photos are decoded and stored
-/// (none when it is 0, e.g. for a rate-limited client).
+/// (none when it is 0, e.g. for a rate-limited client), minus the photos the
+/// form already carries (`photo` fields not ticked in `remove_photo`).
 pub async fn read_multipart(multipart: Multipart, store: &PhotoStore, max_photos: usize) -> Intake {
     let mut intake = Intake::default();
     if let Err(e) = read_parts(multipart, store, max_photos, &mut intake).await {
@@ -88,7 +94,11 @@ async fn read_parts(
     while let Some(mut field) = multipart.next_field().await? {
         let name = field.name().unwrap_or_default().to_string();
         if is_photo(&field) {
-            if intake.photos.len() + intake.rejected.len() >= max_photos {
+            let kept = fields(&intake.fields, "photo").count()
+                - fields(&intake.fields, "remove_photo")
+                    .count()
+                    .min(fields(&intake.fields, "photo").count());
+            if kept + intake.photos.len() + intake.rejected.len() >= max_photos {
                 // Not read: an empty file input sends an empty part, which
                 // is not "too many", so peek at one chunk.
                 if field.chunk().await?.is_some_and(|c| !c.is_empty()) {

@@ -38,6 +38,8 @@ impl Default for WriteQuota {
 #[derive(Clone)]
 pub struct WriteLimiter {
     limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// The extra limit on supporting one suggestion.
+    pub supports: SupportLimiter,
 }
 
 impl WriteLimiter {
@@ -48,6 +50,7 @@ impl WriteLimiter {
             .allow_burst(burst);
         Self {
             limiter: Arc::new(RateLimiter::keyed(quota)),
+            supports: SupportLimiter::default(),
         }
     }
 
@@ -62,6 +65,50 @@ impl WriteLimiter {
     /// the table does not grow without bound.
     pub fn forget_idle(&self) {
         self.limiter.retain_recent();
+        self.supports.forget_idle();
+    }
+
+    /// The write limit and the per-suggestion support limit together.
+    pub fn check_support(&self, client: IpAddr, code: &str) -> Result<(), Duration> {
+        self.check(client)?;
+        self.supports.check(client, code)
+    }
+}
+
+/// Supports of one suggestion from one address: the device cookie stops a
+/// reload from counting twice, but clearing cookies would not; this bounds
+/// what one address can add to one suggestion (generously, since many
+/// phones share a carrier's address).
+#[derive(Clone)]
+pub struct SupportLimiter {
+    limiter: Arc<DefaultKeyedRateLimiter<(IpAddr, String)>>,
+}
+
+impl SupportLimiter {
+    pub fn new(burst: u32, period: Duration) -> Self {
+        let quota = Quota::with_period(period.max(Duration::from_millis(1)))
+            .expect("a positive period")
+            .allow_burst(NonZeroU32::new(burst.max(1)).expect("at least one"));
+        Self {
+            limiter: Arc::new(RateLimiter::keyed(quota)),
+        }
+    }
+
+    pub fn check(&self, client: IpAddr, code: &str) -> Result<(), Duration> {
+        self.limiter
+            .check_key(&(client, code.to_string()))
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
+    pub fn forget_idle(&self) {
+        self.limiter.retain_recent();
+    }
+}
+
+impl Default for SupportLimiter {
+    /// Ten supports of one suggestion from one address, then one an hour.
+    fn default() -> Self {
+        Self::new(10, Duration::from_secs(3600))
     }
 }
 
@@ -101,6 +148,16 @@ mod tests {
             "{wait:?}"
         );
         assert!(limiter.check(b).is_ok(), "another client is unaffected");
+        let supports = SupportLimiter::new(2, Duration::from_secs(3600));
+        assert!(supports.check(b, "WH-2222").is_ok() && supports.check(b, "WH-2222").is_ok());
+        assert!(
+            supports.check(b, "WH-2222").is_err(),
+            "a third from the same address waits"
+        );
+        assert!(
+            supports.check(b, "WH-3333").is_ok(),
+            "another suggestion is not affected"
+        );
         assert_eq!(retry_after_secs(Duration::from_millis(1500)), 2);
         assert_eq!(retry_after_secs(Duration::from_secs(3)), 3);
     }

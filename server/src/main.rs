@@ -81,12 +81,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let leptos_options = get_configuration(None)?.leptos_options;
             let addr = leptos_options.site_addr;
             let limits = WriteLimiter::new(config.write_quota);
-            tokio::spawn(housekeeping(db.clone(), limits.clone()));
+            let photos = PhotoStore::new(&config.photo_dir);
+            tokio::spawn(housekeeping(db.clone(), limits.clone(), photos.clone()));
             let router = http::router_with(
                 AppState {
                     db: db.clone(),
                     catalog,
-                    photos: PhotoStore::new(&config.photo_dir),
+                    photos,
                 },
                 leptos_options,
                 limits,
@@ -142,10 +143,9 @@ fn init_tracing() {
     }
 }
 
-/// Hourly: forget rate-limit entries of quiet clients and photos staged in
-/// forms abandoned more than a day ago. (Their files stay; a photo file
-/// sweep belongs with the move to object storage.)
-async fn housekeeping(db: Db, limits: WriteLimiter) {
+/// Hourly: forget rate-limit entries of quiet clients, photos staged in
+/// forms abandoned more than a day ago, and photo files nothing refers to.
+async fn housekeeping(db: Db, limits: WriteLimiter, photos: PhotoStore) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
@@ -155,6 +155,18 @@ async fn housekeeping(db: Db, limits: WriteLimiter) {
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "forgot photos of abandoned forms"),
             Err(e) => tracing::warn!(error = %e, "purging staged photos failed"),
+        }
+        match db.photo_keys().await {
+            Ok(keys) => match photos.sweep(keys, Duration::from_secs(3600)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "deleted unused photo files"),
+                Err(e) => tracing::warn!(error = %e, "sweeping photo files failed"),
+            },
+            Err(e) => tracing::warn!(error = %e, "listing photo keys failed"),
+        }
+        match db.purge_sessions().await {
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
         }
     }
 }

@@ -34,6 +34,7 @@ pub const FACILITIES: &str = "ref,kind,name_zh,name_en,address_zh,address_en,lat
 
 pub struct TestApp {
     pub router: Router,
+    pub photos: app::server::photos::PhotoStore,
     pub db: Db,
     pub catalog: Catalog,
     _dir: tempfile::TempDir,
@@ -59,6 +60,7 @@ pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
         .await
         .expect("facilities");
     let catalog = Catalog::load(&db).await.expect("catalog");
+    let photos = app::server::photos::PhotoStore::new(dir.path().join("photos"));
     let options = LeptosOptions::builder()
         .output_name("linli")
         .site_root("target/site")
@@ -67,13 +69,14 @@ pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
         AppState {
             db: db.clone(),
             catalog: catalog.clone(),
-            photos: app::server::photos::PhotoStore::new(dir.path().join("photos")),
+            photos: photos.clone(),
         },
         options,
         WriteLimiter::new(quota),
     );
     TestApp {
         router,
+        photos,
         db,
         catalog,
         _dir: dir,

@@ -336,7 +336,7 @@ async fn photos_are_reencoded_without_exif_and_served_publicly() {
 }
 
 #[tokio::test]
-async fn bad_photos_are_refused_and_nothing_is_stored() {
+async fn bad_photos_are_refused_and_their_files_swept() {
     let app = common::app().await;
     let oversize = vec![0xFFu8; 8 * 1024 * 1024 + 1];
     let cases: Vec<(Vec<FilePart>, StatusCode, &str)> = vec![
@@ -374,6 +374,15 @@ async fn bad_photos_are_refused_and_nothing_is_stored() {
         assert_eq!(r.json()["error"]["code"], code);
     }
     assert_eq!(app.db.suggestion_count().await.unwrap(), 0);
+    // The three photos read before the fourth was refused were written;
+    // nothing refers to them, so the sweep removes them.
+    let keys = app.db.photo_keys().await.unwrap();
+    assert!(keys.is_empty());
+    assert_eq!(
+        app.photos.sweep(keys, Duration::ZERO).await.unwrap(),
+        1,
+        "one distinct file (same content)"
+    );
 }
 
 #[tokio::test]
@@ -701,6 +710,38 @@ async fn the_form_keeps_uploaded_photos_between_steps() {
 }
 
 #[tokio::test]
+async fn an_edited_form_sent_again_is_a_new_suggestion() {
+    let app = common::app().await;
+    let mut fields = vec![
+        ("step", "5"),
+        ("action", "submit"),
+        ("category", "seating"),
+        ("community", "test-a"),
+        ("location_text", "甲路口"),
+        ("title", "第一版"),
+        ("idempotency_key", "form-edit-1"),
+    ];
+    let first = app.send(form_post(&fields)).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    fields[5] = ("title", "改过的第二版");
+    let second = app.send(form_post(&fields)).await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER);
+    assert_ne!(first.headers[header::LOCATION], second.headers[header::LOCATION]);
+    assert_eq!(app.db.suggestion_count().await.unwrap(), 2, "the edit is not lost");
+    // A forged flood of photo tokens costs nothing and files nothing odd.
+    let mut flood: Vec<(&str, &str)> = fields.clone();
+    flood[6] = ("idempotency_key", "form-edit-2");
+    flood.extend(std::iter::repeat_n(("photo", "0123456789abcdef0123456789abcdef"), 1000));
+    let r = app.send(form_post(&flood)).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown photos are reported"
+    );
+    assert!(r.text.contains("name=\"photos\""), "back on the details step");
+}
+
+#[tokio::test]
 async fn the_form_is_rate_limited_without_losing_the_text() {
     let app = common::app_with_quota(WriteQuota {
         burst: 1,
@@ -749,13 +790,20 @@ async fn cross_origin_posts_are_refused() {
     req.headers_mut()
         .insert("sec-fetch-site", "cross-site".parse().unwrap());
     assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+    // HTTP/2 has no Host header: the authority of the URI counts.
+    let h2 = Request::post("http://linli.example/api/v1/suggestions")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ORIGIN, "http://linli.example")
+        .body(Body::from(body().to_string()))
+        .unwrap();
+    assert_eq!(app.send(h2).await.status, StatusCode::CREATED);
     let mut same = post_json(&body(), None);
     same.headers_mut()
         .insert(header::HOST, "linli.example".parse().unwrap());
     same.headers_mut()
         .insert(header::ORIGIN, "https://linli.example".parse().unwrap());
     assert_eq!(app.send(same).await.status, StatusCode::CREATED);
-    assert_eq!(app.db.suggestion_count().await.unwrap(), 1);
+    assert_eq!(app.db.suggestion_count().await.unwrap(), 2);
 }
 
 #[tokio::test]

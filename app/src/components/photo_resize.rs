@@ -1,9 +1,10 @@
 //! The photo input's island: before upload, photos are shrunk in the
 //! browser to the size the server keeps (long side 1 600 px, JPEG), so a
-//! 5 MB phone photo becomes a few hundred KB on a weak connection. The
-//! canvas re-encoding also drops the EXIF block (and its GPS position)
-//! before anything leaves the phone. The server re-encodes again anyway;
-//! this only saves bytes. Without JavaScript, the originals are uploaded.
+//! 5 MB phone photo becomes a few hundred KB on a weak connection. Every
+//! photo is redrawn on a canvas, which also drops its EXIF block (and GPS
+//! position) before it leaves the phone — unless the browser cannot decode
+//! it, when the original goes and the server strips it. The server
+//! re-encodes everything anyway. Without JavaScript, originals are uploaded.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -79,12 +80,10 @@ async fn shrink(file: &web_sys::File) -> Option<web_sys::File> {
         .ok()?
         .dyn_into()
         .ok()?;
+    // Every photo goes through the canvas, small ones too: that is what
+    // drops their EXIF (GPS position included) before upload.
     let (w, h) = (bitmap.width(), bitmap.height());
     let long = w.max(h).max(1);
-    // Small enough already: keep the original unless it is large in bytes.
-    if long <= LONG_SIDE && file.size() < 1_500_000.0 {
-        return None;
-    }
     let scale = f64::from(LONG_SIDE.min(long)) / f64::from(long);
     let (tw, th) = (
         ((f64::from(w) * scale).round() as u32).max(1),

@@ -7,6 +7,7 @@ pub mod hours;
 pub mod navigation;
 pub mod nearby;
 pub mod projection;
+pub mod review;
 pub mod sorting;
 pub mod suggestion;
 pub mod walking;

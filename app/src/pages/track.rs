@@ -133,7 +133,8 @@ fn Tracked(view: TrackView) -> impl IntoView {
         s.title.clone()
     };
     let community = view.community.map(|c| (c.code.clone(), c.name(english).to_string()));
-    let feedback = match (flag("supported").as_deref(), flag("limited")) {
+    let limited = flag("limited").and_then(|s| s.parse::<u64>().ok());
+    let feedback = match (flag("supported").as_deref(), limited) {
         (_, Some(secs)) => Some(td_string!(locale, suggest_rate_limited, seconds = secs).to_string()),
         (Some("1"), _) => Some(td_string!(locale, track_support_thanks).to_string()),
         (Some("already"), _) => Some(td_string!(locale, track_support_already).to_string()),

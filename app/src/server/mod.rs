@@ -1,9 +1,11 @@
 //! Server-only code: storage, the in-memory catalogue and its spatial index.
 //! Compiled only with the `ssr` feature, so none of it reaches the browser.
 
+pub mod auth;
 pub mod catalog;
 pub mod index;
 pub mod photos;
+pub mod review;
 pub mod store;
 pub mod suggestions;
 

@@ -6,7 +6,6 @@ mod facilities;
 mod sorting;
 pub mod suggestions;
 
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use utoipa::OpenApi;
@@ -14,7 +13,6 @@ use utoipa::OpenApi;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::http::{ServerState, BODY_LIMIT_BYTES};
-use crate::intake::UPLOAD_BODY_LIMIT;
 
 pub use error::ApiError;
 
@@ -42,10 +40,8 @@ pub struct ApiDoc;
 pub fn router() -> Router<ServerState> {
     // Only filing a suggestion takes a large body (photos); everything else
     // keeps the site-wide 64 KB limit.
-    let uploads = Router::new()
-        .route("/suggestions", post(suggestions::create).get(suggestions::list))
-        .layer(DefaultBodyLimit::disable())
-        .layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT));
+    // (The whole API sits under the upload limit set in `http`.)
+    let uploads = Router::new().route("/suggestions", post(suggestions::create).get(suggestions::list));
     Router::new()
         .route("/suggestions/{code}", get(suggestions::show))
         .route("/suggestions/{code}/support", post(suggestions::support))

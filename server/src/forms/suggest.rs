@@ -98,7 +98,8 @@ async fn read_body(state: &ServerState, req: Request, room: usize) -> Intake {
             Err(_) => Intake::default(),
         }
     } else {
-        let bytes = axum::body::to_bytes(req.into_body(), intake::UPLOAD_BODY_LIMIT)
+        // Without photos a step is small; a larger body is not a real form.
+        let bytes = axum::body::to_bytes(req.into_body(), crate::http::BODY_LIMIT_BYTES)
             .await
             .unwrap_or_default();
         Intake {
@@ -125,19 +126,28 @@ async fn restore(state: &ServerState, intake: &mut Intake) -> SuggestFlow {
     };
     let removed: HashSet<&str> = fields(f, "remove_photo").collect();
     let mut photos: Vec<StagedPhoto> = Vec::new();
-    for token in fields(f, "photo") {
-        if removed.contains(token) || photos.iter().any(|p| p.token == token) || photos.len() >= MAX_PHOTOS {
-            continue;
-        }
-        if let Ok(Some(p)) = state.app.db.staged_photo(token).await {
-            photos.push(StagedPhoto {
+    let mut errors = FieldErrors::default();
+    // At most MAX_PHOTOS lookups, of well-formed tokens only: a body full of
+    // `photo=` fields costs nothing.
+    let tokens = fields(f, "photo")
+        .filter(|t| !removed.contains(t) && is_token(t))
+        .collect::<HashSet<_>>();
+    for token in tokens.into_iter().take(MAX_PHOTOS) {
+        match state.app.db.staged_photo(token).await {
+            Ok(Some(p)) => photos.push(StagedPhoto {
                 token: token.to_string(),
                 width: p.width,
                 height: p.height,
-            });
+            }),
+            // Forgotten (a day old) or already used: say so, do not drop it
+            // silently.
+            Ok(None) => errors.add(SuggestionField::Photos, FieldError::Invalid),
+            Err(e) => tracing::error!(error = %e, "reading a staged photo failed"),
         }
     }
-    let mut errors = FieldErrors::default();
+    // Keep the order the resident added them in.
+    let order: Vec<&str> = fields(f, "photo").collect();
+    photos.sort_by_key(|p| order.iter().position(|t| *t == p.token));
     for photo in std::mem::take(&mut intake.photos) {
         if photos.len() >= MAX_PHOTOS {
             intake.too_many = true;
@@ -170,6 +180,10 @@ async fn restore(state: &ServerState, intake: &mut Intake) -> SuggestFlow {
         photo_problem,
         ..SuggestFlow::default()
     }
+}
+
+fn is_token(t: &str) -> bool {
+    t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Moves the form according to `action`. `Ok(Some(url))`: filed, redirect
@@ -253,14 +267,26 @@ fn place_errors(state: &ServerState, draft: &mut Draft, errors: &mut FieldErrors
 async fn submit(state: &ServerState, flow: &mut SuggestFlow) -> Result<Option<String>, ()> {
     let db = &state.app.db;
     // Sent twice (a double tap, a resent form after a lost answer): the
-    // first one was filed, show it.
+    // first one was filed, show it. The same form changed after it was sent
+    // (back, edit, send) is a new suggestion: nothing typed is dropped.
     match db.suggestion_by_key(&flow.idempotency_key).await {
-        Ok(Some((code, _))) => return Ok(Some(format!("/track/{code}?new=1"))),
+        Ok(Some((code, _))) => match db.public_suggestion(&code).await {
+            Ok(Some(filed)) if same_text(&filed, &flow.draft) => return Ok(Some(format!("/track/{code}?new=1"))),
+            Ok(_) => flow.idempotency_key = random_token(),
+            Err(e) => {
+                tracing::error!(error = %e, "idempotency lookup failed");
+                return Err(());
+            }
+        },
         Ok(None) => {}
         Err(e) => {
             tracing::error!(error = %e, "idempotency lookup failed");
             return Err(());
         }
+    }
+    if flow.errors.get(SuggestionField::Photos).is_some() {
+        flow.step = Step::Details;
+        return Ok(None);
     }
     let valid = match flow.draft.validate_form() {
         Ok(valid) => valid,
@@ -301,6 +327,14 @@ async fn submit(state: &ServerState, flow: &mut SuggestFlow) -> Result<Option<St
             Err(())
         }
     }
+}
+
+/// Whether a filed suggestion has the text of this form.
+fn same_text(filed: &app::domain::suggestion::PublicSuggestion, draft: &Draft) -> bool {
+    filed.title == draft.title.trim()
+        && filed.description == draft.description.trim()
+        && filed.location_text == draft.location_text.trim()
+        && filed.category.as_str() == draft.category.trim()
 }
 
 async fn duplicates(state: &ServerState, draft: &Draft) -> Vec<app::domain::suggestion::SuggestionSummary> {

@@ -18,7 +18,7 @@ pub async fn support(State(state): State<ServerState>, Path(code): Path<String>,
     let Some(code) = ReceiptCode::parse(&code) else {
         return see_other("/track?code=".to_string());
     };
-    if let Err(wait) = state.limits.check(client_ip(req.extensions())) {
+    if let Err(wait) = state.limits.check_support(client_ip(req.extensions()), code.as_str()) {
         return see_other(format!("/track/{code}?limited={}", retry_after_secs(wait)));
     }
     let (id, new_cookie) = match device::device_id(req.headers()) {

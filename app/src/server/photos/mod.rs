@@ -5,7 +5,9 @@
 pub mod process;
 pub mod samples;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
@@ -31,6 +33,16 @@ impl PhotoStore {
         let key = format!("{:x}", Sha256::digest(jpeg));
         let path = self.path(&key);
         if tokio::fs::try_exists(&path).await? {
+            // Fresh again, so a sweep running now spares it.
+            let touch = path.clone();
+            tokio::task::spawn_blocking(move || {
+                std::fs::File::options()
+                    .append(true)
+                    .open(&touch)
+                    .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+            })
+            .await
+            .map_err(std::io::Error::other)??;
             return Ok(key);
         }
         let dir = path.parent().expect("photo paths have a folder");
@@ -62,6 +74,44 @@ impl PhotoStore {
         }
     }
 
+    /// Deletes photo files that nothing refers to (uploads of refused
+    /// submissions, forms never finished) once they are older than
+    /// `min_age`, which must exceed the longest upload. Returns how many.
+    pub async fn sweep(&self, referenced: HashSet<String>, min_age: Duration) -> std::io::Result<usize> {
+        let root = self.root.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut removed = 0;
+            let Ok(dirs) = std::fs::read_dir(&root) else {
+                return Ok(0);
+            };
+            for dir in dirs.flatten() {
+                let Ok(files) = std::fs::read_dir(dir.path()) else {
+                    continue;
+                };
+                for file in files.flatten() {
+                    let path = file.path();
+                    let name = file.file_name().to_string_lossy().into_owned();
+                    let key = name.strip_suffix(".jpg").unwrap_or("");
+                    if is_key(key) && referenced.contains(key) {
+                        continue;
+                    }
+                    let old = file
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age >= min_age);
+                    if old && std::fs::remove_file(&path).is_ok() {
+                        removed += 1;
+                    }
+                }
+            }
+            Ok(removed)
+        })
+        .await
+        .map_err(std::io::Error::other)?
+    }
+
     fn path(&self, key: &str) -> PathBuf {
         self.root.join(&key[..2]).join(format!("{key}.jpg"))
     }
@@ -90,5 +140,16 @@ mod tests {
         assert_eq!(store.get(&key).await.unwrap().as_deref(), Some(&b"jpeg bytes"[..]));
         assert_eq!(store.get(&"0".repeat(64)).await.unwrap(), None);
         assert_eq!(store.get("../../etc/passwd").await.unwrap(), None);
+
+        let other = store.put(b"an orphan").await.unwrap();
+        let kept: HashSet<String> = [key.clone()].into();
+        assert_eq!(
+            store.sweep(kept.clone(), Duration::from_secs(3600)).await.unwrap(),
+            0,
+            "too young"
+        );
+        assert_eq!(store.sweep(kept, Duration::ZERO).await.unwrap(), 1);
+        assert_eq!(store.get(&other).await.unwrap(), None, "the orphan is gone");
+        assert!(store.get(&key).await.unwrap().is_some(), "the referenced photo stays");
     }
 }

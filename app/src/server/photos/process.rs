@@ -19,9 +19,12 @@ pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_PIXELS: u64 = 50_000_000;
 /// Largest side accepted, in pixels.
 pub const MAX_SIDE: u32 = 12_000;
-/// What the decoder may allocate at once: an RGBA buffer of the largest
-/// accepted image plus working room.
-pub const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest decoded image, in bytes. Checked from the header before the
+/// pixel buffer is allocated (image 0.25 applies `Limits::max_alloc` only in
+/// `ImageReader::decode`, not on the decoder path used here, so this check
+/// is ours). A 50 MP 8-bit RGB photo (150 MB) fits; the same size at 16 bits
+/// per channel with alpha (400 MB) does not.
+pub const MAX_DECODE_BYTES: u64 = 160 * 1024 * 1024;
 /// Photos are stored with at most this long side (the browser resizes to the
 /// same size before uploading, where JavaScript runs).
 pub const STORED_LONG_SIDE: u32 = 1600;
@@ -80,7 +83,7 @@ pub fn reencode(bytes: &[u8]) -> Result<Photo, PhotoError> {
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(limit_or_corrupt)?;
     let (w, h) = decoder.dimensions();
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+    if u64::from(w) * u64::from(h) > MAX_PIXELS || decoder.total_bytes() > MAX_DECODE_BYTES {
         return Err(PhotoError::TooManyPixels);
     }
     // A missing or unreadable orientation is not worth refusing a photo.
@@ -115,7 +118,7 @@ fn limit_or_corrupt(e: image::ImageError) -> PhotoError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::photos::samples::{jpeg, jpeg_with_gps, png_bomb};
+    use crate::server::photos::samples::{jpeg, jpeg_with_gps, png_bomb, png_bomb_with};
     use image::{ImageBuffer, Rgb};
 
     fn gps_latitude(jpeg: &[u8]) -> Option<String> {
@@ -176,5 +179,9 @@ mod tests {
         assert_eq!(reencode(&bomb), Err(PhotoError::TooManyPixels));
         // Within the side limit but over the pixel limit: 81 MP.
         assert_eq!(reencode(&png_bomb(9_000)), Err(PhotoError::TooManyPixels));
+        // Within the pixel limit but 16-bit RGBA: 4 700² × 8 bytes = 177 MB.
+        let deep = png_bomb_with(4_700, 6, 16);
+        assert!(deep.len() < 1_000_000, "{} bytes", deep.len());
+        assert_eq!(reencode(&deep), Err(PhotoError::TooManyPixels));
     }
 }

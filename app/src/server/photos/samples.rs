@@ -58,8 +58,20 @@ pub fn jpeg_with_gps(w: u32, h: u32) -> Vec<u8> {
 /// A valid 1-bit greyscale PNG of `side`×`side` black pixels: tiny on
 /// disk, enormous when decoded.
 pub fn png_bomb(side: u32) -> Vec<u8> {
+    png_bomb_with(side, 0, 1)
+}
+
+/// A valid all-zero PNG of `side`×`side` with the given colour type (0 grey,
+/// 2 RGB, 6 RGBA) and bit depth, compressed row by row so that making it
+/// never holds the decoded size in memory.
+pub fn png_bomb_with(side: u32, colour_type: u8, bit_depth: u8) -> Vec<u8> {
     use std::io::Write;
-    let row = 1 + side.div_ceil(8) as usize;
+    let channels: u64 = match colour_type {
+        2 => 3,
+        6 => 4,
+        _ => 1,
+    };
+    let row = 1 + (u64::from(side) * channels * u64::from(bit_depth)).div_ceil(8) as usize;
     let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     let zeros = vec![0u8; row];
     for _ in 0..side {
@@ -69,7 +81,7 @@ pub fn png_bomb(side: u32) -> Vec<u8> {
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut ihdr = side.to_be_bytes().to_vec();
     ihdr.extend(side.to_be_bytes());
-    ihdr.extend([1, 0, 0, 0, 0]);
+    ihdr.extend([bit_depth, colour_type, 0, 0, 0]);
     for (kind, data) in [(&b"IHDR"[..], ihdr), (b"IDAT", idat), (b"IEND", Vec::new())] {
         png.extend(u32::try_from(data.len()).unwrap().to_be_bytes());
         let mut crc = flate2::Crc::new();

@@ -7,7 +7,9 @@
 //! text only, which every backend of `Any` supports; structured columns
 //! (hours, services) are stored as text and parsed here.
 
+mod review;
 mod suggestions;
+mod users;
 
 use std::str::FromStr;
 
@@ -19,7 +21,9 @@ use crate::domain::facility::{Community, Facility, Services};
 use crate::domain::hours::WeeklyHours;
 use crate::domain::sorting::SortingItem;
 
+pub use review::{Bind, EventRecord, ExportRow, Template};
 pub use suggestions::{Inserted, NewSuggestion, StoredPhoto};
+pub use users::{Account, SessionInfo};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linli.db";
 

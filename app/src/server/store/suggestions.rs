@@ -317,6 +317,14 @@ impl Db {
         Ok(row.is_some())
     }
 
+    /// Every photo key a row refers to (for the sweep of unused files).
+    pub async fn photo_keys(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        let rows = sqlx::query("SELECT storage_key FROM suggestion_photos UNION SELECT storage_key FROM staged_photos")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
     /// How many suggestions are stored (for tests and health checks).
     pub async fn suggestion_count(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query("SELECT COUNT(*) FROM suggestions")

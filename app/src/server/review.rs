@@ -1,0 +1,285 @@
+//! The committee's actions, each checked on the server: the member must be
+//! signed in (the caller has their session) and the suggestion must belong
+//! to their community (an admin: any). A suggestion of another community is
+//! answered exactly like one that does not exist, so codes cannot be probed.
+
+use serde_json::json;
+
+use crate::domain::review::workflow::{self, Change, ChangeError, TEXT_MAX};
+use crate::domain::review::{Member, ReviewedSuggestion};
+use crate::domain::suggestion::{ReceiptCode, Status};
+use crate::server::store::{Bind, Db, EventRecord, StoreError, Template};
+
+/// Longest template title, and longest reason for hiding.
+pub const SHORT_TEXT_MAX: usize = 200;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    /// No such suggestion, or not this member's community.
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Workflow(#[from] ChangeError),
+    /// A required text (reason, note, reply, template) is missing or too long.
+    #[error("{0} is missing or too long")]
+    Text(&'static str),
+    /// The duplicate target does not exist in this member's communities.
+    #[error("the duplicate target is unknown")]
+    UnknownTarget,
+    /// Assigning to someone who is not a member of the community.
+    #[error("not a member of this community")]
+    UnknownAssignee,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Loads a suggestion the member may see, or `NotFound`.
+pub async fn load(db: &Db, member: &Member, code: &ReceiptCode) -> Result<ReviewedSuggestion, ReviewError> {
+    let community = db.suggestion_community(code).await?.ok_or(ReviewError::NotFound)?;
+    if !member.may_access(&community) {
+        return Err(ReviewError::NotFound);
+    }
+    db.reviewed_suggestion(code).await?.ok_or(ReviewError::NotFound)
+}
+
+fn bounded(text: &str, max: usize, what: &'static str, required: bool) -> Result<String, ReviewError> {
+    let t = text.trim();
+    if (required && t.is_empty()) || t.chars().count() > max {
+        return Err(ReviewError::Text(what));
+    }
+    Ok(t.to_string())
+}
+
+/// Moves a suggestion to another status, with an optional public reply.
+pub async fn change_status(db: &Db, member: &Member, code: &ReceiptCode, change: Change) -> Result<(), ReviewError> {
+    let s = load(db, member, code).await?;
+    workflow::check(s.status, code.as_str(), &change)?;
+    let reply = change.public_reply.trim().to_string();
+    let mut detail = json!({"status": [s.status.as_str(), change.to.as_str()]});
+    let target = if change.to == Status::Duplicate {
+        let target = change
+            .duplicate_of
+            .as_deref()
+            .and_then(ReceiptCode::parse)
+            .ok_or(ReviewError::UnknownTarget)?;
+        let target_community = db
+            .suggestion_community(&target)
+            .await?
+            .ok_or(ReviewError::UnknownTarget)?;
+        if !member.may_access(&target_community) || target_community != s.community || &target == code {
+            return Err(ReviewError::UnknownTarget);
+        }
+        detail["duplicate_of"] = json!(target.as_str());
+        Some(target)
+    } else {
+        None
+    };
+    let target_id = match &target {
+        Some(t) => db.suggestion_id(t).await?,
+        None => None,
+    };
+    let changed = db
+        .change_suggestion(
+            code,
+            "status = $1, duplicate_of = $2",
+            &[Bind::Text(change.to.as_str()), Bind::NullInt(target_id)],
+            EventRecord {
+                actor: member.id,
+                kind: "status",
+                from: Some(s.status),
+                to: Some(change.to),
+                public_text: &reply,
+                private_text: "",
+                detail: detail.to_string(),
+            },
+        )
+        .await?;
+    if !changed {
+        return Err(ReviewError::NotFound);
+    }
+    if let Some(target) = target {
+        // The link both ways: the original's trail records its duplicate.
+        db.add_event(
+            &target,
+            EventRecord {
+                actor: member.id,
+                kind: "duplicate_linked",
+                from: None,
+                to: None,
+                public_text: "",
+                private_text: "",
+                detail: json!({"duplicate": code.as_str()}).to_string(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A public reply without a status change.
+pub async fn reply(db: &Db, member: &Member, code: &ReceiptCode, text: &str) -> Result<(), ReviewError> {
+    load(db, member, code).await?;
+    let text = bounded(text, TEXT_MAX, "reply", true)?;
+    db.add_event(
+        code,
+        EventRecord {
+            actor: member.id,
+            kind: "reply",
+            from: None,
+            to: None,
+            public_text: &text,
+            private_text: "",
+            detail: String::new(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A private note, seen only by the committee.
+pub async fn note(db: &Db, member: &Member, code: &ReceiptCode, text: &str) -> Result<(), ReviewError> {
+    load(db, member, code).await?;
+    let text = bounded(text, TEXT_MAX, "note", true)?;
+    db.add_event(
+        code,
+        EventRecord {
+            actor: member.id,
+            kind: "note",
+            from: None,
+            to: None,
+            public_text: "",
+            private_text: &text,
+            detail: String::new(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Assigns to a member of the suggestion's community (`""`: nobody).
+pub async fn assign(db: &Db, member: &Member, code: &ReceiptCode, username: &str) -> Result<(), ReviewError> {
+    let s = load(db, member, code).await?;
+    let username = username.trim();
+    let assignee = if username.is_empty() {
+        None
+    } else {
+        let members = db.community_members(&s.community).await?;
+        Some(
+            members
+                .into_iter()
+                .find(|m| m.username == username)
+                .ok_or(ReviewError::UnknownAssignee)?,
+        )
+    };
+    let detail = json!({"assigned_to": [s.assigned_to, assignee.as_ref().map(|m| m.username.clone())]});
+    db.change_suggestion(
+        code,
+        "assigned_to = $1",
+        &[Bind::NullInt(assignee.as_ref().map(|m| m.id))],
+        EventRecord {
+            actor: member.id,
+            kind: "assign",
+            from: None,
+            to: None,
+            public_text: "",
+            private_text: "",
+            detail: detail.to_string(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Hides a suggestion from the public (a reason is required and kept in
+/// the audit trail), or shows it again.
+pub async fn set_hidden(
+    db: &Db,
+    member: &Member,
+    code: &ReceiptCode,
+    hidden: bool,
+    reason: &str,
+) -> Result<(), ReviewError> {
+    let s = load(db, member, code).await?;
+    let reason = bounded(reason, SHORT_TEXT_MAX, "reason", hidden)?;
+    db.change_suggestion(
+        code,
+        "hidden = $1",
+        &[Bind::Int(i64::from(hidden))],
+        EventRecord {
+            actor: member.id,
+            kind: if hidden { "hide" } else { "unhide" },
+            from: None,
+            to: None,
+            public_text: "",
+            private_text: &reason,
+            detail: json!({"hidden": [s.hidden, hidden]}).to_string(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn set_photo_hidden(
+    db: &Db,
+    member: &Member,
+    code: &ReceiptCode,
+    position: i64,
+    hidden: bool,
+    reason: &str,
+) -> Result<(), ReviewError> {
+    let s = load(db, member, code).await?;
+    let before = s
+        .photos
+        .iter()
+        .find(|p| p.position == position)
+        .ok_or(ReviewError::NotFound)?
+        .hidden;
+    let reason = bounded(reason, SHORT_TEXT_MAX, "reason", hidden)?;
+    db.set_photo_hidden(
+        code,
+        position,
+        hidden,
+        EventRecord {
+            actor: member.id,
+            kind: if hidden { "hide_photo" } else { "unhide_photo" },
+            from: None,
+            to: None,
+            public_text: "",
+            private_text: &reason,
+            detail: json!({"photo": position, "hidden": [before, hidden]}).to_string(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The templates a member may use for a suggestion of `community`.
+pub async fn templates(db: &Db, member: &Member, community: &str) -> Result<Vec<Template>, ReviewError> {
+    if !member.may_access(community) {
+        return Err(ReviewError::NotFound);
+    }
+    Ok(db.templates(community).await?)
+}
+
+pub async fn add_template(
+    db: &Db,
+    member: &Member,
+    community: &str,
+    title: &str,
+    body: &str,
+) -> Result<(), ReviewError> {
+    if !member.may_access(community) {
+        return Err(ReviewError::NotFound);
+    }
+    let title = bounded(title, SHORT_TEXT_MAX, "title", true)?;
+    let body = bounded(body, TEXT_MAX, "body", true)?;
+    db.add_template(community, &title, &body, member.id).await?;
+    Ok(())
+}
+
+pub async fn delete_template(db: &Db, member: &Member, community: &str, id: i64) -> Result<(), ReviewError> {
+    if !member.may_access(community) || !db.delete_template(community, id).await? {
+        return Err(ReviewError::NotFound);
+    }
+    Ok(())
+}

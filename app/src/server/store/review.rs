@@ -1,0 +1,463 @@
+//! Queries for the committee: the inbox, one suggestion in full, and every
+//! change — each change writes one audit event in the same transaction.
+
+use sqlx::{Any, Row, Transaction};
+
+use super::{now_millis, Db, StoreError};
+use crate::domain::coords::LatLng;
+use crate::domain::review::{AuditEvent, InboxFilter, InboxItem, Order, ReviewPhoto, ReviewedSuggestion};
+use crate::domain::suggestion::{Category, ReceiptCode, Status};
+
+/// A reusable public reply.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Template {
+    pub id: i64,
+    pub community: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// A row of the CSV export: the inbox row plus the private fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportRow {
+    pub item: InboxItem,
+    pub description: String,
+    pub location_text: String,
+    pub location: Option<LatLng>,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
+/// What one change records in the audit trail.
+pub struct EventRecord<'a> {
+    pub actor: i64,
+    pub kind: &'a str,
+    pub from: Option<Status>,
+    pub to: Option<Status>,
+    pub public_text: &'a str,
+    pub private_text: &'a str,
+    /// Before/after of what changed, as JSON.
+    pub detail: String,
+}
+
+fn parse_status(s: &str, code: &str) -> Result<Status, StoreError> {
+    Status::parse(s).ok_or_else(|| StoreError::Corrupt(code.to_string(), format!("status {s}")))
+}
+
+fn parse_category(s: &str, code: &str) -> Result<Category, StoreError> {
+    Category::parse(s).ok_or_else(|| StoreError::Corrupt(code.to_string(), format!("category {s}")))
+}
+
+fn code_of(s: &str) -> Result<ReceiptCode, StoreError> {
+    ReceiptCode::parse(s).ok_or_else(|| StoreError::Corrupt("suggestion".into(), format!("receipt code {s}")))
+}
+
+const INBOX_COLUMNS: &str = "s.receipt_code, s.community, s.category, s.status, s.title, s.created_at, s.supports, \
+     s.hidden, (SELECT COUNT(*) FROM suggestion_photos p WHERE p.suggestion_id = s.id), u.username, \
+     s.description, s.location_text, s.lat, s.lng, s.contact_name, s.contact_phone";
+
+/// `WHERE` for a filter; `$1` … `$8` in the order [`bind_filter`] binds.
+const INBOX_WHERE: &str = "($1 = '' OR s.community = $1) AND ($2 = '' OR s.status = $2) \
+     AND ($3 = '' OR s.category = $3) AND s.created_at >= $4 AND s.created_at <= $5 \
+     AND ($6 = '' OR s.title LIKE $7 ESCAPE '\\' OR s.description LIKE $7 ESCAPE '\\') \
+     AND ($8 = '' OR s.community = $8)";
+
+fn inbox_item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
+    let code: String = r.try_get(0)?;
+    Ok(InboxItem {
+        community: r.try_get(1)?,
+        category: parse_category(&r.try_get::<String, _>(2)?, &code)?,
+        status: parse_status(&r.try_get::<String, _>(3)?, &code)?,
+        title: r.try_get(4)?,
+        created_at: r.try_get(5)?,
+        supports: r.try_get(6)?,
+        hidden: r.try_get::<i64, _>(7)? != 0,
+        photos: r.try_get(8)?,
+        assigned_to: r.try_get(9)?,
+        receipt_code: code_of(&code)?,
+    })
+}
+
+/// `LIKE` pattern for a search, with the wildcards in it taken literally.
+fn like_pattern(search: &str) -> String {
+    let escaped: String = search
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+impl Db {
+    async fn filtered_rows(
+        &self,
+        scope: Option<&str>,
+        filter: &InboxFilter,
+        limit: i64,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let (from, to) = filter.millis_range();
+        let order = match filter.order {
+            Order::Newest => "DESC",
+            Order::Oldest => "ASC",
+        };
+        let sql = format!(
+            "SELECT {INBOX_COLUMNS} FROM suggestions s LEFT JOIN users u ON u.id = s.assigned_to \
+             WHERE {INBOX_WHERE} ORDER BY s.created_at {order}, s.id {order} LIMIT $9"
+        );
+        Ok(sqlx::query(&sql)
+            .bind(scope.unwrap_or(""))
+            .bind(filter.status.map_or("", |s| s.as_str()))
+            .bind(filter.category.map_or("", |c| c.as_str()))
+            .bind(from)
+            .bind(to)
+            .bind(filter.search.as_str())
+            .bind(like_pattern(&filter.search))
+            .bind(filter.community.as_deref().unwrap_or(""))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The inbox: `scope` is the member's community (`None` for admins).
+    pub async fn inbox(
+        &self,
+        scope: Option<&str>,
+        filter: &InboxFilter,
+        limit: i64,
+    ) -> Result<Vec<InboxItem>, StoreError> {
+        self.filtered_rows(scope, filter, limit)
+            .await?
+            .iter()
+            .map(inbox_item)
+            .collect()
+    }
+
+    /// The same rows with the private fields, for the CSV export.
+    pub async fn export(&self, scope: Option<&str>, filter: &InboxFilter) -> Result<Vec<ExportRow>, StoreError> {
+        self.filtered_rows(scope, filter, 100_000)
+            .await?
+            .iter()
+            .map(|r| {
+                let lat: Option<f64> = r.try_get(12)?;
+                let lng: Option<f64> = r.try_get(13)?;
+                Ok(ExportRow {
+                    item: inbox_item(r)?,
+                    description: r.try_get(10)?,
+                    location_text: r.try_get(11)?,
+                    location: lat.zip(lng).map(|(a, b)| LatLng::new(a, b)),
+                    contact_name: r.try_get(14)?,
+                    contact_phone: r.try_get(15)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Suggestions per status in the scope (ignoring the status filter).
+    pub async fn status_counts(&self, scope: Option<&str>) -> Result<Vec<(Status, i64)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT status, COUNT(*) FROM suggestions WHERE ($1 = '' OR community = $1) GROUP BY status")
+                .bind(scope.unwrap_or(""))
+                .fetch_all(&self.pool)
+                .await?;
+        let mut counts: Vec<(Status, i64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
+        for r in rows {
+            let status: String = r.try_get(0)?;
+            if let Some(slot) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
+                slot.1 = r.try_get(1)?;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The community of a suggestion, for the authorisation check that
+    /// comes before anything else is read.
+    pub async fn suggestion_community(&self, code: &ReceiptCode) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT community FROM suggestions WHERE receipt_code = $1")
+            .bind(code.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    pub async fn reviewed_suggestion(&self, code: &ReceiptCode) -> Result<Option<ReviewedSuggestion>, StoreError> {
+        let Some(r) = sqlx::query(
+            "SELECT s.id, s.receipt_code, s.community, s.category, s.status, s.title, s.description, s.lat, s.lng, \
+             s.location_text, s.contact_name, s.contact_phone, s.hidden, s.supports, s.created_at, u.username, \
+             d.receipt_code FROM suggestions s LEFT JOIN users u ON u.id = s.assigned_to \
+             LEFT JOIN suggestions d ON d.id = s.duplicate_of WHERE s.receipt_code = $1",
+        )
+        .bind(code.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let id: i64 = r.try_get(0)?;
+        let code_text: String = r.try_get(1)?;
+        let lat: Option<f64> = r.try_get(7)?;
+        let lng: Option<f64> = r.try_get(8)?;
+        let duplicate_of: Option<String> = r.try_get(16)?;
+        let mut s = ReviewedSuggestion {
+            receipt_code: code_of(&code_text)?,
+            community: r.try_get(2)?,
+            category: parse_category(&r.try_get::<String, _>(3)?, &code_text)?,
+            status: parse_status(&r.try_get::<String, _>(4)?, &code_text)?,
+            title: r.try_get(5)?,
+            description: r.try_get(6)?,
+            location: lat.zip(lng).map(|(a, b)| LatLng::new(a, b)),
+            location_text: r.try_get(9)?,
+            contact_name: r.try_get(10)?,
+            contact_phone: r.try_get(11)?,
+            hidden: r.try_get::<i64, _>(12)? != 0,
+            supports: r.try_get(13)?,
+            created_at: r.try_get(14)?,
+            assigned_to: r.try_get(15)?,
+            duplicate_of: duplicate_of.as_deref().map(code_of).transpose()?,
+            duplicates: Vec::new(),
+            photos: Vec::new(),
+            events: Vec::new(),
+        };
+        for d in sqlx::query("SELECT receipt_code FROM suggestions WHERE duplicate_of = $1 ORDER BY created_at")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+        {
+            s.duplicates.push(code_of(&d.try_get::<String, _>(0)?)?);
+        }
+        for p in sqlx::query(
+            "SELECT position, storage_key, width, height, hidden FROM suggestion_photos \
+             WHERE suggestion_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            s.photos.push(ReviewPhoto {
+                position: p.try_get(0)?,
+                key: p.try_get(1)?,
+                width: p.try_get::<i64, _>(2)? as u32,
+                height: p.try_get::<i64, _>(3)? as u32,
+                hidden: p.try_get::<i64, _>(4)? != 0,
+            });
+        }
+        for e in sqlx::query(
+            "SELECT e.at, u.username, e.kind, e.from_status, e.to_status, e.public_text, e.private_text, e.detail \
+             FROM suggestion_events e LEFT JOIN users u ON u.id = e.actor \
+             WHERE e.suggestion_id = $1 ORDER BY e.at, e.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let from: Option<String> = e.try_get(3)?;
+            let to: Option<String> = e.try_get(4)?;
+            s.events.push(AuditEvent {
+                at: e.try_get(0)?,
+                actor: e.try_get(1)?,
+                kind: e.try_get(2)?,
+                from_status: from.as_deref().and_then(Status::parse),
+                to_status: to.as_deref().and_then(Status::parse),
+                public_text: e.try_get(5)?,
+                private_text: e.try_get(6)?,
+                detail: e.try_get(7)?,
+            });
+        }
+        Ok(Some(s))
+    }
+
+    /// Applies `set` (an `UPDATE suggestions SET …` fragment with `$1` …)
+    /// and records the event, in one transaction. `binds` fill the fragment's
+    /// placeholders; the code is bound last.
+    pub async fn change_suggestion(
+        &self,
+        code: &ReceiptCode,
+        set: &str,
+        binds: &[Bind<'_>],
+        event: EventRecord<'_>,
+    ) -> Result<bool, StoreError> {
+        let now = now_millis();
+        let mut tx = self.pool.begin().await?;
+        let sql = format!(
+            "UPDATE suggestions SET {set}, updated_at = ${} WHERE receipt_code = ${} RETURNING id",
+            binds.len() + 1,
+            binds.len() + 2
+        );
+        let mut q = sqlx::query(&sql);
+        for b in binds {
+            q = match b {
+                Bind::Text(t) => q.bind(*t),
+                Bind::Int(i) => q.bind(*i),
+                Bind::NullInt(i) => q.bind(*i),
+            };
+        }
+        let Some(row) = q.bind(now).bind(code.as_str()).fetch_optional(&mut *tx).await? else {
+            return Ok(false);
+        };
+        let id: i64 = row.try_get(0)?;
+        record_event(&mut tx, id, now, &event).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Records an event that changes nothing else (a reply, a note).
+    pub async fn add_event(&self, code: &ReceiptCode, event: EventRecord<'_>) -> Result<bool, StoreError> {
+        self.change_suggestion(code, "supports = supports", &[], event).await
+    }
+
+    /// Hides or shows one photo, with its event.
+    pub async fn set_photo_hidden(
+        &self,
+        code: &ReceiptCode,
+        position: i64,
+        hidden: bool,
+        event: EventRecord<'_>,
+    ) -> Result<bool, StoreError> {
+        let now = now_millis();
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query(
+            "UPDATE suggestion_photos SET hidden = $1 WHERE position = $2 AND suggestion_id = \
+             (SELECT id FROM suggestions WHERE receipt_code = $3) RETURNING suggestion_id",
+        )
+        .bind(i64::from(hidden))
+        .bind(position)
+        .bind(code.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(false);
+        };
+        let id: i64 = row.try_get(0)?;
+        record_event(&mut tx, id, now, &event).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The community of the suggestion a photo belongs to (for serving
+    /// photos to the committee).
+    pub async fn photo_community(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT s.community FROM suggestion_photos p JOIN suggestions s ON s.id = p.suggestion_id \
+             WHERE p.storage_key = $1 LIMIT 1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    pub async fn suggestion_id(&self, code: &ReceiptCode) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query("SELECT id FROM suggestions WHERE receipt_code = $1")
+            .bind(code.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    pub async fn templates(&self, community: &str) -> Result<Vec<Template>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, community, title, body FROM reply_templates WHERE community = $1 ORDER BY title")
+                .bind(community)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Template {
+                    id: r.try_get(0)?,
+                    community: r.try_get(1)?,
+                    title: r.try_get(2)?,
+                    body: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn add_template(&self, community: &str, title: &str, body: &str, by: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO reply_templates (community, title, body, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(community)
+        .bind(title)
+        .bind(body)
+        .bind(by)
+        .bind(now_millis())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes a template of `community` only.
+    pub async fn delete_template(&self, community: &str, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM reply_templates WHERE id = $1 AND community = $2")
+            .bind(id)
+            .bind(community)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// For the dashboard: (filed at, status, category, first committee
+    /// response at) of suggestions filed since `since` in the scope.
+    pub async fn dashboard_rows(
+        &self,
+        scope: Option<&str>,
+        since: i64,
+    ) -> Result<Vec<(i64, Status, Category, Option<i64>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.receipt_code, s.created_at, s.status, s.category, \
+             (SELECT MIN(e.at) FROM suggestion_events e WHERE e.suggestion_id = s.id AND e.actor IS NOT NULL \
+              AND (e.to_status IS NOT NULL OR e.public_text <> '')) \
+             FROM suggestions s WHERE ($1 = '' OR s.community = $1) AND s.created_at >= $2",
+        )
+        .bind(scope.unwrap_or(""))
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let code: String = r.try_get(0)?;
+                Ok((
+                    r.try_get(1)?,
+                    parse_status(&r.try_get::<String, _>(2)?, &code)?,
+                    parse_category(&r.try_get::<String, _>(3)?, &code)?,
+                    r.try_get(4)?,
+                ))
+            })
+            .collect()
+    }
+}
+
+/// A value for [`Db::change_suggestion`]'s `SET` fragment.
+pub enum Bind<'a> {
+    Text(&'a str),
+    Int(i64),
+    NullInt(Option<i64>),
+}
+
+async fn record_event(tx: &mut Transaction<'_, Any>, id: i64, at: i64, e: &EventRecord<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO suggestion_events (suggestion_id, at, actor, kind, from_status, to_status, public_text, \
+         private_text, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(e.actor)
+    .bind(e.kind)
+    .bind(e.from.map(Status::as_str))
+    .bind(e.to.map(Status::as_str))
+    .bind(e.public_text)
+    .bind(e.private_text)
+    .bind(&e.detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(super::like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}
