@@ -3,6 +3,8 @@ import { defineConfig } from "@playwright/test";
 // Debian's Chromium, never a downloaded browser (see README).
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const port = Number(process.env.E2E_PORT ?? 3100);
+/** The committee members' password in the end-to-end database only. */
+export const COMMITTEE_PASSWORD = "e2e committee password";
 
 export default defineConfig({
   testDir: "./tests",
@@ -37,7 +39,16 @@ export default defineConfig({
   },
   // The release server on a fresh SQLite file, seeded with the demo data.
   webServer: {
-    command: `rm -rf target/e2e && mkdir -p target/e2e && exec target/release/server serve`,
+    // The demo data plus two committee members (Yulin, Jiangxijie).
+    command: [
+      "rm -rf target/e2e && mkdir -p target/e2e",
+      "S=target/release/server",
+      "$S import --communities seeds/communities.csv > /dev/null",
+      "$S import seeds/facilities.csv > /dev/null",
+      `printf '${COMMITTEE_PASSWORD}\\n' | $S create-user --username yulin --role committee --community wuhou-yulin`,
+      `printf '${COMMITTEE_PASSWORD}\\n' | $S create-user --username jiangxi --role committee --community wuhou-jiangxijie`,
+      "exec $S serve",
+    ].join(" && "),
     cwd: "..",
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

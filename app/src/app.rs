@@ -7,6 +7,11 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::header::Header;
 use crate::i18n::*;
+use crate::pages::review::dashboard::ReviewDashboardPage;
+use crate::pages::review::detail::ReviewDetailPage;
+use crate::pages::review::inbox::ReviewInboxPage;
+use crate::pages::review::login::LoginPage;
+use crate::pages::review::templates::ReviewTemplatesPage;
 use crate::pages::sorting::{SortingCategoryPage, SortingPage};
 use crate::pages::suggest::SuggestPage;
 use crate::pages::suggestions::SuggestionsPage;
@@ -95,6 +100,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/suggestions") view=SuggestionsPage ssr=SsrMode::Async />
                     <Route path=path!("/track") view=TrackLookupPage ssr=SsrMode::Async />
                     <Route path=path!("/track/:code") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/review") view=ReviewInboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/s/:code") view=ReviewDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/dashboard") view=ReviewDashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/templates") view=ReviewTemplatesPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

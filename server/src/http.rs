@@ -23,7 +23,7 @@ use app::app::{shell, App};
 use app::server::AppState;
 
 use crate::intake::{FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT};
-use crate::limits::{WriteLimiter, WriteQuota};
+use crate::limits::{LoginLimiter, WriteLimiter, WriteQuota};
 
 /// Requests larger than this are refused with 413 before being read.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -39,6 +39,8 @@ pub struct ServerState {
     pub leptos_options: LeptosOptions,
     /// Rate limits on everything that writes (per client address).
     pub limits: WriteLimiter,
+    /// Sign-in throttling.
+    pub logins: LoginLimiter,
 }
 
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
@@ -50,6 +52,7 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         app: app_state.clone(),
         leptos_options: leptos_options.clone(),
         limits,
+        logins: LoginLimiter::default(),
     };
     let routes = generate_route_list(App);
     let context = {
@@ -103,6 +106,20 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         .route("/track/{code}/support", post(crate::forms::support::support))
         .route("/photos/{file}", get(crate::photos::public_photo))
         .route("/suggest/photos/{token}", get(crate::photos::staged_photo))
+        .route("/login", post(crate::forms::review::login))
+        .route("/logout", post(crate::forms::review::logout))
+        .route("/review/export.csv", get(crate::forms::review::export))
+        .route("/review/photos/{file}", get(crate::forms::review::photo))
+        .route("/review/s/{code}/{action}", post(crate::forms::review::act))
+        .route(
+            "/review/s/{code}/photos/{position}/hide",
+            post(crate::forms::review::hide_photo),
+        )
+        .route("/review/templates", post(crate::forms::review::add_template))
+        .route(
+            "/review/templates/{id}/delete",
+            post(crate::forms::review::delete_template),
+        )
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context, render)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

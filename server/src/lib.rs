@@ -4,6 +4,7 @@
 pub mod api;
 pub mod config;
 pub mod device;
+pub mod export;
 pub mod forms;
 pub mod http;
 pub mod import;
@@ -12,3 +13,4 @@ pub mod limits;
 pub mod photos;
 pub mod prefs;
 pub mod seed;
+pub mod users;

@@ -112,6 +112,50 @@ impl Default for SupportLimiter {
     }
 }
 
+/// Sign-in throttling, per client address and per account name, so that
+/// neither guessing many passwords for one account nor trying one password
+/// on many accounts gets far. Both apply to every attempt.
+#[derive(Clone)]
+pub struct LoginLimiter {
+    per_client: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    per_account: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl LoginLimiter {
+    pub fn new(client_burst: u32, account_burst: u32, period: Duration) -> Self {
+        let quota = |burst: u32| {
+            Quota::with_period(period.max(Duration::from_millis(1)))
+                .expect("a positive period")
+                .allow_burst(NonZeroU32::new(burst.max(1)).expect("at least one"))
+        };
+        Self {
+            per_client: Arc::new(RateLimiter::keyed(quota(client_burst))),
+            per_account: Arc::new(RateLimiter::keyed(quota(account_burst))),
+        }
+    }
+
+    pub fn check(&self, client: IpAddr, username: &str) -> Result<(), Duration> {
+        let now = DefaultClock::default().now();
+        self.per_client.check_key(&client).map_err(|n| n.wait_time_from(now))?;
+        self.per_account
+            .check_key(&username.to_lowercase())
+            .map_err(|n| n.wait_time_from(now))
+    }
+
+    pub fn forget_idle(&self) {
+        self.per_client.retain_recent();
+        self.per_account.retain_recent();
+    }
+}
+
+impl Default for LoginLimiter {
+    /// Twenty attempts from an address and five for an account, then one a
+    /// minute.
+    fn default() -> Self {
+        Self::new(20, 5, Duration::from_secs(60))
+    }
+}
+
 /// The peer's address as the server accepted the connection. Behind a
 /// reverse proxy this is the proxy: configure the proxy to rate-limit, or
 /// extend this function to trust its `X-Forwarded-For`.
@@ -157,6 +201,17 @@ mod tests {
         assert!(
             supports.check(b, "WH-3333").is_ok(),
             "another suggestion is not affected"
+        );
+        let logins = LoginLimiter::new(3, 2, Duration::from_secs(60));
+        assert!(logins.check(a, "wang").is_ok() && logins.check(a, "WANG").is_ok());
+        assert!(
+            logins.check(b, "wang").is_err(),
+            "the account is throttled from any address"
+        );
+        assert!(logins.check(a, "li").is_ok());
+        assert!(
+            logins.check(a, "zhao").is_err(),
+            "the address is throttled for any account"
         );
         assert_eq!(retry_after_secs(Duration::from_millis(1500)), 2);
         assert_eq!(retry_after_secs(Duration::from_secs(3)), 3);

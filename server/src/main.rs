@@ -11,7 +11,7 @@ use app::server::{AppState, Catalog, Db};
 use server::config::Config;
 use server::import::{import_communities_file, import_facilities_file, import_sorting_file, ImportError};
 use server::limits::WriteLimiter;
-use server::{http, seed};
+use server::{http, seed, users};
 
 /// Linli (邻里): neighbourhood services within a 15-minute walk.
 ///
@@ -49,6 +49,33 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Create a committee member or an admin. The password is read from
+    /// standard input (one line), or prompted for without echo on a
+    /// terminal; never from the command line.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        /// `committee` (one community) or `admin` (all communities).
+        #[arg(long)]
+        role: String,
+        /// The member's community code (`server communities` lists them).
+        #[arg(long)]
+        community: Option<String>,
+    },
+    /// Set a new password (read like create-user's); ends the account's
+    /// sessions.
+    SetPassword {
+        #[arg(long)]
+        username: String,
+    },
+    /// Disable an account; it cannot sign in and its sessions end at once.
+    DisableUser {
+        #[arg(long)]
+        username: String,
+    },
+    /// List communities, one per line: code, name, centre latitude, centre
+    /// longitude, separated by tabs.
+    Communities,
 }
 
 #[tokio::main]
@@ -96,6 +123,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db.close().await;
         }
         Command::Migrate => println!("database is up to date: {}", config.database_url),
+        Command::CreateUser {
+            username,
+            role,
+            community,
+        } => users::create(&db, &username, &role, community.as_deref()).await?,
+        Command::SetPassword { username } => users::set_password(&db, &username).await?,
+        Command::DisableUser { username } => users::disable(&db, &username).await?,
+        Command::Communities => {
+            for c in db.communities().await? {
+                println!("{}\t{}\t{:.6}\t{:.6}", c.code, c.name_zh, c.centre.lat, c.centre.lng);
+            }
+        }
         Command::Import {
             file,
             communities,

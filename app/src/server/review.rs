@@ -6,9 +6,9 @@
 use serde_json::json;
 
 use crate::domain::review::workflow::{self, Change, ChangeError, TEXT_MAX};
-use crate::domain::review::{Member, ReviewedSuggestion};
+use crate::domain::review::{Member, ReviewedSuggestion, Template};
 use crate::domain::suggestion::{ReceiptCode, Status};
-use crate::server::store::{Bind, Db, EventRecord, StoreError, Template};
+use crate::server::store::{Bind, Db, EventRecord, StoreError};
 
 /// Longest template title, and longest reason for hiding.
 pub const SHORT_TEXT_MAX: usize = 200;

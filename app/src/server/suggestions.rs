@@ -208,6 +208,20 @@ pub async fn open_nearby(db: &Db, category: Category, at: LatLng) -> Result<Vec<
     Ok(found)
 }
 
+/// Open suggestions of any category within [`DUPLICATE_RADIUS_M`] of a
+/// point, except `own`, nearest first: what the committee checks for
+/// duplicates.
+pub async fn nearby_any_category(db: &Db, at: LatLng, own: &ReceiptCode) -> Result<Vec<SuggestionSummary>, StoreError> {
+    let mut found = Vec::new();
+    for category in Category::ALL {
+        found.extend(open_nearby(db, category, at).await?);
+    }
+    found.retain(|s| &s.receipt_code != own);
+    found.sort_by(|a, b| a.distance_m.unwrap_or(0.0).total_cmp(&b.distance_m.unwrap_or(0.0)));
+    found.truncate(10);
+    Ok(found)
+}
+
 /// At most this many photos are decoded at once: each may take a few
 /// hundred MB while decoding, and the machine has few cores.
 static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);

@@ -154,6 +154,15 @@ pub struct ReviewPhoto {
     pub hidden: bool,
 }
 
+/// A reusable public reply of a community.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    pub id: i64,
+    pub community: String,
+    pub title: String,
+    pub body: String,
+}
+
 /// One entry of the audit trail.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEvent {

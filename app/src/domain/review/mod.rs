@@ -7,6 +7,6 @@ pub mod inbox;
 pub mod member;
 pub mod workflow;
 
-pub use inbox::{AuditEvent, InboxFilter, InboxItem, Order, ReviewPhoto, ReviewedSuggestion};
+pub use inbox::{AuditEvent, InboxFilter, InboxItem, Order, ReviewPhoto, ReviewedSuggestion, Template};
 pub use member::{Member, Role};
 pub use workflow::{Change, ChangeError};

@@ -21,7 +21,7 @@ use crate::domain::facility::{Community, Facility, Services};
 use crate::domain::hours::WeeklyHours;
 use crate::domain::sorting::SortingItem;
 
-pub use review::{Bind, EventRecord, ExportRow, Template};
+pub use review::{Bind, EventRecord, ExportRow};
 pub use suggestions::{Inserted, NewSuggestion, StoredPhoto};
 pub use users::{Account, SessionInfo};
 

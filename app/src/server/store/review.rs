@@ -5,17 +5,8 @@ use sqlx::{Any, Row, Transaction};
 
 use super::{now_millis, Db, StoreError};
 use crate::domain::coords::LatLng;
-use crate::domain::review::{AuditEvent, InboxFilter, InboxItem, Order, ReviewPhoto, ReviewedSuggestion};
+use crate::domain::review::{AuditEvent, InboxFilter, InboxItem, Order, ReviewPhoto, ReviewedSuggestion, Template};
 use crate::domain::suggestion::{Category, ReceiptCode, Status};
-
-/// A reusable public reply.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Template {
-    pub id: i64,
-    pub community: String,
-    pub title: String,
-    pub body: String,
-}
 
 /// A row of the CSV export: the inbox row plus the private fields.
 #[derive(Clone, Debug, PartialEq)]

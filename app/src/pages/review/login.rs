@@ -1,0 +1,67 @@
+//! `/login`: committee sign-in, a plain form POST. The answer to a wrong
+//! name or password is the same sentence either way.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::i18n::*;
+use crate::prefs::use_locale;
+
+/// Only local paths are followed after signing in.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/review".to_string(),
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let get = |k: &str| query.with_untracked(|q| q.get(k));
+    let next = safe_next(get("next").as_deref());
+    let message = if let Some(secs) = get("wait") {
+        Some(td_string!(locale, login_throttled, seconds = secs).to_string())
+    } else if get("error").is_some() {
+        Some(td_string!(locale, login_failed).to_string())
+    } else {
+        None
+    };
+    let signed_out = get("signed_out").is_some();
+    view! {
+        <Title text=td_string!(locale, login_title).to_string() />
+        <section class="page narrow">
+            <h1>{td!(locale, login_title)}</h1>
+            <p>{td!(locale, login_lead)}</p>
+            {signed_out.then(|| view! { <p class="notice" role="status">{td!(locale, login_signed_out)}</p> })}
+            {message.map(|m| view! { <p class="notice notice-error" role="alert" id="login-error">{m}</p> })}
+            <form class="suggest-form" method="post" action="/login">
+                <input type="hidden" name="next" value=next />
+                <label for="username">{td!(locale, login_username)}</label>
+                <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required maxlength="64" />
+                <label for="password">{td!(locale, login_password)}</label>
+                <input type="password" id="password" name="password" autocomplete="current-password" required maxlength="256" />
+                <div class="form-nav">
+                    <button type="submit" class="button button-primary">{td!(locale, login_submit)}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(
+            super::safe_next(Some("/review?status=received")),
+            "/review?status=received"
+        );
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "review"] {
+            assert_eq!(super::safe_next(Some(bad)), "/review", "{bad}");
+        }
+        assert_eq!(super::safe_next(None), "/review");
+    }
+}

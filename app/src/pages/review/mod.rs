@@ -1,0 +1,89 @@
+//! The committee's pages (`/login`, `/review…`). Server-rendered like the
+//! rest; every action on them is a plain form POST to a handler that checks
+//! the session, the CSRF token and the member's community again.
+
+pub mod dashboard;
+pub mod detail;
+pub mod inbox;
+pub mod login;
+pub mod templates;
+
+use leptos::prelude::*;
+
+use crate::domain::review::Member;
+
+/// What every committee page needs: who is signed in, and the token their
+/// forms must send back.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Signed {
+    pub member: Member,
+    pub csrf: String,
+}
+
+/// Server functions answer this when nobody is signed in; pages redirect
+/// to `/login`.
+pub const NOT_SIGNED_IN: &str = "not signed in";
+
+/// The signed-in member, or the error pages turn into a redirect.
+#[cfg(feature = "ssr")]
+pub async fn signed() -> Result<Signed, ServerFnError> {
+    let session = crate::server::auth::current_session()
+        .await
+        .ok_or_else(|| ServerFnError::new(NOT_SIGNED_IN))?;
+    Ok(Signed {
+        member: session.member,
+        csrf: session.csrf_token,
+    })
+}
+
+/// Sends the browser to the sign-in page (during server rendering), coming
+/// back to `next` afterwards.
+pub fn to_login(next: &str) {
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect(&format!(
+        "/login?next={}",
+        percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
+    ));
+    #[cfg(not(feature = "ssr"))]
+    let _ = next;
+}
+
+/// The error view of a committee page: a redirect when signed out.
+pub fn failed(e: ServerFnError, next: &str) -> AnyView {
+    if e.to_string().contains(NOT_SIGNED_IN) {
+        to_login(next);
+        return ().into_any();
+    }
+    let locale = crate::prefs::use_locale();
+    use crate::i18n::*;
+    view! { <p class="notice notice-error" role="alert">{td!(locale, error_server)}</p> }.into_any()
+}
+
+/// The hidden CSRF field of every committee form.
+#[component]
+pub fn Csrf(token: String) -> impl IntoView {
+    view! { <input type="hidden" name="csrf" value=token /> }
+}
+
+/// The bar above committee pages: who is signed in, the sections, sign out.
+#[component]
+pub fn ReviewBar(signed: Signed) -> impl IntoView {
+    let locale = crate::prefs::use_locale();
+    use crate::i18n::*;
+    let who = match &signed.member.community {
+        Some(c) => format!("{} · {c}", signed.member.username),
+        None => format!("{} · {}", signed.member.username, td_string!(locale, review_admin)),
+    };
+    view! {
+        <nav class="review-bar" aria-label=td_string!(locale, review_nav).to_string()>
+            <a href="/review">{td!(locale, review_inbox)}</a>
+            <a href="/review/dashboard">{td!(locale, review_dashboard)}</a>
+            <a href="/review/templates">{td!(locale, review_templates)}</a>
+            <span class="review-who">{who}</span>
+            <form method="post" action="/logout">
+                <Csrf token=signed.csrf.clone() />
+                <button type="submit" class="button button-small">{td!(locale, review_sign_out)}</button>
+            </form>
+        </nav>
+    }
+}

@@ -1,0 +1,92 @@
+//! The account commands of the real binary, on a temporary SQLite file.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn server(db: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env("DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn accounts_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let communities = dir.path().join("c.csv");
+    std::fs::write(
+        &communities,
+        "code,name_zh,name_en,district_zh,district_en,lat,lng\nwuhou-yulin,玉林街道,Yulin,武侯区,Wuhou,30.629,104.059\n",
+    )
+    .unwrap();
+    let out = server(&db, &["import", "--communities", communities.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = server(&db, &["communities"], "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "wuhou-yulin\t玉林街道\t30.629000\t104.059000\n"
+    );
+
+    let create = |name: &str, extra: &[&str], password: &str| {
+        let mut args = vec!["create-user", "--username", name];
+        args.extend(extra);
+        server(&db, &args, password)
+    };
+    let ok = create(
+        "wang.li",
+        &["--role", "committee", "--community", "wuhou-yulin"],
+        "a good long password\n",
+    );
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let taken = create(
+        "wang.li",
+        &["--role", "committee", "--community", "wuhou-yulin"],
+        "a good long password\n",
+    );
+    assert!(!taken.status.success());
+    for (args, password, why) in [
+        (
+            vec!["--role", "committee"],
+            "a good long password\n",
+            "needs a community",
+        ),
+        (
+            vec!["--role", "committee", "--community", "nowhere"],
+            "a good long password\n",
+            "unknown community",
+        ),
+        (vec!["--role", "boss"], "a good long password\n", "unknown role"),
+        (vec!["--role", "admin"], "short\n", "short password"),
+    ] {
+        let out = create("someone", &args, password);
+        assert!(!out.status.success(), "{why}");
+        assert!(!String::from_utf8_lossy(&out.stderr).is_empty(), "{why}: says why");
+    }
+    assert!(create("chief", &["--role", "admin"], "another long password\n")
+        .status
+        .success());
+    assert!(server(
+        &db,
+        &["set-password", "--username", "wang.li"],
+        "a brand new password\n"
+    )
+    .status
+    .success());
+    assert!(
+        !server(&db, &["set-password", "--username", "nobody"], "a brand new password\n")
+            .status
+            .success()
+    );
+    assert!(server(&db, &["disable-user", "--username", "wang.li"], "")
+        .status
+        .success());
+}
