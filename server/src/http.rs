@@ -23,7 +23,7 @@ use app::app::{shell, App};
 use app::server::AppState;
 
 use crate::intake::{FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT};
-use crate::limits::{LoginLimiter, WriteLimiter, WriteQuota};
+use crate::limits::{WriteLimiter, WriteQuota};
 
 /// Requests larger than this are refused with 413 before being read.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -37,10 +37,9 @@ pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(180);
 pub struct ServerState {
     pub app: AppState,
     pub leptos_options: LeptosOptions,
-    /// Rate limits on everything that writes (per client address).
+    /// Rate limits on everything that writes (per client address), on
+    /// supports and on sign-in.
     pub limits: WriteLimiter,
-    /// Sign-in throttling.
-    pub logins: LoginLimiter,
 }
 
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
@@ -52,7 +51,6 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         app: app_state.clone(),
         leptos_options: leptos_options.clone(),
         limits,
-        logins: LoginLimiter::default(),
     };
     let routes = generate_route_list(App);
     let context = {
@@ -134,8 +132,20 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         .with_state(state)
         .layer(middleware::from_fn(same_origin_writes))
         .layer(middleware::map_response(api_errors_as_json))
+        .layer(middleware::map_response(committee_pages_not_stored))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// Committee pages show contact details: no browser or proxy may keep them.
+async fn committee_pages_not_stored(uri: axum::http::Uri, mut response: Response) -> Response {
+    let path = uri.path();
+    if path.starts_with("/review") || path == "/login" {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
+    response
 }
 
 /// The body-limit and timeout layers answer with plain text; under

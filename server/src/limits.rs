@@ -40,6 +40,8 @@ pub struct WriteLimiter {
     limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// The extra limit on supporting one suggestion.
     pub supports: SupportLimiter,
+    /// Sign-in throttling.
+    pub logins: LoginLimiter,
 }
 
 impl WriteLimiter {
@@ -51,6 +53,7 @@ impl WriteLimiter {
         Self {
             limiter: Arc::new(RateLimiter::keyed(quota)),
             supports: SupportLimiter::default(),
+            logins: LoginLimiter::default(),
         }
     }
 
@@ -66,6 +69,7 @@ impl WriteLimiter {
     pub fn forget_idle(&self) {
         self.limiter.retain_recent();
         self.supports.forget_idle();
+        self.logins.forget_idle();
     }
 
     /// The write limit and the per-suggestion support limit together.
@@ -112,47 +116,79 @@ impl Default for SupportLimiter {
     }
 }
 
-/// Sign-in throttling, per client address and per account name, so that
-/// neither guessing many passwords for one account nor trying one password
-/// on many accounts gets far. Both apply to every attempt.
+/// Sign-in throttling: every attempt counts against the client address;
+/// only failures count against the account name (so nobody can lock a member
+/// out by signing in as them successfully… nor by failing from many
+/// addresses for more than the window). Names are checked for shape first,
+/// so the per-account table only holds plausible usernames.
 #[derive(Clone)]
 pub struct LoginLimiter {
     per_client: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    per_account: Arc<DefaultKeyedRateLimiter<String>>,
+    failures: Arc<std::sync::Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>>,
+    account_failures: u32,
+    window: Duration,
 }
 
 impl LoginLimiter {
-    pub fn new(client_burst: u32, account_burst: u32, period: Duration) -> Self {
-        let quota = |burst: u32| {
-            Quota::with_period(period.max(Duration::from_millis(1)))
-                .expect("a positive period")
-                .allow_burst(NonZeroU32::new(burst.max(1)).expect("at least one"))
-        };
+    pub fn new(client_burst: u32, account_failures: u32, window: Duration) -> Self {
+        let quota = Quota::with_period(window.max(Duration::from_millis(1)) / client_burst.max(1))
+            .expect("a positive period")
+            .allow_burst(NonZeroU32::new(client_burst.max(1)).expect("at least one"));
         Self {
-            per_client: Arc::new(RateLimiter::keyed(quota(client_burst))),
-            per_account: Arc::new(RateLimiter::keyed(quota(account_burst))),
+            per_client: Arc::new(RateLimiter::keyed(quota)),
+            failures: Arc::default(),
+            account_failures: account_failures.max(1),
+            window,
         }
     }
 
+    /// Before verifying a password: `Err(wait)` when the address or the
+    /// account is throttled.
     pub fn check(&self, client: IpAddr, username: &str) -> Result<(), Duration> {
         let now = DefaultClock::default().now();
         self.per_client.check_key(&client).map_err(|n| n.wait_time_from(now))?;
-        self.per_account
-            .check_key(&username.to_lowercase())
-            .map_err(|n| n.wait_time_from(now))
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        match failures.get(&username.to_lowercase()) {
+            Some((count, since)) if *count >= self.account_failures && since.elapsed() < self.window => {
+                Err(self.window - since.elapsed())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn failed(&self, username: &str) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = failures
+            .entry(username.to_lowercase())
+            .or_insert((0, std::time::Instant::now()));
+        if entry.1.elapsed() >= self.window {
+            *entry = (0, std::time::Instant::now());
+        }
+        entry.0 += 1;
+    }
+
+    pub fn succeeded(&self, username: &str) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&username.to_lowercase());
     }
 
     pub fn forget_idle(&self) {
         self.per_client.retain_recent();
-        self.per_account.retain_recent();
+        let window = self.window;
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, (_, since)| since.elapsed() < window);
     }
 }
 
 impl Default for LoginLimiter {
-    /// Twenty attempts from an address and five for an account, then one a
-    /// minute.
+    /// Twenty attempts a quarter-hour from an address; five failures a
+    /// quarter-hour for an account.
     fn default() -> Self {
-        Self::new(20, 5, Duration::from_secs(60))
+        Self::new(20, 5, Duration::from_secs(15 * 60))
     }
 }
 
@@ -202,12 +238,16 @@ mod tests {
             supports.check(b, "WH-3333").is_ok(),
             "another suggestion is not affected"
         );
-        let logins = LoginLimiter::new(3, 2, Duration::from_secs(60));
-        assert!(logins.check(a, "wang").is_ok() && logins.check(a, "WANG").is_ok());
+        let logins = LoginLimiter::new(2, 2, Duration::from_secs(60));
+        assert!(logins.check(a, "wang").is_ok());
+        logins.failed("wang");
+        logins.failed("WANG");
         assert!(
             logins.check(b, "wang").is_err(),
             "the account is throttled from any address"
         );
+        assert!(logins.check(b, "li").is_ok(), "other accounts are not");
+        logins.succeeded("li");
         assert!(logins.check(a, "li").is_ok());
         assert!(
             logins.check(a, "zhao").is_err(),

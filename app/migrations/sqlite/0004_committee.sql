@@ -11,7 +11,9 @@ CREATE TABLE users (
     community     TEXT    REFERENCES communities(code),
     disabled      INTEGER NOT NULL DEFAULT 0,
     created_at    INTEGER NOT NULL,
-    updated_at    INTEGER NOT NULL
+    updated_at    INTEGER NOT NULL,
+    -- A committee member always has a community; only admins see all.
+    CHECK (role = 'admin' OR (role = 'committee' AND community IS NOT NULL))
 );
 
 -- A session is found by the SHA-256 of its cookie; the cookie itself is

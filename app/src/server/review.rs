@@ -26,6 +26,9 @@ pub enum ReviewError {
     /// The duplicate target does not exist in this member's communities.
     #[error("the duplicate target is unknown")]
     UnknownTarget,
+    /// Someone else changed the status meanwhile.
+    #[error("the suggestion changed meanwhile")]
+    Conflict,
     /// Assigning to someone who is not a member of the community.
     #[error("not a member of this community")]
     UnknownAssignee,
@@ -78,11 +81,29 @@ pub async fn change_status(db: &Db, member: &Member, code: &ReceiptCode, change:
         Some(t) => db.suggestion_id(t).await?,
         None => None,
     };
+    // The link both ways: the original's trail records its duplicate, in
+    // the same transaction.
+    let linked_detail = json!({"duplicate": code.as_str()}).to_string();
+    let linked = target_id.map(|id| {
+        (
+            id,
+            EventRecord {
+                actor: member.id,
+                kind: "duplicate_linked",
+                from: None,
+                to: None,
+                public_text: "",
+                private_text: "",
+                detail: linked_detail.clone(),
+            },
+        )
+    });
     let changed = db
         .change_suggestion(
             code,
             "status = $1, duplicate_of = $2",
             &[Bind::Text(change.to.as_str()), Bind::NullInt(target_id)],
+            Some(s.status),
             EventRecord {
                 actor: member.id,
                 kind: "status",
@@ -92,26 +113,12 @@ pub async fn change_status(db: &Db, member: &Member, code: &ReceiptCode, change:
                 private_text: "",
                 detail: detail.to_string(),
             },
+            linked,
         )
         .await?;
     if !changed {
-        return Err(ReviewError::NotFound);
-    }
-    if let Some(target) = target {
-        // The link both ways: the original's trail records its duplicate.
-        db.add_event(
-            &target,
-            EventRecord {
-                actor: member.id,
-                kind: "duplicate_linked",
-                from: None,
-                to: None,
-                public_text: "",
-                private_text: "",
-                detail: json!({"duplicate": code.as_str()}).to_string(),
-            },
-        )
-        .await?;
+        // Changed by someone else meanwhile: the member reloads and decides again.
+        return Err(ReviewError::Conflict);
     }
     Ok(())
 }
@@ -171,11 +178,16 @@ pub async fn assign(db: &Db, member: &Member, code: &ReceiptCode, username: &str
                 .ok_or(ReviewError::UnknownAssignee)?,
         )
     };
-    let detail = json!({"assigned_to": [s.assigned_to, assignee.as_ref().map(|m| m.username.clone())]});
+    let after = assignee.as_ref().map(|m| m.username.clone());
+    if after == s.assigned_to {
+        return Ok(()); // Nothing changes, nothing to record.
+    }
+    let detail = json!({"assigned_to": [s.assigned_to, after]});
     db.change_suggestion(
         code,
         "assigned_to = $1",
         &[Bind::NullInt(assignee.as_ref().map(|m| m.id))],
+        None,
         EventRecord {
             actor: member.id,
             kind: "assign",
@@ -185,6 +197,7 @@ pub async fn assign(db: &Db, member: &Member, code: &ReceiptCode, username: &str
             private_text: "",
             detail: detail.to_string(),
         },
+        None,
     )
     .await?;
     Ok(())
@@ -201,10 +214,14 @@ pub async fn set_hidden(
 ) -> Result<(), ReviewError> {
     let s = load(db, member, code).await?;
     let reason = bounded(reason, SHORT_TEXT_MAX, "reason", hidden)?;
+    if s.hidden == hidden {
+        return Ok(()); // Nothing changes, nothing to record.
+    }
     db.change_suggestion(
         code,
         "hidden = $1",
         &[Bind::Int(i64::from(hidden))],
+        None,
         EventRecord {
             actor: member.id,
             kind: if hidden { "hide" } else { "unhide" },
@@ -214,6 +231,7 @@ pub async fn set_hidden(
             private_text: &reason,
             detail: json!({"hidden": [s.hidden, hidden]}).to_string(),
         },
+        None,
     )
     .await?;
     Ok(())
@@ -235,6 +253,9 @@ pub async fn set_photo_hidden(
         .ok_or(ReviewError::NotFound)?
         .hidden;
     let reason = bounded(reason, SHORT_TEXT_MAX, "reason", hidden)?;
+    if before == hidden {
+        return Ok(());
+    }
     db.set_photo_hidden(
         code,
         position,

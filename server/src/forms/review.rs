@@ -56,10 +56,12 @@ pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
             percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC)
         ))
     };
-    if let Err(wait) = state.logins.check(ip, &username) {
+    let plausible = crate::users::valid_username(&username);
+    let throttle_key = if plausible { username.as_str() } else { "" };
+    if let Err(wait) = state.limits.logins.check(ip, throttle_key) {
         return back(&format!("wait={}", retry_after_secs(wait)));
     }
-    let account = match state.app.db.account(&username).await {
+    let account = match state.app.db.account(if plausible { &username } else { "" }).await {
         Ok(a) => a,
         Err(e) => {
             tracing::error!(error = %e, "sign-in lookup failed");
@@ -76,8 +78,12 @@ pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
         .unwrap_or(false);
     let Some(member) = member.filter(|_| verified) else {
         tracing::info!(%ip, "failed sign-in");
+        if plausible {
+            state.limits.logins.failed(&username);
+        }
         return back("error=1");
     };
+    state.limits.logins.succeeded(&username);
     match auth::open_session(&state.app.db, &member).await {
         Ok(token) => {
             let mut response = see_other(next);
@@ -113,7 +119,7 @@ async fn session_of(state: &ServerState, headers: &HeaderMap, next: &str) -> Res
 /// A signed-in member whose form carries their session's CSRF token.
 async fn member_for_post(state: &ServerState, headers: &HeaderMap, f: &Fields, next: &str) -> Result<Member, Response> {
     let session = session_of(state, headers, next).await?;
-    if field(f, "csrf") != session.csrf_token {
+    if !constant_time_eq(field(f, "csrf").as_bytes(), session.csrf_token.as_bytes()) {
         return Err((
             StatusCode::FORBIDDEN,
             "this form has expired; reload the page and try again",
@@ -121,6 +127,12 @@ async fn member_for_post(state: &ServerState, headers: &HeaderMap, f: &Fields, n
             .into_response());
     }
     Ok(session.member)
+}
+
+/// Compares without stopping at the first difference, so timing tells
+/// nothing about how much of a token was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// `POST /logout`.

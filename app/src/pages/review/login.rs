@@ -8,10 +8,19 @@ use leptos_router::hooks::use_query_map;
 use crate::i18n::*;
 use crate::prefs::use_locale;
 
-/// Only local paths are followed after signing in.
+/// Only local paths are followed after signing in: one leading `/`, and no
+/// backslash, whitespace or control character anywhere (browsers drop tabs
+/// and newlines from URLs, so `/\t/evil.example` would become
+/// `//evil.example`).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            n.to_string()
+        }
         _ => "/review".to_string(),
     }
 }
@@ -22,7 +31,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let get = |k: &str| query.with_untracked(|q| q.get(k));
     let next = safe_next(get("next").as_deref());
-    let message = if let Some(secs) = get("wait") {
+    let message = if let Some(secs) = get("wait").and_then(|w| w.parse::<u64>().ok()) {
         Some(td_string!(locale, login_throttled, seconds = secs).to_string())
     } else if get("error").is_some() {
         Some(td_string!(locale, login_failed).to_string())
@@ -59,7 +68,14 @@ mod tests {
             super::safe_next(Some("/review?status=received")),
             "/review?status=received"
         );
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "review"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "review",
+            "/\t/evil.example",
+            "/\n/x",
+        ] {
             assert_eq!(super::safe_next(Some(bad)), "/review", "{bad}");
         }
         assert_eq!(super::safe_next(None), "/review");

@@ -47,8 +47,10 @@ const INBOX_COLUMNS: &str = "s.receipt_code, s.community, s.category, s.status, 
      s.hidden, (SELECT COUNT(*) FROM suggestion_photos p WHERE p.suggestion_id = s.id), u.username, \
      s.description, s.location_text, s.lat, s.lng, s.contact_name, s.contact_phone";
 
-/// `WHERE` for a filter; `$1` … `$8` in the order [`bind_filter`] binds.
-const INBOX_WHERE: &str = "($1 = '' OR s.community = $1) AND ($2 = '' OR s.status = $2) \
+/// `WHERE` for a filter; `$1` … `$8` bound by `filtered_rows`. `$1` is the
+/// member's community, or `*` for an admin; no community matches `*`, and a
+/// member without a community gets the empty string, which matches nothing.
+const INBOX_WHERE: &str = "($1 = '*' OR s.community = $1) AND ($2 = '' OR s.status = $2) \
      AND ($3 = '' OR s.category = $3) AND s.created_at >= $4 AND s.created_at <= $5 \
      AND ($6 = '' OR s.title LIKE $7 ESCAPE '\\' OR s.description LIKE $7 ESCAPE '\\') \
      AND ($8 = '' OR s.community = $8)";
@@ -98,7 +100,7 @@ impl Db {
              WHERE {INBOX_WHERE} ORDER BY s.created_at {order}, s.id {order} LIMIT $9"
         );
         Ok(sqlx::query(&sql)
-            .bind(scope.unwrap_or(""))
+            .bind(scope.unwrap_or("*"))
             .bind(filter.status.map_or("", |s| s.as_str()))
             .bind(filter.category.map_or("", |c| c.as_str()))
             .bind(from)
@@ -148,8 +150,8 @@ impl Db {
     /// Suggestions per status in the scope (ignoring the status filter).
     pub async fn status_counts(&self, scope: Option<&str>) -> Result<Vec<(Status, i64)>, StoreError> {
         let rows =
-            sqlx::query("SELECT status, COUNT(*) FROM suggestions WHERE ($1 = '' OR community = $1) GROUP BY status")
-                .bind(scope.unwrap_or(""))
+            sqlx::query("SELECT status, COUNT(*) FROM suggestions WHERE ($1 = '*' OR community = $1) GROUP BY status")
+                .bind(scope.unwrap_or("*"))
                 .fetch_all(&self.pool)
                 .await?;
         let mut counts: Vec<(Status, i64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
@@ -260,20 +262,29 @@ impl Db {
 
     /// Applies `set` (an `UPDATE suggestions SET …` fragment with `$1` …)
     /// and records the event, in one transaction. `binds` fill the fragment's
-    /// placeholders; the code is bound last.
+    /// placeholders. With `expect`, the update applies only while the status
+    /// is still that one (two members acting at once: the second gets
+    /// `Ok(false)` instead of an unchecked move). `linked` is an event for
+    /// another suggestion (id) written in the same transaction.
     pub async fn change_suggestion(
         &self,
         code: &ReceiptCode,
         set: &str,
         binds: &[Bind<'_>],
+        expect: Option<Status>,
         event: EventRecord<'_>,
+        linked: Option<(i64, EventRecord<'_>)>,
     ) -> Result<bool, StoreError> {
         let now = now_millis();
         let mut tx = self.pool.begin().await?;
+        let n = binds.len();
         let sql = format!(
-            "UPDATE suggestions SET {set}, updated_at = ${} WHERE receipt_code = ${} RETURNING id",
-            binds.len() + 1,
-            binds.len() + 2
+            "UPDATE suggestions SET {set}, updated_at = ${} WHERE receipt_code = ${} AND (${} = '' OR status = ${}) \
+             RETURNING id",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 3
         );
         let mut q = sqlx::query(&sql);
         for b in binds {
@@ -283,18 +294,28 @@ impl Db {
                 Bind::NullInt(i) => q.bind(*i),
             };
         }
-        let Some(row) = q.bind(now).bind(code.as_str()).fetch_optional(&mut *tx).await? else {
+        let Some(row) = q
+            .bind(now)
+            .bind(code.as_str())
+            .bind(expect.map_or("", Status::as_str))
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
             return Ok(false);
         };
         let id: i64 = row.try_get(0)?;
         record_event(&mut tx, id, now, &event).await?;
+        if let Some((other, e)) = linked {
+            record_event(&mut tx, other, now, &e).await?;
+        }
         tx.commit().await?;
         Ok(true)
     }
 
     /// Records an event that changes nothing else (a reply, a note).
     pub async fn add_event(&self, code: &ReceiptCode, event: EventRecord<'_>) -> Result<bool, StoreError> {
-        self.change_suggestion(code, "supports = supports", &[], event).await
+        self.change_suggestion(code, "supports = supports", &[], None, event, None)
+            .await
     }
 
     /// Hides or shows one photo, with its event.
@@ -399,9 +420,9 @@ impl Db {
             "SELECT s.receipt_code, s.created_at, s.status, s.category, \
              (SELECT MIN(e.at) FROM suggestion_events e WHERE e.suggestion_id = s.id AND e.actor IS NOT NULL \
               AND (e.to_status IS NOT NULL OR e.public_text <> '')) \
-             FROM suggestions s WHERE ($1 = '' OR s.community = $1) AND s.created_at >= $2",
+             FROM suggestions s WHERE ($1 = '*' OR s.community = $1) AND s.created_at >= $2",
         )
-        .bind(scope.unwrap_or(""))
+        .bind(scope.unwrap_or("*"))
         .bind(since)
         .fetch_all(&self.pool)
         .await?;
