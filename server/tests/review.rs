@@ -578,3 +578,57 @@ async fn the_dashboard_counts_the_members_community() {
     assert!(page.text.contains("0.0天"), "{}", page.text);
     assert!(!page.text.contains("乙社区的路灯"));
 }
+
+#[tokio::test]
+async fn reply_templates_belong_to_their_community() {
+    let w = world().await;
+    let app = &w.app;
+    let a = w.actors[1].cookie.clone().unwrap();
+    let b = w.actors[2].cookie.clone().unwrap();
+    let (ta, tb) = (csrf(app, &a).await, csrf(app, &b).await);
+    let add = |cookie: &str, token: &str, community: &str, title: &str| {
+        form(
+            "/review/templates",
+            Some(cookie),
+            &[
+                ("community", community),
+                ("title", title),
+                ("body", "感谢您的建议，我们会尽快处理。"),
+                ("csrf", token),
+            ],
+        )
+    };
+    let r = app.send(add(&a, &ta, "test-a", "通用答复")).await;
+    assert_eq!(r.headers[header::LOCATION], "/review/templates?community=test-a&done=1");
+    assert_eq!(
+        app.send(add(&b, &tb, "test-a", "越权模板")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page_a = app.send(get("/review/templates", Some(&a))).await.text;
+    assert!(page_a.contains("通用答复"));
+    // B sees only B's templates, whatever the URL asks for.
+    let page_b = app.send(get("/review/templates?community=test-a", Some(&b))).await.text;
+    assert!(!page_b.contains("通用答复") && !page_b.contains("越权模板"));
+    // A template fills an empty public reply.
+    let id_at = page_a.find("/review/templates/").unwrap() + "/review/templates/".len();
+    let id: String = page_a[id_at..].chars().take_while(char::is_ascii_digit).collect();
+    let r = app
+        .send(form(
+            &format!("/review/s/{}/status", w.a),
+            Some(&a),
+            &[("to", "reviewing"), ("template", &id), ("csrf", &ta)],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let public = app.get(&format!("/api/v1/suggestions/{}", w.a)).await.text;
+    assert!(public.contains("感谢您的建议，我们会尽快处理。"));
+    // B cannot delete A's template.
+    let r = app
+        .send(form(
+            &format!("/review/templates/{id}/delete"),
+            Some(&b),
+            &[("community", "test-a"), ("csrf", &tb)],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -245,8 +245,9 @@ fn not_found() -> Response {
 }
 
 fn finish(result: Result<(), ReviewError>, page: &str) -> Response {
+    let sep = if page.contains('?') { '&' } else { '?' };
     match result {
-        Ok(()) => see_other(format!("{page}?done=1")),
+        Ok(()) => see_other(format!("{page}{sep}done=1")),
         Err(ReviewError::NotFound) => not_found(),
         Err(ReviewError::Store(e)) => {
             tracing::error!(error = %e, "a review action failed");
@@ -254,7 +255,7 @@ fn finish(result: Result<(), ReviewError>, page: &str) -> Response {
         }
         Err(e) => {
             tracing::info!(error = %e, "a review action was refused");
-            see_other(format!("{page}?error=1"))
+            see_other(format!("{page}{sep}error=1"))
         }
     }
 }
