@@ -143,6 +143,15 @@ async fn read_limited(field: &mut Field<'_>, max: usize) -> Result<Option<Vec<u8
     Ok(Some(bytes))
 }
 
+/// The request's media type, lower-case, without parameters checked.
+pub fn content_type(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
 /// The first value of a field, or "".
 pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())

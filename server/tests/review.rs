@@ -393,6 +393,10 @@ async fn the_workflow_reaches_the_resident_and_leaves_one_event_per_change() {
     assert!(!page.contains("需要联系物业") && !page.contains("member-a"));
     // A duplicate is linked both ways.
     let dup = file(app, "同一盏路灯", 30.6402, 104.0502, "").await;
+    // Before it is marked, it shows among the open suggestions nearby.
+    let page = app.send(get(&format!("/review/s/{code}"), Some(&cookie))).await.text;
+    let nearby = page.split("附近的其他建议").nth(1).expect("a nearby section");
+    assert!(nearby.contains(&format!("/review/s/{dup}")));
     let r = app
         .send(form(
             &format!("/review/s/{dup}/status"),

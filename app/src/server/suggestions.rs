@@ -190,6 +190,26 @@ fn request_hash(v: &ValidSuggestion, community: &str, photos: &[StoredPhoto], st
 /// Open suggestions of the same category within [`DUPLICATE_RADIUS_M`],
 /// nearest first: what the resident may support instead of filing again.
 pub async fn open_nearby(db: &Db, category: Category, at: LatLng) -> Result<Vec<SuggestionSummary>, StoreError> {
+    open_within(db, Some(category), at, 5).await
+}
+
+/// Open suggestions of any category within [`DUPLICATE_RADIUS_M`] of a
+/// point, except `own`, nearest first: what the committee checks for
+/// duplicates.
+pub async fn nearby_any_category(db: &Db, at: LatLng, own: &ReceiptCode) -> Result<Vec<SuggestionSummary>, StoreError> {
+    let mut found = open_within(db, None, at, 11).await?;
+    found.retain(|s| &s.receipt_code != own);
+    found.truncate(10);
+    Ok(found)
+}
+
+/// One query for a box around `at`, then the exact radius and order.
+async fn open_within(
+    db: &Db,
+    category: Option<Category>,
+    at: LatLng,
+    limit: usize,
+) -> Result<Vec<SuggestionSummary>, StoreError> {
     // Degrees of latitude are ~111 km; longitude shrinks with latitude.
     let dlat = DUPLICATE_RADIUS_M / 111_000.0 * 1.1;
     let dlng = dlat / at.lat.to_radians().cos().max(0.1);
@@ -204,21 +224,7 @@ pub async fn open_nearby(db: &Db, category: Category, at: LatLng) -> Result<Vec<
         })
         .collect();
     found.sort_by(|a, b| a.distance_m.unwrap_or(0.0).total_cmp(&b.distance_m.unwrap_or(0.0)));
-    found.truncate(5);
-    Ok(found)
-}
-
-/// Open suggestions of any category within [`DUPLICATE_RADIUS_M`] of a
-/// point, except `own`, nearest first: what the committee checks for
-/// duplicates.
-pub async fn nearby_any_category(db: &Db, at: LatLng, own: &ReceiptCode) -> Result<Vec<SuggestionSummary>, StoreError> {
-    let mut found = Vec::new();
-    for category in Category::ALL {
-        found.extend(open_nearby(db, category, at).await?);
-    }
-    found.retain(|s| &s.receipt_code != own);
-    found.sort_by(|a, b| a.distance_m.unwrap_or(0.0).total_cmp(&b.distance_m.unwrap_or(0.0)));
-    found.truncate(10);
+    found.truncate(limit);
     Ok(found)
 }
 

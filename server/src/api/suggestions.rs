@@ -298,12 +298,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 pub async fn create(State(state): State<ServerState>, req: Request) -> Result<Response, ApiError> {
     check_rate(&state, &req)?;
     let key = idempotency_key(req.headers())?;
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let content_type = intake::content_type(req.headers());
     let app = state.app.clone();
     let (draft, photos) = if content_type.starts_with("application/json") {
         let Json(body) = Json::<SuggestionRequest>::from_request(req, &state)

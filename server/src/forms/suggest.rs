@@ -86,12 +86,7 @@ pub async fn step(State(state): State<ServerState>, req: Request) -> Response {
 }
 
 async fn read_body(state: &ServerState, req: Request, room: usize) -> Intake {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let content_type = intake::content_type(req.headers());
     if content_type.starts_with("multipart/form-data") {
         match Multipart::from_request(req, state).await {
             Ok(multipart) => intake::read_multipart(multipart, &state.app.photos, room).await,

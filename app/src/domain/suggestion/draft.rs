@@ -135,8 +135,6 @@ pub enum FieldError {
     TooMany {
         max: usize,
     },
-    /// A photo the server could not use; details are in the photo error.
-    Photo,
 }
 
 impl FieldError {
@@ -150,7 +148,6 @@ impl FieldError {
             FieldError::OutOfArea => "out_of_area",
             FieldError::UnknownCommunity => "unknown_community",
             FieldError::TooMany { .. } => "too_many",
-            FieldError::Photo => "photo",
         }
     }
 }

@@ -77,7 +77,7 @@ impl Db {
             Err(e) if is_unique_violation(&e) => {
                 tx.rollback().await?;
                 let key_taken = match new.idempotency_key {
-                    Some(key) => self.suggestion_id_by_key(key).await?.is_some(),
+                    Some(key) => self.suggestion_by_key(key).await?.is_some(),
                     None => false,
                 };
                 return Ok(if key_taken {
@@ -111,14 +111,6 @@ impl Db {
         insert_event(&mut tx, id, now, "created", None, Some(Status::Received), "").await?;
         tx.commit().await?;
         Ok(Inserted::Created(id))
-    }
-
-    pub async fn suggestion_id_by_key(&self, key: &str) -> Result<Option<i64>, StoreError> {
-        let row = sqlx::query("SELECT id FROM suggestions WHERE idempotency_key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
 
     /// The receipt code and request hash stored under an idempotency key.
@@ -181,21 +173,21 @@ impl Db {
         Ok(Some(s))
     }
 
-    /// Visible, open suggestions of `category` in a box around a point; the
-    /// caller keeps those within its radius.
+    /// Visible, open suggestions (of `category`, or any) in a box around a
+    /// point; the caller keeps those within its radius.
     pub async fn open_suggestions_near(
         &self,
-        category: Category,
+        category: Option<Category>,
         at: LatLng,
         half_side_deg: (f64, f64),
     ) -> Result<Vec<SuggestionSummary>, StoreError> {
         let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
         let rows = sqlx::query(
             "SELECT receipt_code, category, status, title, supports, created_at, lat, lng FROM suggestions \
-             WHERE category = $1 AND hidden = 0 AND status IN ($2, $3, $4, $5) \
+             WHERE ($1 = '' OR category = $1) AND hidden = 0 AND status IN ($2, $3, $4, $5) \
              AND lat BETWEEN $6 AND $7 AND lng BETWEEN $8 AND $9 ORDER BY supports DESC LIMIT 50",
         )
-        .bind(category.as_str())
+        .bind(category.map_or("", Category::as_str))
         .bind(open[0])
         .bind(open[1])
         .bind(open[2])
