@@ -1,12 +1,14 @@
 //! The HTML shell and the router.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::header::Header;
+use crate::components::pwa::{AppStatus, StatusLabels};
 use crate::i18n::*;
+use crate::pages::offline::{OfflinePage, SuggestOfflinePage};
 use crate::pages::review::dashboard::ReviewDashboardPage;
 use crate::pages::review::detail::ReviewDetailPage;
 use crate::pages::review::inbox::ReviewInboxPage;
@@ -32,6 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() />
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
@@ -73,6 +76,22 @@ fn escape_title(text: &str) -> String {
     out
 }
 
+/// The status island's words; `{title}`, `{code}`, `{error}` are filled in
+/// the browser.
+fn status_labels(locale: Locale) -> StatusLabels {
+    StatusLabels {
+        update: td_string!(locale, pwa_update).to_string(),
+        reload: td_string!(locale, pwa_reload).to_string(),
+        offline: td_string!(locale, pwa_offline).to_string(),
+        outbox_heading: td_string!(locale, outbox_heading).to_string(),
+        waiting: td_string!(locale, outbox_waiting, title = "{title}").to_string(),
+        sent: td_string!(locale, outbox_sent, title = "{title}", code = "{code}").to_string(),
+        failed: td_string!(locale, outbox_failed, title = "{title}", error = "{error}").to_string(),
+        track: td_string!(locale, outbox_track).to_string(),
+        dismiss: td_string!(locale, pwa_dismiss).to_string(),
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -84,11 +103,17 @@ pub fn App() -> impl IntoView {
         } />
         <Meta name="description" content=td_string!(locale, home_lead).to_string() />
         <Meta name="theme-color" content="#0f5c45" />
-        <Link rel="stylesheet" href="/pkg/linli.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+        <Meta name="apple-mobile-web-app-capable" content="yes" />
+        <Meta name="mobile-web-app-capable" content="yes" />
+        <Meta name="apple-mobile-web-app-status-bar-style" content="default" />
+        <Meta name="apple-mobile-web-app-title" content=td_string!(locale, app_name).to_string() />
         <Router>
             <a class="skip-link" href="#main">{td!(locale, skip_to_content)}</a>
             <Header />
+            <AppStatus labels=status_labels(locale) />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage />
@@ -97,6 +122,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sorting") view=SortingPage ssr=SsrMode::Async />
                     <Route path=path!("/sorting/:category") view=SortingCategoryPage ssr=SsrMode::Async />
                     <Route path=path!("/suggest") view=SuggestPage />
+                    <Route path=path!("/suggest/offline") view=SuggestOfflinePage ssr=SsrMode::Async />
+                    <Route path=path!("/offline") view=OfflinePage />
                     <Route path=path!("/suggestions") view=SuggestionsPage ssr=SsrMode::Async />
                     <Route path=path!("/track") view=TrackLookupPage ssr=SsrMode::Async />
                     <Route path=path!("/track/:code") view=TrackPage ssr=SsrMode::Async />

@@ -40,6 +40,8 @@ pub struct ServerState {
     /// Rate limits on everything that writes (per client address), on
     /// supports and on sign-in.
     pub limits: WriteLimiter,
+    /// `/sw.js`, made once from this build's file list.
+    pub service_worker: crate::pwa::ServiceWorker,
 }
 
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
@@ -51,6 +53,7 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         app: app_state.clone(),
         leptos_options: leptos_options.clone(),
         limits,
+        service_worker: crate::pwa::ServiceWorker::new(&leptos_options.site_root),
     };
     let routes = generate_route_list(App);
     let context = {
@@ -62,8 +65,14 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         move || shell(options.clone())
     };
     let site_root = leptos_options.site_root.to_string();
-    // Hashed or not, /pkg files change only with a new build; a day of
-    // caching is safe and spares weak connections.
+    // With content-hashed names (cargo-leptos `hash-files`) a /pkg file
+    // never changes: browsers keep it for a year. Without (a dev build),
+    // a day.
+    let pkg_cache = if leptos_options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=86400"
+    };
     let pkg = Router::new()
         .fallback_service(
             ServeDir::new(format!("{site_root}/pkg"))
@@ -72,7 +81,7 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=86400"),
+            HeaderValue::from_static(pkg_cache),
         ));
     let not_found = {
         let options = leptos_options.clone();
@@ -100,6 +109,7 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         ));
     let site = Router::new()
         .route("/healthz", get(healthz))
+        .route("/sw.js", get(crate::pwa::service_worker))
         .route("/prefs", post(crate::prefs::set_prefs))
         .route("/track/{code}/support", post(crate::forms::support::support))
         .route("/photos/{file}", get(crate::photos::public_photo))

@@ -12,5 +12,6 @@ pub mod intake;
 pub mod limits;
 pub mod photos;
 pub mod prefs;
+pub mod pwa;
 pub mod seed;
 pub mod users;

@@ -105,7 +105,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     .clone()
                     .watch(db.clone(), Duration::from_secs(config.catalog_poll_secs)),
             );
-            let leptos_options = get_configuration(None)?.leptos_options;
+            let mut leptos_options = get_configuration(None)?.leptos_options;
+            // cargo-leptos (`hash-files`) writes the hashed names next to
+            // the binary; serve them whenever they are there, so running
+            // the binary directly needs no extra variable.
+            let hash_file = std::env::current_exe()?
+                .parent()
+                .map(|dir| dir.join(leptos_options.hash_file.as_ref()));
+            if hash_file.is_some_and(|f| f.exists()) {
+                leptos_options.hash_files = true;
+            }
             let addr = leptos_options.site_addr;
             let limits = WriteLimiter::new(config.write_quota);
             let photos = PhotoStore::new(&config.photo_dir);

@@ -63,7 +63,8 @@ pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
     let photos = app::server::photos::PhotoStore::new(dir.path().join("photos"));
     let options = LeptosOptions::builder()
         .output_name("linli")
-        .site_root("target/site")
+        // The static files (manifest, icons) as cargo-leptos copies them.
+        .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../public"))
         .build();
     let router = server::http::router_with(
         AppState {

@@ -53,7 +53,7 @@ pub fn PhotoResize(labels: PhotoLabels, room: usize, children: Children) -> impl
 /// Returns whether files had to be left out. A file that cannot be shrunk
 /// is kept as it is, for the server to judge.
 #[cfg(feature = "hydrate")]
-async fn shrink_files(input: &web_sys::HtmlInputElement, room: usize) -> bool {
+pub(crate) async fn shrink_files(input: &web_sys::HtmlInputElement, room: usize) -> bool {
     let Some(files) = input.files() else {
         return false;
     };

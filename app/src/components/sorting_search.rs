@@ -58,6 +58,14 @@ pub fn SortingSearch(labels: SortingLabels, english: bool, query: String, childr
         let _ = index;
     });
     let query = StoredValue::new(query);
+    // Offline, the service worker answers `/sorting?q=…` with the kept
+    // `/sorting` page, which knows no query: take it from the address.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(q) = address_query().filter(|q| query.with_value(|s| s != q)) {
+            text.set(q);
+        }
+    });
     let live = move || index.get().filter(|_| query.with_value(|q| text.with(|t| t != q)));
     let server_answer = children();
     let l = labels.clone();
@@ -174,6 +182,12 @@ pub fn CategoryIcon(category: WasteCategory) -> impl IntoView {
 }
 
 /// Fetches the dictionary (tab-separated, see `dictionary::to_tsv`).
+#[cfg(feature = "hydrate")]
+fn address_query() -> Option<String> {
+    let search = window().location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("q")
+}
+
 #[cfg(feature = "hydrate")]
 async fn download() -> Option<Vec<SortingItem>> {
     use wasm_bindgen::JsCast;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::facility_card::FacilityCard;
 use crate::components::locate::{Locate, LocateLabels};
 use crate::components::map::{CommunityMap, NearbyMap};
+use crate::components::offline_nearby::OfflineNearby;
 use crate::domain::facility::{Community, Kind, WasteCategory};
 use crate::domain::hours::LocalTime;
 use crate::domain::nearby::{
@@ -181,6 +182,13 @@ fn NearbyBody(page: NearbyPage) -> impl IntoView {
         }
         .into_any(),
         _ => view! {
+            {error.is_none().then(|| view! {
+                <OfflineNearby
+                    english=prefs.english()
+                    notice=td_string!(locale, nearby_offline_notice).to_string()
+                    missing=td_string!(locale, nearby_offline_missing).to_string()
+                />
+            })}
             <section class="location" aria-labelledby="location-heading">
                 <h2 id="location-heading">{td!(locale, location_heading)}</h2>
                 <p>{td!(locale, location_why)}</p>
@@ -373,7 +381,7 @@ fn LocationPicker(
 }
 
 #[component]
-fn Results(query: NearbyQuery, result: NearbyResult, now: LocalTime) -> impl IntoView {
+pub(crate) fn Results(query: NearbyQuery, result: NearbyResult, now: LocalTime) -> impl IntoView {
     let locale = use_prefs().locale;
     let detail_query = query.query_string();
     let card = {

@@ -11,35 +11,40 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use crate::domain::facility::Community;
+use crate::domain::nearby::OfflineCatalog;
 use crate::domain::sorting::SortingIndex;
 use crate::server::index::FacilityIndex;
 use crate::server::store::{Db, Fingerprint, StoreError};
 
-/// The sorting dictionary as served to browsers.
+/// A file browsers download whole and keep for offline use (the sorting
+/// dictionary, the facilities): made once per catalogue load, with its
+/// brotli form at the highest quality and an ETag, so a phone fetches it
+/// again only when it changed.
 #[derive(Clone, Default)]
-pub struct SortingDownload {
-    pub tsv: Arc<str>,
+pub struct Download {
+    pub body: Arc<str>,
     pub brotli: Arc<[u8]>,
     pub etag: String,
+    pub content_type: &'static str,
 }
 
-impl SortingDownload {
-    fn new(items: &[crate::domain::sorting::SortingItem]) -> Self {
+impl Download {
+    fn new(body: String, content_type: &'static str) -> Self {
         use std::io::Write;
-        let tsv = crate::domain::sorting::dictionary::to_tsv(items);
         let mut brotli = Vec::new();
         {
             let mut w = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
-            w.write_all(tsv.as_bytes()).expect("writing to memory");
+            w.write_all(body.as_bytes()).expect("writing to memory");
         }
         // FNV-1a: a small stable content hash, not for security.
-        let hash = tsv.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        let hash = body.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
         });
         Self {
-            tsv: tsv.into(),
+            body: body.into(),
             brotli: brotli.into(),
             etag: format!("\"{hash:016x}\""),
+            content_type,
         }
     }
 }
@@ -49,9 +54,11 @@ pub struct Snapshot {
     pub index: FacilityIndex,
     pub communities: Vec<Community>,
     pub sorting: SortingIndex,
-    /// The dictionary as the browser downloads it (tab-separated), made once
-    /// per load, with its brotli form at the highest quality and an ETag.
-    pub sorting_download: SortingDownload,
+    /// The dictionary as the browser downloads it (tab-separated).
+    pub sorting_download: Download,
+    /// Every facility and community as JSON ([`OfflineCatalog`]), for
+    /// finding the nearest in the browser when offline.
+    pub facilities_download: Download,
     fingerprint: Fingerprint,
 }
 
@@ -83,9 +90,25 @@ impl Catalog {
         let facilities = db.facilities().await?;
         let communities = db.communities().await?;
         let items = db.sorting_items().await?;
-        let (index, sorting, sorting_download) = tokio::task::spawn_blocking(move || {
-            let download = SortingDownload::new(&items);
-            (FacilityIndex::new(facilities), SortingIndex::new(items), download)
+        let offline = OfflineCatalog {
+            communities: communities.clone(),
+            facilities,
+        };
+        let (index, sorting, sorting_download, facilities_download) = tokio::task::spawn_blocking(move || {
+            let sorting_download = Download::new(
+                crate::domain::sorting::dictionary::to_tsv(&items),
+                "text/tab-separated-values; charset=utf-8",
+            );
+            let facilities_download = Download::new(
+                serde_json::to_string(&offline).expect("the catalogue serialises"),
+                "application/json",
+            );
+            (
+                FacilityIndex::new(offline.facilities),
+                SortingIndex::new(items),
+                sorting_download,
+                facilities_download,
+            )
         })
         .await
         .expect("index build does not panic");
@@ -100,6 +123,7 @@ impl Catalog {
             communities,
             sorting,
             sorting_download,
+            facilities_download,
             fingerprint,
         });
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = next;

@@ -74,6 +74,10 @@ impl FacilityIndex {
         self.facilities.is_empty()
     }
 
+    pub fn facilities(&self) -> &[Facility] {
+        &self.facilities
+    }
+
     pub fn get(&self, id: i64) -> Option<&Facility> {
         self.by_id.get(&id).map(|&i| &self.facilities[i])
     }
@@ -200,6 +204,29 @@ mod tests {
         let want: Vec<i64> = want.into_iter().take(100).map(|(_, id)| id).collect();
         assert!(!want.is_empty());
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn the_browser_scan_gives_the_same_answers() {
+        use crate::domain::nearby::scan;
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let fs: Vec<Facility> = (0..400)
+            .map(|i| facility(i, 30.55 + 0.2 * next(), 103.95 + 0.2 * next(), i % 3 == 0))
+            .collect();
+        let index = FacilityIndex::new(fs.clone());
+        for (lat, lng, extra) in [
+            (30.65, 104.05, vec![]),
+            (30.62, 104.01, vec![("kind", "meal"), ("pace", "elderly")]),
+            (30.70, 104.10, vec![("minutes", "30"), ("limit", "5")]),
+            (31.20, 104.05, vec![]),
+        ] {
+            let q = query(lat, lng, &extra);
+            assert_eq!(scan(&fs, &q), index.nearby(&q), "at {lat},{lng} {extra:?}");
+        }
     }
 
     #[test]

@@ -236,3 +236,9 @@ pub async fn facility(
         services: f.services.clone(),
     }))
 }
+
+/// Every facility and community in one JSON document, for the browser's own
+/// nearest search when the network is gone (see `domain::nearby::scan`).
+pub async fn all(State(state): State<AppState>, headers: HeaderMap) -> axum::response::Response {
+    super::download(&state.catalog.snapshot().facilities_download, &headers)
+}

@@ -6,6 +6,8 @@ mod facilities;
 mod sorting;
 pub mod suggestions;
 
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use utoipa::OpenApi;
@@ -46,6 +48,7 @@ pub fn router() -> Router<ServerState> {
         .route("/suggestions/{code}", get(suggestions::show))
         .route("/suggestions/{code}/support", post(suggestions::support))
         .route("/facilities/nearby", get(facilities::nearby))
+        .route("/facilities/all", get(facilities::all))
         .route("/facilities/{id}", get(facilities::facility))
         .route("/sorting/search", get(sorting::search))
         .route("/sorting/dictionary", get(sorting::dictionary))
@@ -54,4 +57,39 @@ pub fn router() -> Router<ServerState> {
         .merge(uploads)
         .fallback(|| async { ApiError::NotFound("no such API route".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+/// Answers with a whole-file download: `304` when the client's copy is
+/// current (ETag), brotli when the client accepts it. Browsers revalidate
+/// after five minutes; the service worker keeps a copy for offline use.
+fn download(file: &app::server::catalog::Download, headers: &HeaderMap) -> Response {
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(file.etag.as_str()) {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    let brotli = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|e| e.split(';').next().is_some_and(|e| e.trim() == "br"))
+        });
+    let mut res = if brotli {
+        let mut res = file.brotli.to_vec().into_response();
+        res.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+        res
+    } else {
+        file.body.to_string().into_response()
+    };
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300, must-revalidate"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&file.etag) {
+        h.insert(header::ETAG, v);
+    }
+    res
 }

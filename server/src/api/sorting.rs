@@ -3,8 +3,8 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -115,42 +115,7 @@ pub async fn search(
 }
 
 /// The whole dictionary as tab-separated text (the columns of
-/// `seeds/sorting.csv`), for searching in the browser and offline. Served
-/// precompressed with brotli at the highest quality when the client accepts
-/// it, and revalidated by ETag, so a phone downloads it again only when it
-/// changed.
+/// `seeds/sorting.csv`), for searching in the browser and offline.
 pub async fn dictionary(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let download = state.catalog.snapshot().sorting_download.clone();
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(download.etag.as_str()) {
-        return StatusCode::NOT_MODIFIED.into_response();
-    }
-    let brotli = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|e| e.split(';').next().is_some_and(|e| e.trim() == "br"))
-        });
-    let mut res = if brotli {
-        let mut res = download.brotli.to_vec().into_response();
-        res.headers_mut()
-            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-        res
-    } else {
-        download.tsv.to_string().into_response()
-    };
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/tab-separated-values; charset=utf-8"),
-    );
-    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300, must-revalidate"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&download.etag) {
-        h.insert(header::ETAG, v);
-    }
-    res
+    super::download(&state.catalog.snapshot().sorting_download, &headers)
 }

@@ -1,0 +1,191 @@
+//! Finding the nearest without a connection.
+//!
+//! Offline, the service worker answers a search (`/nearby?kind=…&lat=…`)
+//! with the kept `/nearby` page, which asks for a position. This island on
+//! that page notices that the address holds a search the page does not
+//! answer, and answers it here: the same query parsing, walking model and
+//! result cards as the server, over the facilities the worker keeps
+//! (`/api/v1/facilities/all`), measured one by one ([`scan`]: about a
+//! thousand points, well under a millisecond).
+//!
+//! Lazy: only the page asking for a position downloads its code.
+
+use leptos::prelude::*;
+
+use crate::domain::nearby::{NearbyParams, NearbyQuery, NearbyResult, OfflineCatalog};
+
+/// What the island found to show.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Answer {
+    /// The address holds no search (or the server answered it): nothing.
+    None,
+    Found(NearbyQuery, NearbyResult),
+    /// A search, but no facilities are kept on this phone.
+    Missing,
+}
+
+/// Reads the search from the address (as the page's server function does)
+/// and answers it from the catalogue.
+pub fn answer(catalog: &OfflineCatalog, query: &[(String, String)]) -> Option<(NearbyQuery, NearbyResult)> {
+    let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let mut params = NearbyParams {
+        lat: get("lat"),
+        lng: get("lng"),
+        kind: get("kind"),
+        minutes: get("minutes"),
+        pace: get("pace"),
+        limit: get("limit").or_else(|| Some("40".into())),
+        accepts: get("accepts"),
+    };
+    if !params.has_location() {
+        let community = get("community")?;
+        let c = catalog.communities.iter().find(|c| c.code == community)?;
+        params.lat = Some(c.centre.lat.to_string());
+        params.lng = Some(c.centre.lng.to_string());
+    }
+    let query = params.validate().ok()?;
+    Some((query, crate::domain::nearby::scan(&catalog.facilities, &query)))
+}
+
+#[island(lazy)]
+pub fn OfflineNearby(english: bool, notice: String, missing: String) -> impl IntoView {
+    provide_context(crate::prefs::Prefs {
+        locale: if english {
+            crate::i18n::Locale::en
+        } else {
+            crate::i18n::Locale::zh_CN
+        },
+        large_text: false,
+    });
+    let shown = RwSignal::new(Answer::None);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let query = address_query();
+            let searching = query.iter().any(|(k, _)| k == "lat" || k == "community");
+            if !searching {
+                return;
+            }
+            let found = match load().await {
+                Some(catalog) => match answer(&catalog, &query) {
+                    Some((q, r)) => Answer::Found(q, r),
+                    None => Answer::None,
+                },
+                None => Answer::Missing,
+            };
+            shown.set(found);
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = shown;
+    });
+    view! {
+        {move || match shown.get() {
+            Answer::None => ().into_any(),
+            Answer::Missing => view! { <p class="notice notice-error" role="alert">{missing.clone()}</p> }.into_any(),
+            Answer::Found(query, result) => {
+                let now = now();
+                view! {
+                    <p class="notice offline-answer" role="status">{notice.clone()}</p>
+                    <crate::pages::nearby::Results query result now />
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+/// The time in Shanghai from the browser's clock (chrono's own clock is
+/// not available in WASM).
+fn now() -> crate::domain::hours::LocalTime {
+    #[cfg(feature = "hydrate")]
+    let utc = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+    #[cfg(not(feature = "hydrate"))]
+    let utc = chrono::Utc::now();
+    crate::domain::hours::LocalTime::shanghai(utc)
+}
+
+#[cfg(feature = "hydrate")]
+fn address_query() -> Vec<(String, String)> {
+    let search = window().location().search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return Vec::new();
+    };
+    let mut pairs = Vec::new();
+    let entries = js_sys::try_iter(&params.entries()).ok().flatten();
+    for entry in entries.into_iter().flatten().flatten() {
+        let pair = js_sys::Array::from(&entry);
+        if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            pairs.push((k, v));
+        }
+    }
+    pairs
+}
+
+/// The kept catalogue (the service worker answers from its cache).
+#[cfg(feature = "hydrate")]
+async fn load() -> Option<OfflineCatalog> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_str("/api/v1/facilities/all"))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::coords::LatLng;
+    use crate::domain::facility::{Community, Facility, MealServices, Services};
+
+    fn catalog() -> OfflineCatalog {
+        let facility = |id: i64, lat: f64| Facility {
+            id,
+            source_ref: format!("f{id}"),
+            name_zh: format!("点{id}"),
+            name_en: String::new(),
+            address_zh: String::new(),
+            address_en: String::new(),
+            location: LatLng::new(lat, 104.0),
+            phone: String::new(),
+            community: "c".into(),
+            hours: Default::default(),
+            services: Services::Meal(MealServices::default()),
+        };
+        OfflineCatalog {
+            communities: vec![Community {
+                code: "c".into(),
+                name_zh: "社区".into(),
+                name_en: "C".into(),
+                district_zh: "区".into(),
+                district_en: "D".into(),
+                centre: LatLng::new(30.6, 104.0),
+            }],
+            facilities: vec![facility(1, 30.601), facility(2, 30.603), facility(3, 30.7)],
+        }
+    }
+
+    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn answers_a_position_or_a_community_like_the_server() {
+        let c = catalog();
+        let (_, r) = answer(&c, &q(&[("lat", "30.6"), ("lng", "104.0"), ("kind", "meal")])).unwrap();
+        assert_eq!(r.within.iter().map(|h| h.facility.id).collect::<Vec<_>>(), vec![1, 2]);
+        let (query, r) = answer(&c, &q(&[("community", "c")])).unwrap();
+        assert_eq!(query.origin, LatLng::new(30.6, 104.0));
+        assert_eq!(r.within.len(), 2);
+        assert!(answer(&c, &q(&[("community", "nowhere")])).is_none());
+        assert!(answer(&c, &q(&[("lat", "abc"), ("lng", "104")])).is_none());
+        assert!(answer(&c, &q(&[("kind", "meal")])).is_none());
+    }
+}

@@ -1,0 +1,321 @@
+//! The one-page suggestion form that works without a connection
+//! (`/suggest/offline`; the service worker shows it for `/suggest` when the
+//! server cannot be reached).
+//!
+//! It checks the fields with the same rules as the server
+//! (`Draft::validate_form`), shrinks the photos as the online form does,
+//! and posts to `POST /api/v1/suggestions` with an `Idempotency-Key`. The
+//! service worker either passes that on (the answer is the receipt code) or,
+//! offline, keeps the whole request, photos included, in IndexedDB and
+//! answers `202`: the suggestion is then "waiting to send" and goes out by
+//! itself later, under the same key, so it is filed exactly once.
+//!
+//! Lazy: only this page downloads its code.
+
+use leptos::prelude::*;
+
+use crate::components::suggestion_text::{category_name, field_error_text, CategorySign};
+use crate::domain::facility::Community;
+use crate::domain::suggestion::draft::{FieldErrors, MAX_PHOTOS};
+use crate::domain::suggestion::Category;
+use crate::i18n::*;
+
+/// Where a submission stands.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Sent {
+    Editing,
+    Sending,
+    /// Kept on the phone by the service worker.
+    Queued,
+    Filed(String),
+    Failed(String),
+}
+
+#[island(lazy)]
+pub fn OfflineSuggest(english: bool, communities: Vec<Community>) -> impl IntoView {
+    let locale = if english { Locale::en } else { Locale::zh_CN };
+    provide_context(crate::prefs::Prefs {
+        locale,
+        large_text: false,
+    });
+    let errors = RwSignal::new(FieldErrors::default());
+    let sent = RwSignal::new(Sent::Editing);
+    let position = RwSignal::new(None::<crate::domain::coords::LatLng>);
+    let (status, set_status) = signal(crate::components::locate::Status::Idle);
+    // One key per content: a second tap sends the same suggestion again
+    // (filed once); any edit makes it a new one.
+    let key = StoredValue::new(String::new());
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    // Set once the island runs: before that, a tap would submit nothing.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let busy = sent.get_untracked() == Sent::Sending;
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = form_ref.get_untracked().filter(|_| !busy) {
+            leptos::task::spawn_local(send::submit(form, locale, key, errors, sent));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (busy, form_ref, key);
+    };
+    let locate = move |_| {
+        #[cfg(feature = "hydrate")]
+        crate::components::locate::request_position(move |p| position.set(Some(p)), set_status);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (position, set_status);
+    };
+    let coordinate = move |pick: fn(crate::domain::coords::LatLng) -> f64| {
+        position
+            .get()
+            .map(|p| crate::components::locate::micro_degrees(pick(p)))
+            .unwrap_or_default()
+    };
+    let location_note = move || {
+        use crate::components::locate::Status;
+        match (position.get(), status.get()) {
+            (Some(_), _) => Some(td_string!(locale, suggest_place_set).to_string()),
+            (None, Status::Denied | Status::Unavailable) => {
+                Some(td_string!(locale, suggest_location_denied).to_string())
+            }
+            (None, Status::Locating) => Some(td_string!(locale, location_locating).to_string()),
+            _ => None,
+        }
+    };
+    let error_list = move || {
+        let list = errors.get();
+        (!list.is_empty()).then(|| {
+            view! {
+                <div class="notice notice-error" role="alert">
+                    <h2>{td!(locale, suggest_problems)}</h2>
+                    <ul>
+                        {list.0.iter().map(|(f, e)| view! { <li>{field_error_text(locale, *f, *e)}</li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    };
+    let outcome = move || match sent.get() {
+        Sent::Editing => None,
+        Sent::Sending => {
+            Some(view! { <p class="notice" role="status">{td!(locale, suggest_offline_sending)}</p> }.into_any())
+        }
+        Sent::Queued => Some(
+            view! { <p class="notice notice-queued" role="status">{td!(locale, suggest_offline_queued)}</p> }
+                .into_any(),
+        ),
+        Sent::Filed(code) => Some(
+            view! {
+                <div class="notice receipt" role="status">
+                    <p>{td!(locale, track_new_thanks)}</p>
+                    <p>{td!(locale, track_receipt_label)}": "<strong class="receipt-code">{code.clone()}</strong></p>
+                    <a class="button" href=format!("/track/{code}")>{td!(locale, outbox_track)}</a>
+                </div>
+            }
+            .into_any(),
+        ),
+        Sent::Failed(text) => Some(view! { <p class="notice notice-error" role="alert">{text}</p> }.into_any()),
+    };
+    view! {
+        {error_list}
+        <form class="suggest-form offline-form" data-ready=move || ready.get().then_some("true") node_ref=form_ref on:submit=on_submit on:input=move |_| key.set_value(String::new()) novalidate>
+            <fieldset class="category-choices">
+                <legend>{td!(locale, suggest_category_question)}</legend>
+                {Category::ALL
+                    .into_iter()
+                    .map(|c| view! {
+                        <label class="category-choice">
+                            <input type="radio" name="category" value=c.as_str() />
+                            <span class="category-choice-body">
+                                <CategorySign category=c />
+                                <span class="category-choice-name">{category_name(locale, c)}</span>
+                            </span>
+                        </label>
+                    })
+                    .collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>{td!(locale, suggest_place_question)}</legend>
+                <button type="button" class="button" on:click=locate>{td!(locale, suggest_use_location)}</button>
+                <p class="locate-status" role="status" aria-live="polite">{location_note}</p>
+                <input type="hidden" name="lat" prop:value=move || coordinate(|p| p.lat) />
+                <input type="hidden" name="lng" prop:value=move || coordinate(|p| p.lng) />
+                <label for="community">{td!(locale, suggest_community)}</label>
+                <select id="community" name="community">
+                    <option value="">{td!(locale, suggest_community_auto)}</option>
+                    {communities
+                        .into_iter()
+                        .map(|c| view! { <option value=c.code.clone()>{c.name(english).to_string()}</option> })
+                        .collect_view()}
+                </select>
+                <label for="location_text">{td!(locale, suggest_location_text)}</label>
+                <input id="location_text" name="location_text" type="text" maxlength="200" placeholder=td_string!(locale, suggest_location_text_hint).to_string() />
+            </fieldset>
+            <label for="title">{td!(locale, suggest_field_title)}</label>
+            <input id="title" name="title" type="text" maxlength="80" required />
+            <label for="description">{td!(locale, suggest_field_description)}</label>
+            <textarea id="description" name="description" rows="4" maxlength="2000"></textarea>
+            <label for="photos">{td_string!(locale, suggest_photos, max = MAX_PHOTOS).to_string()}</label>
+            <input id="photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp" multiple />
+            <p class="hint">{td!(locale, suggest_photos_hint)}</p>
+            <fieldset>
+                <legend>{td!(locale, suggest_contact_intro)}</legend>
+                <label for="contact_name">{td!(locale, suggest_contact_name)}</label>
+                <input id="contact_name" name="contact_name" type="text" maxlength="40" autocomplete="name" />
+                <label for="contact_phone">{td!(locale, suggest_contact_phone)}</label>
+                <input id="contact_phone" name="contact_phone" type="tel" maxlength="24" autocomplete="tel" />
+                <label class="choice">
+                    <input type="checkbox" name="consent" />
+                    <span>{td!(locale, suggest_consent)}</span>
+                </label>
+            </fieldset>
+            <p class="hint">{td!(locale, suggest_public_note)}</p>
+            <button type="submit" class="button button-primary">{td!(locale, suggest_submit)}</button>
+        </form>
+        <div aria-live="polite">{outcome}</div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod send {
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    use super::Sent;
+    use crate::components::suggestion_text::photo_problem_text;
+    use crate::domain::suggestion::draft::{Draft, FieldErrors, MAX_PHOTOS};
+    use crate::i18n::*;
+
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        #[serde(default)]
+        receipt_code: Option<String>,
+        #[serde(default)]
+        error: Option<Problem>,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Problem {
+        code: String,
+    }
+
+    fn new_key() -> String {
+        let crypto = js_sys::Reflect::get(&window(), &"crypto".into()).ok();
+        let uuid = crypto.and_then(|c| {
+            let f = js_sys::Reflect::get(&c, &"randomUUID".into()).ok()?;
+            f.dyn_into::<js_sys::Function>().ok()?.call0(&c).ok()?.as_string()
+        });
+        uuid.unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+    }
+
+    pub async fn submit(
+        form: web_sys::HtmlFormElement,
+        locale: Locale,
+        key: StoredValue<String>,
+        errors: RwSignal<FieldErrors>,
+        sent: RwSignal<Sent>,
+    ) {
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
+        let get = |name: &str| data.get(name).as_string().unwrap_or_default();
+        let draft = Draft {
+            category: get("category"),
+            lat: get("lat"),
+            lng: get("lng"),
+            community: get("community"),
+            location_text: get("location_text"),
+            title: get("title"),
+            description: get("description"),
+            contact_name: get("contact_name"),
+            contact_phone: get("contact_phone"),
+            consent: get("consent") == "on",
+            website: String::new(),
+        };
+        if let Err(problems) = draft.validate_form() {
+            errors.set(problems);
+            scroll_to_top();
+            return;
+        }
+        let photos = form
+            .query_selector("input[type=file]")
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok());
+        if photos
+            .as_ref()
+            .and_then(|p| p.files())
+            .is_some_and(|f| f.length() as usize > MAX_PHOTOS)
+        {
+            errors.set(too_many_photos());
+            scroll_to_top();
+            return;
+        }
+        errors.set(FieldErrors::default());
+        sent.set(Sent::Sending);
+        if let Some(input) = &photos {
+            crate::components::photo_resize::shrink_files(input, MAX_PHOTOS).await;
+        }
+        let Ok(body) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
+        if key.with_value(String::is_empty) {
+            key.set_value(new_key());
+        }
+        let failed = || Sent::Failed(td_string!(locale, suggest_failed).to_string());
+        let outcome = match post(&body, &key.get_value()).await {
+            Some((202, _)) => Sent::Queued,
+            Some((200 | 201, answer)) => match answer.receipt_code {
+                Some(code) => Sent::Filed(code),
+                None => failed(),
+            },
+            Some((413 | 415, answer)) => Sent::Failed(photo_problem_text(
+                locale,
+                answer.error.as_ref().map_or("", |e| e.code.as_str()),
+            )),
+            _ => failed(),
+        };
+        if matches!(outcome, Sent::Queued | Sent::Filed(_)) {
+            form.reset();
+            key.set_value(String::new());
+        }
+        sent.set(outcome);
+    }
+
+    async fn post(body: &web_sys::FormData, key: &str) -> Option<(u16, Answer)> {
+        let headers = web_sys::Headers::new().ok()?;
+        headers.set("idempotency-key", key).ok()?;
+        headers.set("accept", "application/json").ok()?;
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_body(body);
+        init.set_headers(&headers);
+        let request = web_sys::Request::new_with_str_and_init("/api/v1/suggestions", &init).ok()?;
+        let response: web_sys::Response = JsFuture::from(window().fetch_with_request(&request))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let text = JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()
+            .unwrap_or_default();
+        let answer = serde_json::from_str(&text).unwrap_or(Answer {
+            receipt_code: None,
+            error: None,
+        });
+        Some((response.status(), answer))
+    }
+
+    fn too_many_photos() -> FieldErrors {
+        use crate::domain::suggestion::{FieldError, SuggestionField};
+        FieldErrors(vec![(SuggestionField::Photos, FieldError::TooMany { max: MAX_PHOTOS })])
+    }
+
+    fn scroll_to_top() {
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}

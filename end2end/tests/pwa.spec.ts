@@ -1,0 +1,237 @@
+import { BrowserContext, chromium, expect, Page, test } from "@playwright/test";
+import { ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { apiNearby, AT, expectNoAxeViolations, HOME } from "./helpers";
+
+// A real profile on disk (installability is never reported for an
+// incognito context), with the settings of playwright.config.ts.
+async function launch(baseURL: string): Promise<BrowserContext> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "linli-pwa-"));
+  return chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--headless",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+    baseURL,
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    geolocation: HOME,
+    permissions: ["geolocation"],
+  });
+}
+
+/** Opens `url` and waits until the service worker controls the page. */
+async function controlled(context: BrowserContext, url = "/"): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(url);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  return page;
+}
+
+test("installable, and after one visit the home page, nearby search and sorting guide work offline", async ({
+  baseURL,
+  request,
+}) => {
+  const context = await launch(baseURL!);
+  try {
+    const page = await controlled(context);
+    // Chromium's own verdict on installability.
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+    expect(installabilityErrors).toEqual([]);
+    const manifest = await request.get("/manifest.webmanifest");
+    expect(manifest.headers()["content-type"]).toContain("manifest+json");
+
+    const want = await apiNearby(request, `lat=${HOME.latitude}&lng=${HOME.longitude}&limit=40`);
+    expect(want.results.length).toBeGreaterThan(2);
+
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("您身边的社区服务");
+    await expect(page.locator(".status-offline")).toBeVisible();
+
+    // The search runs in the browser over the kept facilities: the same
+    // answer, in the same order, as the server's.
+    await page.goto(`/nearby?kind=all&${AT}`);
+    await expect(page.locator(".offline-answer")).toBeVisible();
+    const titles = await page.locator(".cards .card-title").allTextContents();
+    expect(titles.length).toBeGreaterThan(2);
+    expect(titles).toEqual(want.results.map((r) => r.name).slice(0, titles.length));
+    await expect(page.locator(".cards > li").first().locator(".card-walk")).toContainText(
+      `步行约${want.results[0].walk_minutes}分钟`,
+    );
+
+    // The whole sorting guide: typing, and a shared search address.
+    await page.goto("/sorting");
+    await page.locator("#q").fill("纽扣电池");
+    await expect(page.locator(".sort-result").first()).toHaveClass(/waste-card-hazardous/);
+    await page.goto(`/sorting?q=${encodeURIComponent("烟头")}`);
+    await expect(page.locator(".sort-result").first()).toHaveClass(/waste-card-residual/);
+    await page.goto("/sorting/kitchen");
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+
+    // A page never kept says so, and offers what works.
+    await page.goto("/facility/999999");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("没有网络");
+    await expect(page.locator('main a[href="/suggest/offline"]')).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
+
+test("a suggestion made offline waits on the phone, survives closing, and is delivered exactly once", async ({
+  baseURL,
+  request,
+}) => {
+  const context = await launch(baseURL!);
+  try {
+    await controlled(context);
+    await context.setOffline(true);
+    const title = `路灯不亮 ${Date.now()}`;
+    let page = await context.newPage();
+    await page.goto("/suggest");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("提建议（可离线）");
+    const form = page.locator("form.offline-form[data-ready]");
+    await expect(form).toBeVisible();
+
+    // The same rules as the server, in the resident's language.
+    await form.getByRole("button", { name: "提交建议" }).click();
+    await expect(page.getByRole("alert")).toContainText("请选择");
+
+    await form.locator('input[name="category"][value="lighting"]').check();
+    await form.locator("#community").selectOption("wuhou-yulin");
+    await form.locator("#location_text").fill("玉林北路与芳草街路口");
+    await form.locator("#title").fill(title);
+    await form.locator("#description").fill("晚上七点以后整段路都是黑的。");
+    await form.locator("#photos").setInputFiles(path.join(__dirname, "../../public/icons/icon-512.png"));
+    await form.getByRole("button", { name: "提交建议" }).click();
+    await expect(page.locator(".notice-queued")).toBeVisible();
+    await expect(page.locator(".outbox-waiting")).toContainText(title);
+
+    // Closed and opened again, still offline: still there, still waiting.
+    await page.close();
+    page = await context.newPage();
+    await page.goto("/");
+    await expect(page.locator(".outbox-waiting")).toContainText(title);
+    const list = async () =>
+      (await (await request.get("/api/v1/suggestions?community=wuhou-yulin&limit=100")).json()).suggestions.filter(
+        (s: { title: string }) => s.title === title,
+      );
+    expect(await list()).toHaveLength(0);
+
+    // Back online: it goes by itself, and the receipt code appears.
+    await context.setOffline(false);
+    const sent = page.locator(".outbox-sent");
+    await expect(sent).toContainText(title, { timeout: 20_000 });
+    const code = (await sent.textContent())!.match(/[A-Z]+-[0-9A-Z]{4}/)![0];
+    let filed = await list();
+    expect(filed).toHaveLength(1);
+    expect(filed[0].receipt_code).toBe(code);
+    const detail = await (await request.get(`/api/v1/suggestions/${code}`)).json();
+    expect(detail.photos).toHaveLength(1);
+    await expect(sent.getByRole("link", { name: "查看进度" })).toHaveAttribute("href", `/track/${code}`);
+
+    // Opening the app again sends nothing twice.
+    await page.reload();
+    await expect(page.locator(".outbox-sent")).toContainText(code);
+    filed = await list();
+    expect(filed).toHaveLength(1);
+    await page.locator(".outbox-sent").getByRole("button", { name: "知道了" }).click();
+    await expect(page.locator(".outbox")).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});
+
+/** A server of our own on a copy of the site, so a "new deployment" can be made. */
+async function serve(site: string, data: string, port: number): Promise<ChildProcess> {
+  const root = path.join(__dirname, "../..");
+  const child = spawn(path.join(root, "target/release/server"), ["serve"], {
+    cwd: root,
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${data}/linli.db`,
+      LEPTOS_SITE_ROOT: site,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_ENV: "PROD",
+      RUST_LOG: "warn",
+      LINLI_PHOTO_DIR: `${data}/photos`,
+    },
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error("the second server did not start");
+}
+
+test("a new version of the service worker is offered and taken on reload", async () => {
+  const port = 3190;
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), "linli-site-"));
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), "linli-data-"));
+  fs.cpSync(path.join(__dirname, "../../target/site"), site, { recursive: true });
+  let server = await serve(site, data, port);
+  const context = await launch(`http://127.0.0.1:${port}`);
+  try {
+    const page = await controlled(context);
+    const before = (await page.evaluate(() => caches.keys())).filter((k) => k.startsWith("linli-"));
+    expect(before).toHaveLength(1);
+
+    // The next deployment: one more file in the build, a restart.
+    server.kill();
+    await new Promise((r) => server.once("exit", r));
+    fs.writeFileSync(path.join(site, "pkg", "next-build.txt"), "next");
+    server = await serve(site, data, port);
+
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+    const notice = page.locator(".status-update");
+    await expect(notice).toBeVisible();
+    await Promise.all([page.waitForEvent("load"), notice.getByRole("button", { name: "重新载入" }).click()]);
+    await page.waitForFunction(
+      async (old) => (await caches.keys()).some((k) => k.startsWith("linli-") && k !== old),
+      before[0],
+    );
+    // Only the new version's cache is left (no old files next to new
+    // ones), and it holds the new build.
+    const after = (await page.evaluate(() => caches.keys())).filter((k) => k.startsWith("linli-"));
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before[0]);
+    expect(await page.evaluate(async (name) => !!(await (await caches.open(name)).match("/pkg/next-build.txt")), after[0])).toBe(true);
+    await expect(page.locator(".status-update")).toHaveCount(0);
+  } finally {
+    await context.close();
+    server.kill();
+  }
+});
+
+test("the offline pages pass axe-core", async ({ page }) => {
+  for (const url of ["/suggest/offline", "/offline"]) {
+    await page.goto(url);
+    await expectNoAxeViolations(page);
+  }
+  // With the problems listed.
+  await page.goto("/suggest/offline");
+  await page.locator("form.offline-form[data-ready]").getByRole("button", { name: "提交建议" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expectNoAxeViolations(page);
+});

@@ -1,0 +1,120 @@
+//! The service worker, `/sw.js`: the script in `sw.js` with this build's
+//! version and precache list written in front of it.
+//!
+//! The list is made once at start-up from the files cargo-leptos wrote to
+//! `site/pkg` (content-hashed names), so a new build is a new script: the
+//! browser installs it next to the old one, the page offers "update
+//! available — reload", and the new worker's cache holds only the new
+//! build's files and pages (no old JavaScript next to new WASM).
+
+use std::path::Path;
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+use app::domain::facility::WasteCategory;
+
+use crate::http::ServerState;
+
+/// The worker's logic; the server prepends `VERSION` and `PRECACHE`.
+const SCRIPT: &str = include_str!("sw.js");
+
+/// Pages and data that must work offline after one online visit.
+fn offline_urls() -> Vec<String> {
+    let mut urls: Vec<String> = [
+        "/",
+        "/nearby",
+        "/sorting",
+        "/suggest/offline",
+        "/offline",
+        "/api/v1/facilities/all",
+        "/api/v1/sorting/dictionary",
+        "/manifest.webmanifest",
+        "/favicon.svg",
+        "/icons/icon-192.png",
+    ]
+    .map(String::from)
+    .to_vec();
+    urls.extend(WasteCategory::ALL.iter().map(|c| format!("/sorting/{}", c.as_str())));
+    urls
+}
+
+/// The generated script, shared by every request.
+#[derive(Clone)]
+pub struct ServiceWorker {
+    body: std::sync::Arc<str>,
+}
+
+impl ServiceWorker {
+    /// Lists `{site_root}/pkg` (the files browsers load). A
+    /// missing directory (tests without a frontend build) gives a worker
+    /// that precaches only pages and data.
+    pub fn new(site_root: &str) -> Self {
+        let mut pkg: Vec<String> = std::fs::read_dir(Path::new(site_root).join("pkg"))
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            // Not the precompressed copies (the server picks them) nor the
+            // TypeScript declarations.
+            .filter(|name| ![".br", ".gz", ".ts"].iter().any(|ext| name.ends_with(ext)))
+            .map(|name| format!("/pkg/{name}"))
+            .collect();
+        pkg.sort();
+        let mut precache = offline_urls();
+        precache.extend(pkg);
+        let list = serde_json::to_string(&precache).expect("a list of strings serialises");
+        // FNV-1a over the list and the script: any change of either is a
+        // new version (and so a new cache).
+        let version = list
+            .bytes()
+            .chain(SCRIPT.bytes())
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+        let body = format!("const VERSION = \"{version:016x}\";\nconst PRECACHE = {list};\n{SCRIPT}");
+        Self { body: body.into() }
+    }
+
+    pub fn script(&self) -> &str {
+        &self.body
+    }
+}
+
+/// `GET /sw.js`: never cached by HTTP (the browser checks it for updates
+/// on every navigation anyway), allowed to control the whole site.
+pub async fn service_worker(State(state): State<ServerState>) -> Response {
+    let mut res = state.service_worker.script().to_string().into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert("service-worker-allowed", HeaderValue::from_static("/"));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_follows_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("pkg");
+        std::fs::create_dir(&pkg).unwrap();
+        std::fs::write(pkg.join("linli.abc.wasm"), b"x").unwrap();
+        std::fs::write(pkg.join("linli.abc.wasm.br"), b"x").unwrap();
+        let root = dir.path().to_str().unwrap();
+        let first = ServiceWorker::new(root);
+        assert!(first.script().contains("\"/pkg/linli.abc.wasm\""));
+        assert!(!first.script().contains(".wasm.br"));
+        assert!(first.script().contains("\"/sorting/recyclable\""));
+        assert_eq!(first.script(), ServiceWorker::new(root).script());
+        std::fs::write(pkg.join("linli.def.wasm"), b"y").unwrap();
+        let second = ServiceWorker::new(root);
+        let version = |s: &str| s.lines().next().unwrap().to_string();
+        assert_ne!(version(first.script()), version(second.script()));
+    }
+}
