@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::header::Header;
-use crate::components::pwa::{AppStatus, StatusLabels};
+use crate::components::pwa::AppStatus;
 use crate::i18n::*;
 use crate::pages::offline::{OfflinePage, SuggestOfflinePage};
 use crate::pages::review::dashboard::ReviewDashboardPage;
@@ -36,6 +36,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HashedStylesheet options=options.clone() />
                 <HydrationScripts options islands=true />
+                // The service worker's page side (see components::pwa).
+                <script src="/pwa.js" defer></script>
                 <MetaTags />
             </head>
             <body>
@@ -76,22 +78,6 @@ fn escape_title(text: &str) -> String {
     out
 }
 
-/// The status island's words; `{title}`, `{code}`, `{error}` are filled in
-/// the browser.
-fn status_labels(locale: Locale) -> StatusLabels {
-    StatusLabels {
-        update: td_string!(locale, pwa_update).to_string(),
-        reload: td_string!(locale, pwa_reload).to_string(),
-        offline: td_string!(locale, pwa_offline).to_string(),
-        outbox_heading: td_string!(locale, outbox_heading).to_string(),
-        waiting: td_string!(locale, outbox_waiting, title = "{title}").to_string(),
-        sent: td_string!(locale, outbox_sent, title = "{title}", code = "{code}").to_string(),
-        failed: td_string!(locale, outbox_failed, title = "{title}", error = "{error}").to_string(),
-        track: td_string!(locale, outbox_track).to_string(),
-        dismiss: td_string!(locale, pwa_dismiss).to_string(),
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -113,7 +99,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{td!(locale, skip_to_content)}</a>
             <Header />
-            <AppStatus labels=status_labels(locale) />
+            <AppStatus />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage />

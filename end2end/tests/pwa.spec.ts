@@ -151,7 +151,7 @@ test("a suggestion made offline waits on the phone, survives closing, and is del
     filed = await list();
     expect(filed).toHaveLength(1);
     await page.locator(".outbox-sent").getByRole("button", { name: "知道了" }).click();
-    await expect(page.locator(".outbox")).toHaveCount(0);
+    await expect(page.locator(".outbox")).toBeHidden();
   } finally {
     await context.close();
   }
@@ -217,7 +217,7 @@ test("a new version of the service worker is offered and taken on reload", async
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before[0]);
     expect(await page.evaluate(async (name) => !!(await (await caches.open(name)).match("/pkg/next-build.txt")), after[0])).toBe(true);
-    await expect(page.locator(".status-update")).toHaveCount(0);
+    await expect(page.locator(".status-update")).toBeHidden();
   } finally {
     await context.close();
     server.kill();

@@ -73,7 +73,7 @@ test.describe("without JavaScript", () => {
     await page.getByRole("link", { name: "附近收有害垃圾的投放点" }).click();
     await page.locator("#community").selectOption({ label: "玉林街道" });
     await page.getByRole("button", { name: "用这个位置" }).click();
-    await expect(page.locator(".notice").first()).toContainText("只显示接收有害垃圾的投放点");
+    await expect(page.locator("main .notice").first()).toContainText("只显示接收有害垃圾的投放点");
     const cards = page.locator(".cards > li");
     expect(await cards.count()).toBeGreaterThan(0);
     for (const card of await cards.all()) {

@@ -110,6 +110,7 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
     let site = Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(crate::pwa::service_worker))
+        .route("/pwa.js", get(crate::pwa::page_script))
         .route("/prefs", post(crate::prefs::set_prefs))
         .route("/track/{code}/support", post(crate::forms::support::support))
         .route("/photos/{file}", get(crate::photos::public_photo))

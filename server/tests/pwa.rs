@@ -63,14 +63,20 @@ async fn every_page_links_the_manifest_and_the_ios_tags() {
             r#"href="/icons/apple-touch-icon.png""#,
             r#"name="apple-mobile-web-app-status-bar-style""#,
             r#"name="theme-color""#,
-            "AppStatus",
+            r#"id="app-status""#,
+            r#"src="/pwa.js""#,
         ] {
             assert!(page.text.contains(tag), "{path} lacks {tag}");
         }
     }
     // The install offer is on the home page only: no nagging elsewhere.
-    assert!(app.get("/").await.text.contains("InstallOffer"));
-    assert!(!app.get("/sorting").await.text.contains("InstallOffer"));
+    assert!(app.get("/").await.text.contains(r#"id="install-offer""#));
+    assert!(!app.get("/sorting").await.text.contains(r#"id="install-offer""#));
+    // The outbox sentences, with the gaps the page script fills.
+    let home = app.get("/").await.text;
+    assert!(home.contains("{title}") && home.contains("{code}"));
+    let english = app.get_with("/", ("accept-language", "en")).await.text;
+    assert!(english.contains("waiting to send"));
 }
 
 /// The worker's list must load completely (`cache.addAll` fails as a
@@ -107,6 +113,9 @@ async fn the_service_worker_keeps_what_exists() {
         assert_eq!(reply.status, StatusCode::OK, "{url}");
     }
     assert!(sw.text.lines().next().unwrap().starts_with("const VERSION = \""));
+    let page = app.get("/pwa.js").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("serviceWorker"));
 }
 
 #[tokio::test]

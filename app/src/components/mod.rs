@@ -1,6 +1,6 @@
 //! Reusable pieces of the pages. Islands (the only parts that run in the
 //! browser) are in `locate`, `map_tap`, `place_picker`, `photo_resize`,
-//! `sorting_search`, `pwa`, `offline_nearby` and `offline_suggest`.
+//! `sorting_search`, `offline_nearby` and `offline_suggest`.
 
 pub mod facility_card;
 pub mod header;

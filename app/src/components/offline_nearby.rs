@@ -5,25 +5,13 @@
 //! that page notices that the address holds a search the page does not
 //! answer, and answers it here: the same query parsing, walking model and
 //! result cards as the server, over the facilities the worker keeps
-//! (`/api/v1/facilities/all`), measured one by one ([`scan`]: about a
-//! thousand points, well under a millisecond).
-//!
-//! Lazy: only the page asking for a position downloads its code.
+//! (`/api/v1/facilities/all`), measured one by one
+//! ([`crate::domain::nearby::scan`]: about a thousand points, well under a
+//! millisecond).
 
 use leptos::prelude::*;
 
 use crate::domain::nearby::{NearbyParams, NearbyQuery, NearbyResult, OfflineCatalog};
-
-/// What the island found to show.
-#[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-enum Answer {
-    /// The address holds no search (or the server answered it): nothing.
-    None,
-    Found(NearbyQuery, NearbyResult),
-    /// A search, but no facilities are kept on this phone.
-    Missing,
-}
 
 /// Reads the search from the address (as the page's server function does)
 /// and answers it from the catalogue.
@@ -48,60 +36,76 @@ pub fn answer(catalog: &OfflineCatalog, query: &[(String, String)]) -> Option<(N
     Some((query, crate::domain::nearby::scan(&catalog.facilities, &query)))
 }
 
+/// Only a placeholder until the address holds a search the page does not
+/// answer: then the answering code, with the result cards, is fetched
+/// (`#[lazy]`, its own WASM chunk) and mounted here. Online, a resident
+/// asking for a position downloads a couple of KB for this.
 #[island(lazy)]
 pub fn OfflineNearby(english: bool, notice: String, missing: String) -> impl IntoView {
-    provide_context(crate::prefs::Prefs {
+    let here = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(el) = here.get() {
+            let query = address_query();
+            if query.iter().any(|(k, _)| k == "lat" || k == "community") {
+                let (notice, missing) = (notice.clone(), missing.clone());
+                leptos::task::spawn_local(answer_here(el.into(), english, query, notice, missing));
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (english, &notice, &missing);
+    });
+    view! { <div class="offline-nearby" node_ref=here></div> }
+}
+
+/// Loads the kept facilities, answers the search and shows the answer
+/// with the same cards as the server's page.
+#[cfg(feature = "hydrate")]
+#[lazy]
+async fn answer_here(
+    container: web_sys::HtmlElement,
+    english: bool,
+    query: Vec<(String, String)>,
+    notice: String,
+    missing: String,
+) {
+    let found = load().await.map(|catalog| answer(&catalog, &query));
+    let Some(view) = (match found {
+        None => Some(view! { <p class="notice notice-error" role="alert">{missing}</p> }.into_any()),
+        Some(None) => None,
+        Some(Some((query, result))) => {
+            let now = now();
+            Some(
+                view! {
+                    <p class="notice offline-answer" role="status">{notice}</p>
+                    <crate::pages::nearby::Results query result now />
+                }
+                .into_any(),
+            )
+        }
+    }) else {
+        return;
+    };
+    let prefs = crate::prefs::Prefs {
         locale: if english {
             crate::i18n::Locale::en
         } else {
             crate::i18n::Locale::zh_CN
         },
         large_text: false,
-    });
-    let shown = RwSignal::new(Answer::None);
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            let query = address_query();
-            let searching = query.iter().any(|(k, _)| k == "lat" || k == "community");
-            if !searching {
-                return;
-            }
-            let found = match load().await {
-                Some(catalog) => match answer(&catalog, &query) {
-                    Some((q, r)) => Answer::Found(q, r),
-                    None => Answer::None,
-                },
-                None => Answer::Missing,
-            };
-            shown.set(found);
-        });
-        #[cfg(not(feature = "hydrate"))]
-        let _ = shown;
-    });
-    view! {
-        {move || match shown.get() {
-            Answer::None => ().into_any(),
-            Answer::Missing => view! { <p class="notice notice-error" role="alert">{missing.clone()}</p> }.into_any(),
-            Answer::Found(query, result) => {
-                let now = now();
-                view! {
-                    <p class="notice offline-answer" role="status">{notice.clone()}</p>
-                    <crate::pages::nearby::Results query result now />
-                }
-                .into_any()
-            }
-        }}
-    }
+    };
+    leptos::mount::mount_to(container, move || {
+        provide_context(prefs);
+        view
+    })
+    .forget();
 }
 
 /// The time in Shanghai from the browser's clock (chrono's own clock is
 /// not available in WASM).
+#[cfg(feature = "hydrate")]
 fn now() -> crate::domain::hours::LocalTime {
-    #[cfg(feature = "hydrate")]
     let utc = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
-    #[cfg(not(feature = "hydrate"))]
-    let utc = chrono::Utc::now();
     crate::domain::hours::LocalTime::shanghai(utc)
 }
 

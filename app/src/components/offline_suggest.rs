@@ -14,22 +14,36 @@
 
 use leptos::prelude::*;
 
-use crate::components::suggestion_text::{category_name, field_error_text, CategorySign};
+use crate::components::suggestion_text::{category_name, CategorySign};
 use crate::domain::facility::Community;
-use crate::domain::suggestion::draft::{FieldErrors, MAX_PHOTOS};
+use crate::domain::suggestion::draft::MAX_PHOTOS;
 use crate::domain::suggestion::Category;
 use crate::i18n::*;
 
-/// Where a submission stands.
-#[derive(Clone, Debug, PartialEq)]
+/// Where a submission stands; the words are the island's, chosen when it
+/// renders, so that the browser's event handlers (which stay in the main
+/// WASM module) only move strings around.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-enum Sent {
+pub enum Sent {
+    #[default]
     Editing,
     Sending,
     /// Kept on the phone by the service worker.
     Queued,
     Filed(String),
     Failed(String),
+}
+
+/// What one press of "send" came to.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub struct Submitted {
+    /// The problems, as sentences; empty when the form was sent.
+    pub problems: Vec<String>,
+    pub sent: Sent,
+    /// The key to reuse when the same content is sent again.
+    pub key: String,
 }
 
 #[island(lazy)]
@@ -39,7 +53,7 @@ pub fn OfflineSuggest(english: bool, communities: Vec<Community>) -> impl IntoVi
         locale,
         large_text: false,
     });
-    let errors = RwSignal::new(FieldErrors::default());
+    let problems = RwSignal::new(Vec::<String>::new());
     let sent = RwSignal::new(Sent::Editing);
     let position = RwSignal::new(None::<crate::domain::coords::LatLng>);
     let (status, set_status) = signal(crate::components::locate::Status::Idle);
@@ -55,10 +69,16 @@ pub fn OfflineSuggest(english: bool, communities: Vec<Community>) -> impl IntoVi
         let busy = sent.get_untracked() == Sent::Sending;
         #[cfg(feature = "hydrate")]
         if let Some(form) = form_ref.get_untracked().filter(|_| !busy) {
-            leptos::task::spawn_local(send::submit(form, locale, key, errors, sent));
+            sent.set(Sent::Sending);
+            leptos::task::spawn_local(async move {
+                let done = send::submit(form, english, key.get_value()).await;
+                key.set_value(done.key);
+                problems.set(done.problems);
+                sent.set(done.sent);
+            });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (busy, form_ref, key);
+        let _ = (busy, form_ref, key, problems);
     };
     let locate = move |_| {
         #[cfg(feature = "hydrate")]
@@ -72,45 +92,51 @@ pub fn OfflineSuggest(english: bool, communities: Vec<Community>) -> impl IntoVi
             .map(|p| crate::components::locate::micro_degrees(pick(p)))
             .unwrap_or_default()
     };
+    let [placed, denied, locating] = [
+        td_string!(locale, suggest_place_set),
+        td_string!(locale, suggest_location_denied),
+        td_string!(locale, location_locating),
+    ]
+    .map(|t| t.to_string());
     let location_note = move || {
         use crate::components::locate::Status;
         match (position.get(), status.get()) {
-            (Some(_), _) => Some(td_string!(locale, suggest_place_set).to_string()),
-            (None, Status::Denied | Status::Unavailable) => {
-                Some(td_string!(locale, suggest_location_denied).to_string())
-            }
-            (None, Status::Locating) => Some(td_string!(locale, location_locating).to_string()),
+            (Some(_), _) => Some(placed.clone()),
+            (None, Status::Denied | Status::Unavailable) => Some(denied.clone()),
+            (None, Status::Locating) => Some(locating.clone()),
             _ => None,
         }
     };
+    let heading = td_string!(locale, suggest_problems).to_string();
     let error_list = move || {
-        let list = errors.get();
+        let list = problems.get();
         (!list.is_empty()).then(|| {
             view! {
                 <div class="notice notice-error" role="alert">
-                    <h2>{td!(locale, suggest_problems)}</h2>
-                    <ul>
-                        {list.0.iter().map(|(f, e)| view! { <li>{field_error_text(locale, *f, *e)}</li> }).collect_view()}
-                    </ul>
+                    <h2>{heading.clone()}</h2>
+                    <ul>{list.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                 </div>
             }
         })
     };
+    let [sending, queued, thanks, receipt, track] = [
+        td_string!(locale, suggest_offline_sending),
+        td_string!(locale, suggest_offline_queued),
+        td_string!(locale, track_new_thanks),
+        td_string!(locale, track_receipt_label),
+        td_string!(locale, outbox_track),
+    ]
+    .map(|t| t.to_string());
     let outcome = move || match sent.get() {
         Sent::Editing => None,
-        Sent::Sending => {
-            Some(view! { <p class="notice" role="status">{td!(locale, suggest_offline_sending)}</p> }.into_any())
-        }
-        Sent::Queued => Some(
-            view! { <p class="notice notice-queued" role="status">{td!(locale, suggest_offline_queued)}</p> }
-                .into_any(),
-        ),
+        Sent::Sending => Some(view! { <p class="notice" role="status">{sending.clone()}</p> }.into_any()),
+        Sent::Queued => Some(view! { <p class="notice notice-queued" role="status">{queued.clone()}</p> }.into_any()),
         Sent::Filed(code) => Some(
             view! {
                 <div class="notice receipt" role="status">
-                    <p>{td!(locale, track_new_thanks)}</p>
-                    <p>{td!(locale, track_receipt_label)}": "<strong class="receipt-code">{code.clone()}</strong></p>
-                    <a class="button" href=format!("/track/{code}")>{td!(locale, outbox_track)}</a>
+                    <p>{thanks.clone()}</p>
+                    <p>{receipt.clone()}": "<strong class="receipt-code">{code.clone()}</strong></p>
+                    <a class="button" href=format!("/track/{code}")>{track.clone()}</a>
                 </div>
             }
             .into_any(),
@@ -177,15 +203,18 @@ pub fn OfflineSuggest(english: bool, communities: Vec<Community>) -> impl IntoVi
     }
 }
 
+/// Checking and sending, split out of the main WASM module (`#[lazy]`):
+/// only this form needs it.
 #[cfg(feature = "hydrate")]
 mod send {
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
-    use super::Sent;
-    use crate::components::suggestion_text::photo_problem_text;
-    use crate::domain::suggestion::draft::{Draft, FieldErrors, MAX_PHOTOS};
+    use super::{Sent, Submitted};
+    use crate::components::suggestion_text::{field_error_text, photo_problem_text};
+    use crate::domain::suggestion::draft::{Draft, MAX_PHOTOS};
+    use crate::domain::suggestion::{FieldError, SuggestionField};
     use crate::i18n::*;
 
     #[derive(serde::Deserialize)]
@@ -210,15 +239,18 @@ mod send {
         uuid.unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
     }
 
-    pub async fn submit(
-        form: web_sys::HtmlFormElement,
-        locale: Locale,
-        key: StoredValue<String>,
-        errors: RwSignal<FieldErrors>,
-        sent: RwSignal<Sent>,
-    ) {
+    /// Checks the form with the server's rules, shrinks its photos and
+    /// posts it (the service worker keeps it when offline).
+    #[lazy]
+    pub async fn submit(form: web_sys::HtmlFormElement, english: bool, key: String) -> Submitted {
+        let locale = if english { Locale::en } else { Locale::zh_CN };
+        let failed = |key: String| Submitted {
+            problems: Vec::new(),
+            sent: Sent::Failed(td_string!(locale, suggest_failed).to_string()),
+            key,
+        };
         let Ok(data) = web_sys::FormData::new_with_form(&form) else {
-            return;
+            return failed(key);
         };
         let get = |name: &str| data.get(name).as_string().unwrap_or_default();
         let draft = Draft {
@@ -234,54 +266,62 @@ mod send {
             consent: get("consent") == "on",
             website: String::new(),
         };
-        if let Err(problems) = draft.validate_form() {
-            errors.set(problems);
-            scroll_to_top();
-            return;
-        }
         let photos = form
             .query_selector("input[type=file]")
             .ok()
             .flatten()
             .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok());
+        let mut problems = match draft.validate_form() {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.0,
+        };
         if photos
             .as_ref()
             .and_then(|p| p.files())
             .is_some_and(|f| f.length() as usize > MAX_PHOTOS)
         {
-            errors.set(too_many_photos());
-            scroll_to_top();
-            return;
+            problems.push((SuggestionField::Photos, FieldError::TooMany { max: MAX_PHOTOS }));
         }
-        errors.set(FieldErrors::default());
-        sent.set(Sent::Sending);
+        if !problems.is_empty() {
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+            return Submitted {
+                problems: problems
+                    .into_iter()
+                    .map(|(f, e)| field_error_text(locale, f, e))
+                    .collect(),
+                sent: Sent::Editing,
+                key,
+            };
+        }
         if let Some(input) = &photos {
             crate::components::photo_resize::shrink_files(input, MAX_PHOTOS).await;
         }
         let Ok(body) = web_sys::FormData::new_with_form(&form) else {
-            return;
+            return failed(key);
         };
-        if key.with_value(String::is_empty) {
-            key.set_value(new_key());
-        }
-        let failed = || Sent::Failed(td_string!(locale, suggest_failed).to_string());
-        let outcome = match post(&body, &key.get_value()).await {
+        let key = if key.is_empty() { new_key() } else { key };
+        let sent = match post(&body, &key).await {
             Some((202, _)) => Sent::Queued,
-            Some((200 | 201, answer)) => match answer.receipt_code {
-                Some(code) => Sent::Filed(code),
-                None => failed(),
-            },
+            Some((
+                200 | 201,
+                Answer {
+                    receipt_code: Some(code),
+                    ..
+                },
+            )) => Sent::Filed(code),
             Some((413 | 415, answer)) => Sent::Failed(photo_problem_text(
                 locale,
                 answer.error.as_ref().map_or("", |e| e.code.as_str()),
             )),
-            _ => failed(),
+            _ => return failed(key),
         };
-        if matches!(outcome, Sent::Queued | Sent::Filed(_)) {
-            form.reset();
-            key.set_value(String::new());
+        // Sent or kept: the next suggestion starts afresh.
+        form.reset();
+        Submitted {
+            problems: Vec::new(),
+            sent,
+            key: String::new(),
         }
-        sent.set(outcome);
     }
 
     async fn post(body: &web_sys::FormData, key: &str) -> Option<(u16, Answer)> {
@@ -308,14 +348,5 @@ mod send {
             error: None,
         });
         Some((response.status(), answer))
-    }
-
-    fn too_many_photos() -> FieldErrors {
-        use crate::domain::suggestion::{FieldError, SuggestionField};
-        FieldErrors(vec![(SuggestionField::Photos, FieldError::TooMany { max: MAX_PHOTOS })])
-    }
-
-    fn scroll_to_top() {
-        window().scroll_to_with_x_and_y(0.0, 0.0);
     }
 }

@@ -87,7 +87,8 @@ pub fn SortingSearch(labels: SortingLabels, english: bool, query: String, childr
                 <button type="submit" class="button button-primary">{l.submit.clone()}</button>
             </div>
         </form>
-        <section class="sorting-results" aria-live="polite" aria-label=l.results.clone()>
+        <section class="sorting-results" aria-live="polite" aria-labelledby="sorting-results-heading">
+            <h2 id="sorting-results-heading" class="visually-hidden">{l.results.clone()}</h2>
             <div hidden=move || live().is_some()>{server_answer}</div>
             {move || {
                 live().map(|ix| {

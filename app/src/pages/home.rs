@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::pwa::{InstallLabels, InstallOffer};
+use crate::components::pwa::InstallOffer;
 use crate::components::services::KindIcon;
 use crate::components::sorting_search::CategoryIcon;
 use crate::components::suggestion_text::CategorySign;
@@ -57,12 +57,7 @@ pub fn HomePage() -> impl IntoView {
                 <a class="button button-primary" href="/nearby">{td!(locale, home_find)}</a>
                 <a class="button" href="/track">{td!(locale, home_track)}</a>
             </p>
-            <InstallOffer labels=InstallLabels {
-                install: td_string!(locale, pwa_install).to_string(),
-                install_text: td_string!(locale, pwa_install_text).to_string(),
-                ios_hint: td_string!(locale, pwa_ios_hint).to_string(),
-                dismiss: td_string!(locale, pwa_dismiss).to_string(),
-            } />
+            <InstallOffer />
         </section>
     }
 }

@@ -20,6 +20,10 @@ use crate::http::ServerState;
 /// The worker's logic; the server prepends `VERSION` and `PRECACHE`.
 const SCRIPT: &str = include_str!("sw.js");
 
+/// The worker's page side, `/pwa.js`; part of the version, so a page
+/// always talks to a worker of its own release.
+const PAGE_SCRIPT: &str = include_str!("page.js");
+
 /// Pages and data that must work offline after one online visit.
 fn offline_urls() -> Vec<String> {
     let mut urls: Vec<String> = [
@@ -28,6 +32,7 @@ fn offline_urls() -> Vec<String> {
         "/sorting",
         "/suggest/offline",
         "/offline",
+        "/pwa.js",
         "/api/v1/facilities/all",
         "/api/v1/sorting/dictionary",
         "/manifest.webmanifest",
@@ -69,6 +74,7 @@ impl ServiceWorker {
         let version = list
             .bytes()
             .chain(SCRIPT.bytes())
+            .chain(PAGE_SCRIPT.bytes())
             .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
                 (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
             });
@@ -92,6 +98,19 @@ pub async fn service_worker(State(state): State<ServerState>) -> Response {
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert("service-worker-allowed", HeaderValue::from_static("/"));
+    res
+}
+
+/// `GET /pwa.js`: small, revalidated on every load (the worker serves its
+/// own copy, of its own version).
+pub async fn page_script() -> Response {
+    let mut res = PAGE_SCRIPT.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     res
 }
 

@@ -2,7 +2,8 @@
 // build's content-hashed /pkg files, and the pages and data that must work
 // offline) in front of this script; see server/src/pwa/mod.rs.
 //
-// - /pkg files: cache first (their names change with their content).
+// - /pkg files: cache first (their names change with their content); so
+//   are the icons and /pwa.js, this worker's own page side.
 // - Pages: network first; the copy is kept; offline, the kept copy, or the
 //   page that can do the job in the browser (/nearby computes the answer
 //   from the kept facilities, /suggest/offline keeps a suggestion on the
@@ -95,7 +96,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(page(request, url));
   } else if (request.method !== "GET") {
     return;
-  } else if (url.pathname.startsWith("/pkg/") || url.pathname.startsWith("/icons/")) {
+  } else if (url.pathname.startsWith("/pkg/") || url.pathname.startsWith("/icons/") || url.pathname === "/pwa.js") {
     event.respondWith(cacheFirst(request));
   } else if (url.pathname.startsWith("/api/v1/facilities/") || url.pathname.startsWith("/api/v1/sorting/")) {
     event.respondWith(staleWhileRevalidate(event, request));

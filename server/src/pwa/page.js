@@ -1,0 +1,140 @@
+// Linli's page side of the service worker (sw.js): registers it, offers a
+// new version ("update available — reload", never a silent switch), says
+// when there is no connection, lists the suggestions kept on this phone
+// until they are delivered (then their receipt codes), asks the worker to
+// send what waits when a page opens, when the connection returns and every
+// 20 s while something waits (the fallback where Background Sync is
+// missing, and for weak connections that never fire `online`), and offers
+// installing where the browser allows it.
+//
+// Plain JavaScript on purpose: it is the worker's other half, and as a
+// Leptos island it cost 22 KB (brotli) more WASM on every first load.
+// The markup and words are the server's (app/src/components/pwa.rs); this
+// only shows, hides and fills them, and writes text with textContent.
+(() => {
+  const $ = (selector) => document.querySelector(selector);
+  const status = $("#app-status");
+  const offlineNote = $("#app-status .status-offline");
+  const updateNote = $("#app-status .status-update");
+  const outbox = $("#app-status .outbox");
+  const show = (el, on) => el && (el.hidden = !on);
+
+  show(offlineNote, !navigator.onLine);
+  addEventListener("offline", () => show(offlineNote, true));
+
+  if ("serviceWorker" in navigator && status) {
+    const sw = navigator.serviceWorker;
+    const post = (message) => sw.controller && sw.controller.postMessage(message);
+    const ask = () => {
+      post({ type: "outbox" });
+      if (navigator.onLine) post({ type: "flush" });
+    };
+    let retrying = null;
+    let reloading = false;
+
+    const row = (item) => {
+      const template = status.dataset[item.state] || status.dataset.waiting;
+      const li = document.createElement("li");
+      li.className = `outbox-item outbox-${item.state}`;
+      const p = document.createElement("p");
+      p.textContent = template
+        .replace("{title}", item.title)
+        .replace("{code}", item.code || "")
+        .replace("{error}", item.error || "");
+      li.append(p);
+      if (item.code) {
+        const a = document.createElement("a");
+        a.className = "button";
+        a.href = `/track/${encodeURIComponent(item.code)}`;
+        a.textContent = status.dataset.track;
+        li.append(a);
+      }
+      if (item.state !== "waiting") {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "button";
+        b.textContent = status.dataset.dismiss;
+        b.addEventListener("click", () => post({ type: "dismiss", key: item.key }));
+        li.append(b);
+      }
+      return li;
+    };
+
+    sw.addEventListener("message", (event) => {
+      const data = event.data || {};
+      if (data.type !== "outbox") return;
+      const items = Array.isArray(data.items) ? data.items : [];
+      show(offlineNote, data.offline || !navigator.onLine);
+      outbox.querySelector("ul").replaceChildren(...items.map(row));
+      show(outbox, items.length > 0);
+      if (items.some((i) => i.state === "waiting") && !retrying) {
+        retrying = setInterval(() => post({ type: "flush" }), 20000);
+      }
+    });
+    // The first worker takes control without a reload (clients.claim);
+    // after "reload" was pressed, the new worker taking over reloads.
+    sw.addEventListener("controllerchange", () => (reloading ? location.reload() : ask()));
+    addEventListener("online", () => {
+      show(offlineNote, false);
+      post({ type: "flush" });
+    });
+
+    sw.register("/sw.js", { scope: "/" }).then((registration) => {
+      // A worker waiting while another controls the page is a new version
+      // (the very first install is not an "update").
+      const offer = () => show(updateNote, !!(registration.waiting && sw.controller));
+      offer();
+      registration.addEventListener("updatefound", () => {
+        const next = registration.installing;
+        if (next) next.addEventListener("statechange", () => next.state === "installed" && offer());
+      });
+      updateNote.querySelector("button").addEventListener("click", () => {
+        if (registration.waiting) {
+          reloading = true;
+          registration.waiting.postMessage({ type: "skip-waiting" });
+        } else {
+          location.reload();
+        }
+      });
+      ask();
+    }, () => undefined);
+  }
+
+  // Installing: the browser's own offer becomes the button on the home
+  // page (never a pop-up); iOS Safari has none, so one dismissible line.
+  const install = $("#install-offer [data-install]");
+  const iosHint = $("#install-offer [data-ios]");
+  let deferred = null;
+  addEventListener("beforeinstallprompt", (event) => {
+    event.preventDefault();
+    deferred = event;
+    show(install, true);
+  });
+  addEventListener("appinstalled", () => show(install, false));
+  if (install) {
+    install.querySelector("button").addEventListener("click", () => {
+      if (deferred) deferred.prompt();
+      deferred = null;
+      show(install, false);
+    });
+  }
+  if (iosHint) {
+    const key = "linli.ios-hint";
+    const apple = /iPhone|iPad|iPod/.test(navigator.userAgent);
+    let dismissed = false;
+    try {
+      dismissed = localStorage.getItem(key) !== null;
+    } catch (e) {
+      // storage blocked: show the hint
+    }
+    show(iosHint, apple && !navigator.standalone && !dismissed);
+    iosHint.querySelector("button").addEventListener("click", () => {
+      try {
+        localStorage.setItem(key, "dismissed");
+      } catch (e) {
+        // storage blocked: hidden for this page only
+      }
+      show(iosHint, false);
+    });
+  }
+})();
