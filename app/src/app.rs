@@ -18,7 +18,9 @@ use crate::pages::sorting::{SortingCategoryPage, SortingPage};
 use crate::pages::suggest::SuggestPage;
 use crate::pages::suggestions::SuggestionsPage;
 use crate::pages::track::{TrackLookupPage, TrackPage};
-use crate::pages::{facility::FacilityPage, home::HomePage, nearby::NearbyPage, not_found::NotFound};
+use crate::pages::{
+    facility::FacilityPage, home::HomePage, nearby::NearbyOfflinePage, nearby::NearbyPage, not_found::NotFound,
+};
 use crate::prefs::{use_prefs, Prefs};
 
 /// The document around every page. Reads the request's preferences first so
@@ -104,6 +106,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("/nearby") view=NearbyPage ssr=SsrMode::Async />
+                    <Route path=path!("/nearby/offline") view=NearbyOfflinePage ssr=SsrMode::Async />
                     <Route path=path!("/facility/:id") view=FacilityPage ssr=SsrMode::Async />
                     <Route path=path!("/sorting") view=SortingPage ssr=SsrMode::Async />
                     <Route path=path!("/sorting/:category") view=SortingCategoryPage ssr=SsrMode::Async />

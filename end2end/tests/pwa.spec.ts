@@ -7,8 +7,7 @@ import { apiNearby, AT, expectNoAxeViolations, HOME } from "./helpers";
 
 // A real profile on disk (installability is never reported for an
 // incognito context), with the settings of playwright.config.ts.
-async function launch(baseURL: string): Promise<BrowserContext> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "linli-pwa-"));
+async function launch(baseURL: string, dir = fs.mkdtempSync(path.join(os.tmpdir(), "linli-pwa-"))): Promise<BrowserContext> {
   return chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
@@ -63,6 +62,9 @@ test("installable, and after one visit the home page, nearby search and sorting 
     await page.reload();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("您身边的社区服务");
     await expect(page.locator(".status-offline")).toBeVisible();
+    // Opened from the home screen (any query on the start page).
+    await page.goto("/?from=home-screen");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("您身边的社区服务");
 
     // The search runs in the browser over the kept facilities: the same
     // answer, in the same order, as the server's.
@@ -70,17 +72,24 @@ test("installable, and after one visit the home page, nearby search and sorting 
     await expect(page.locator(".offline-answer")).toBeVisible();
     const titles = await page.locator(".cards .card-title").allTextContents();
     expect(titles.length).toBeGreaterThan(2);
-    expect(titles).toEqual(want.results.map((r) => r.name).slice(0, titles.length));
+    expect(titles).toEqual(want.results.map((r) => r.name));
     await expect(page.locator(".cards > li").first().locator(".card-walk")).toContainText(
       `步行约${want.results[0].walk_minutes}分钟`,
     );
 
     // The whole sorting guide: typing, and a shared search address.
+    // (Typing counts once the kept dictionary has reached the search box.)
+    const dictionary = () => page.waitForResponse((r) => r.url().endsWith("/api/v1/sorting/dictionary"));
+    const first = page.locator(".sorting-results .sort-result:visible").first();
+    let loaded = dictionary();
     await page.goto("/sorting");
+    await loaded;
     await page.locator("#q").fill("纽扣电池");
-    await expect(page.locator(".sort-result").first()).toHaveClass(/waste-card-hazardous/);
+    await expect(first).toHaveClass(/waste-card-hazardous/);
+    loaded = dictionary();
     await page.goto(`/sorting?q=${encodeURIComponent("烟头")}`);
-    await expect(page.locator(".sort-result").first()).toHaveClass(/waste-card-residual/);
+    await loaded;
+    await expect(first).toHaveClass(/waste-card-residual/);
     await page.goto("/sorting/kitchen");
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
 
@@ -97,7 +106,9 @@ test("a suggestion made offline waits on the phone, survives closing, and is del
   baseURL,
   request,
 }) => {
-  const context = await launch(baseURL!);
+  test.setTimeout(60_000);
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "linli-pwa-"));
+  let context = await launch(baseURL!, profile);
   try {
     await controlled(context);
     await context.setOffline(true);
@@ -122,9 +133,12 @@ test("a suggestion made offline waits on the phone, survives closing, and is del
     await expect(page.locator(".notice-queued")).toBeVisible();
     await expect(page.locator(".outbox-waiting")).toContainText(title);
 
-    // Closed and opened again, still offline: still there, still waiting.
-    await page.close();
-    page = await context.newPage();
+    // The browser closed and opened again, still offline: still there,
+    // still waiting.
+    await context.close();
+    context = await launch(baseURL!, profile);
+    await context.setOffline(true);
+    page = context.pages()[0] ?? (await context.newPage());
     await page.goto("/");
     await expect(page.locator(".outbox-waiting")).toContainText(title);
     const list = async () =>
@@ -133,10 +147,11 @@ test("a suggestion made offline waits on the phone, survives closing, and is del
       );
     expect(await list()).toHaveLength(0);
 
-    // Back online: it goes by itself, and the receipt code appears.
+    // Back online: it goes by itself (Background Sync, or at the latest the
+    // page's retry every 20 s), and the receipt code appears.
     await context.setOffline(false);
     const sent = page.locator(".outbox-sent");
-    await expect(sent).toContainText(title, { timeout: 20_000 });
+    await expect(sent).toContainText(title, { timeout: 30_000 });
     const code = (await sent.textContent())!.match(/[A-Z]+-[0-9A-Z]{4}/)![0];
     let filed = await list();
     expect(filed).toHaveLength(1);
@@ -194,7 +209,9 @@ test("a new version of the service worker is offered and taken on reload", async
   const context = await launch(`http://127.0.0.1:${port}`);
   try {
     const page = await controlled(context);
-    const before = (await page.evaluate(() => caches.keys())).filter((k) => k.startsWith("linli-"));
+    // Each release has its caches (`linli-<version>`, `linli-pages-<version>`).
+    const version = (names: string[]) => [...new Set(names.filter((k) => k.startsWith("linli-")).map((k) => k.split("-").pop()))];
+    const before = version(await page.evaluate(() => caches.keys()));
     expect(before).toHaveLength(1);
 
     // The next deployment: one more file in the build, a restart.
@@ -208,15 +225,17 @@ test("a new version of the service worker is offered and taken on reload", async
     await expect(notice).toBeVisible();
     await Promise.all([page.waitForEvent("load"), notice.getByRole("button", { name: "重新载入" }).click()]);
     await page.waitForFunction(
-      async (old) => (await caches.keys()).some((k) => k.startsWith("linli-") && k !== old),
+      async (old) => (await caches.keys()).some((k) => k.startsWith("linli-") && !k.endsWith(old)),
       before[0],
     );
-    // Only the new version's cache is left (no old files next to new
-    // ones), and it holds the new build.
-    const after = (await page.evaluate(() => caches.keys())).filter((k) => k.startsWith("linli-"));
+    // Only the new release's caches are left (no old files next to new
+    // ones), and they hold the new build.
+    const after = version(await page.evaluate(() => caches.keys()));
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before[0]);
-    expect(await page.evaluate(async (name) => !!(await (await caches.open(name)).match("/pkg/next-build.txt")), after[0])).toBe(true);
+    expect(await page.evaluate(async (v) => !!(await (await caches.open(`linli-${v}`)).match("/pkg/next-build.txt")), after[0])).toBe(
+      true,
+    );
     await expect(page.locator(".status-update")).toBeHidden();
   } finally {
     await context.close();

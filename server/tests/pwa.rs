@@ -101,6 +101,7 @@ async fn the_service_worker_keeps_what_exists() {
     for want in [
         "/",
         "/nearby",
+        "/nearby/offline",
         "/sorting",
         "/suggest/offline",
         "/offline",
@@ -171,9 +172,10 @@ async fn the_offline_pages_stand_in() {
     }
     let english = app.get_with("/suggest/offline", ("accept-language", "en")).await;
     assert!(english.text.contains("works offline"));
-    // The offline nearby answer sits on the page that asks for a position,
-    // not on a page the server answered.
-    assert!(app.get("/nearby").await.text.contains("OfflineNearby"));
+    // The offline nearby answer is only on the kept stand-in, never on the
+    // pages online residents load.
+    assert!(app.get("/nearby/offline").await.text.contains("OfflineNearby"));
+    assert!(!app.get("/nearby").await.text.contains("OfflineNearby"));
     let answered = app.get("/nearby?lat=30.645&lng=104.05").await;
     assert!(!answered.text.contains("OfflineNearby"));
 }

@@ -197,7 +197,9 @@ pub fn OfflineSuggest(english: bool, communities: Vec<Community>) -> impl IntoVi
                 </label>
             </fieldset>
             <p class="hint">{td!(locale, suggest_public_note)}</p>
-            <button type="submit" class="button button-primary">{td!(locale, suggest_submit)}</button>
+            // Disabled until the island runs: a plain submit would put the
+            // form (phone number included) in the address.
+            <button type="submit" class="button button-primary" disabled=move || !ready.get()>{td!(locale, suggest_submit)}</button>
         </form>
         <div aria-live="polite">{outcome}</div>
     }

@@ -4,8 +4,8 @@
 //!
 //! Everything here is rendered by the server, hidden, in the resident's
 //! language; `/pwa.js` (`server/src/pwa/page.js`, the service worker's page
-//! side) shows, hides and fills it. Not islands: as islands these two cost
-//! 22 KB (brotli) more WASM on every first load.
+//! side) shows, hides and fills it, so the worker's protocol lives in one
+//! language, next to the worker.
 
 use leptos::prelude::*;
 

@@ -84,6 +84,18 @@ pub async fn search_nearby(params: NearbyParams, community: Option<String>) -> R
 
 #[component]
 pub fn NearbyPage() -> impl IntoView {
+    nearby(false)
+}
+
+/// `/nearby/offline`: the copy the service worker keeps and shows for any
+/// search when there is no connection; it answers the address's search in
+/// the browser. The online page never carries that code.
+#[component]
+pub fn NearbyOfflinePage() -> impl IntoView {
+    nearby(true)
+}
+
+fn nearby(offline: bool) -> impl IntoView {
     let locale = use_prefs().locale;
     let query = use_query_map();
     let request = move || {
@@ -111,7 +123,7 @@ pub fn NearbyPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(page) => view! { <NearbyBody page /> }.into_any(),
+                        Ok(page) => view! { <NearbyBody page offline /> }.into_any(),
                         Err(_) => view! { <p class="notice notice-error" role="alert">{td!(locale, error_server)}</p> }.into_any(),
                     }
                 })}
@@ -121,7 +133,7 @@ pub fn NearbyPage() -> impl IntoView {
 }
 
 #[component]
-fn NearbyBody(page: NearbyPage) -> impl IntoView {
+fn NearbyBody(page: NearbyPage, offline: bool) -> impl IntoView {
     let prefs = use_prefs();
     let locale = prefs.locale;
     let query_map = use_query_map();
@@ -182,7 +194,7 @@ fn NearbyBody(page: NearbyPage) -> impl IntoView {
         }
         .into_any(),
         _ => view! {
-            {error.is_none().then(|| view! {
+            {(offline && error.is_none()).then(|| view! {
                 <OfflineNearby
                     english=prefs.english()
                     notice=td_string!(locale, nearby_offline_notice).to_string()

@@ -24,23 +24,26 @@ const SCRIPT: &str = include_str!("sw.js");
 /// always talks to a worker of its own release.
 const PAGE_SCRIPT: &str = include_str!("page.js");
 
+/// Files of `public/` the worker keeps; their bytes are part of the
+/// version, so a new icon or manifest reaches installed apps.
+const STATIC_FILES: [&str; 3] = ["/manifest.webmanifest", "/favicon.svg", "/icons/icon-192.png"];
+
 /// Pages and data that must work offline after one online visit.
 fn offline_urls() -> Vec<String> {
     let mut urls: Vec<String> = [
         "/",
         "/nearby",
+        "/nearby/offline",
         "/sorting",
         "/suggest/offline",
         "/offline",
         "/pwa.js",
         "/api/v1/facilities/all",
         "/api/v1/sorting/dictionary",
-        "/manifest.webmanifest",
-        "/favicon.svg",
-        "/icons/icon-192.png",
     ]
     .map(String::from)
     .to_vec();
+    urls.extend(STATIC_FILES.map(String::from));
     urls.extend(WasteCategory::ALL.iter().map(|c| format!("/sorting/{}", c.as_str())));
     urls
 }
@@ -69,12 +72,18 @@ impl ServiceWorker {
         let mut precache = offline_urls();
         precache.extend(pkg);
         let list = serde_json::to_string(&precache).expect("a list of strings serialises");
-        // FNV-1a over the list and the script: any change of either is a
-        // new version (and so a new cache).
+        // FNV-1a over the list, the scripts and the static files: any
+        // change is a new version (and so a new cache).
+        let files: Vec<u8> = STATIC_FILES
+            .iter()
+            .filter_map(|f| std::fs::read(Path::new(site_root).join(f.trim_start_matches('/'))).ok())
+            .flatten()
+            .collect();
         let version = list
             .bytes()
             .chain(SCRIPT.bytes())
             .chain(PAGE_SCRIPT.bytes())
+            .chain(files)
             .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
                 (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
             });
@@ -135,5 +144,8 @@ mod tests {
         let second = ServiceWorker::new(root);
         let version = |s: &str| s.lines().next().unwrap().to_string();
         assert_ne!(version(first.script()), version(second.script()));
+        // A new manifest (same name) is a new version too.
+        std::fs::write(dir.path().join("manifest.webmanifest"), b"{}").unwrap();
+        assert_ne!(version(second.script()), version(ServiceWorker::new(root).script()));
     }
 }

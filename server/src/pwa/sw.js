@@ -5,15 +5,21 @@
 // - /pkg files: cache first (their names change with their content); so
 //   are the icons and /pwa.js, this worker's own page side.
 // - Pages: network first; the copy is kept; offline, the kept copy, or the
-//   page that can do the job in the browser (/nearby computes the answer
-//   from the kept facilities, /suggest/offline keeps a suggestion on the
-//   phone), or /offline.
+//   page that can do the job in the browser (/nearby/offline computes the
+//   answer from the kept facilities, /suggest/offline keeps a suggestion on
+//   the phone), or /offline.
 // - Facilities and sorting data: stale-while-revalidate.
 // - POST /api/v1/suggestions that cannot reach the server: kept in
 //   IndexedDB (photos included) and sent later with the same
 //   Idempotency-Key, so the server files it exactly once.
 
 const CACHE = `linli-${VERSION}`;
+// Pages kept as visited, apart from the precached ones; the oldest go
+// first beyond PAGES_KEPT (every search address is a page).
+const PAGES = `linli-pages-${VERSION}`;
+const PAGES_KEPT = 40;
+// A suggestion upload slower than this is kept and sent again later.
+const SEND_TIMEOUT_MS = 30000;
 const DB_NAME = "linli";
 const OUTBOX = "outbox";
 const SYNC_TAG = "linli-outbox";
@@ -54,12 +60,14 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (name.startsWith("linli-") && name !== CACHE) await caches.delete(name);
+        if (name.startsWith("linli-") && name !== CACHE && name !== PAGES) await caches.delete(name);
       }
       await self.clients.claim();
-      await flush();
     })(),
   );
+  // Not waited for: pages wait for activation, and an upload on a weak
+  // signal must not hold them.
+  flush();
 });
 
 self.addEventListener("message", (event) => {
@@ -93,12 +101,12 @@ self.addEventListener("fetch", (event) => {
   if (request.method === "POST" && url.pathname === "/api/v1/suggestions" && request.headers.has("idempotency-key")) {
     event.respondWith(sendOrKeep(request));
   } else if (request.mode === "navigate") {
-    event.respondWith(page(request, url));
+    event.respondWith(page(event, request, url));
   } else if (request.method !== "GET") {
     return;
   } else if (url.pathname.startsWith("/pkg/") || url.pathname.startsWith("/icons/") || url.pathname === "/pwa.js") {
     event.respondWith(cacheFirst(request));
-  } else if (url.pathname.startsWith("/api/v1/facilities/") || url.pathname.startsWith("/api/v1/sorting/")) {
+  } else if (url.pathname === "/api/v1/facilities/all" || url.pathname === "/api/v1/sorting/dictionary") {
     event.respondWith(staleWhileRevalidate(event, request));
   }
 });
@@ -115,8 +123,8 @@ async function cacheFirst(request) {
 async function staleWhileRevalidate(event, request) {
   const cache = await caches.open(CACHE);
   const kept = await cache.match(request, { ignoreVary: true });
-  const fresh = tryFetch(request).then(async (response) => {
-    if (response.ok) await cache.put(request, response.clone());
+  const fresh = tryFetch(request).then((response) => {
+    if (response.ok) event.waitUntil(cache.put(request, response.clone()));
     return response;
   });
   if (kept) {
@@ -135,28 +143,37 @@ function private_(url, response) {
   );
 }
 
-async function page(request, url) {
+/** Keeps a visited page (in the background: the page streams on). */
+async function keepPage(request, response) {
+  const pages = await caches.open(PAGES);
+  await pages.put(request, response);
+  const keys = await pages.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - PAGES_KEPT))) await pages.delete(old);
+}
+
+/** The page that does the job offline for an address never kept. */
+function standIn(path) {
+  if (path === "/suggest" || path.startsWith("/suggest/")) return "/suggest/offline";
+  if (path === "/nearby") return "/nearby/offline";
+  if (path === "/sorting" || path === "/") return path;
+  return "/offline";
+}
+
+async function page(event, request, url) {
   try {
     const response = await tryFetch(request);
     if (request.method === "GET" && response.ok && !private_(url, response)) {
-      const cache = await caches.open(CACHE);
-      await cache.put(request, response.clone());
+      event.waitUntil(keepPage(request, response.clone()));
     }
     return response;
   } catch (offline) {
-    const cache = await caches.open(CACHE);
     if (request.method === "GET" && !private_(url)) {
-      const kept = await cache.match(request, { ignoreVary: true });
+      const kept = (await caches.match(request, { ignoreVary: true })) || undefined;
       if (kept) return kept;
     }
-    const stand_in = url.pathname.startsWith("/suggest")
-      ? "/suggest/offline"
-      : url.pathname === "/nearby"
-        ? "/nearby"
-        : url.pathname === "/sorting"
-          ? "/sorting"
-          : "/offline";
-    const kept = await cache.match(stand_in, { ignoreVary: true });
+    // Offline, a form step (POST) cannot be answered: the one-page form,
+    // which keeps the suggestion on the phone, takes over.
+    const kept = await caches.match(standIn(url.pathname), { ignoreVary: true, cacheName: CACHE });
     if (kept) return kept;
     throw offline;
   }
@@ -206,32 +223,43 @@ async function announce() {
   }
 }
 
-/** Sends now if the server can be reached; otherwise keeps the request. */
+/** Sends now if the server answers in time; otherwise (or when it was
+ * busy) keeps the request, to send again under the same key. */
 async function sendOrKeep(request) {
   const key = request.headers.get("idempotency-key");
   const form = await request.clone().formData();
   try {
-    return await tryFetch(request);
+    const response = await tryFetch(request, { signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+    if (!transient(response)) return response;
   } catch (offline) {
-    const fields = [];
-    for (const [name, value] of form.entries()) fields.push([name, value]);
-    await putEntry({
-      key,
-      created: Date.now(),
-      title: String(form.get("title") || ""),
-      accept: request.headers.get("accept-language") || "",
-      fields,
-      state: "waiting",
-    });
-    if (self.registration.sync) {
-      await self.registration.sync.register(SYNC_TAG).catch(() => undefined);
-    }
-    await announce();
-    return new Response(JSON.stringify({ queued: true, key }), {
-      status: 202,
-      headers: { "content-type": "application/json" },
-    });
+    // No connection, or too slow: kept.
   }
+  const fields = [];
+  for (const [name, value] of form.entries()) fields.push([name, value]);
+  await putEntry({
+    key,
+    created: Date.now(),
+    title: String(form.get("title") || ""),
+    accept: request.headers.get("accept-language") || "",
+    fields,
+    state: "waiting",
+  });
+  if (self.registration.sync) {
+    await self.registration.sync.register(SYNC_TAG).catch(() => undefined);
+  }
+  await announce();
+  return new Response(JSON.stringify({ queued: true, key }), {
+    status: 202,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+/** Worth sending again later: the server was busy, slow or not the API
+ * (a portal or proxy page); the API's own refusals are final. */
+function transient(response) {
+  if (response.status >= 500 || response.status === 408 || response.status === 429) return true;
+  const json = (response.headers.get("content-type") || "").includes("application/json");
+  return !response.ok && !json;
 }
 
 let flushing = null;
@@ -262,16 +290,18 @@ async function sendWaiting() {
     if (entry.accept) headers["accept-language"] = entry.accept;
     let response;
     try {
-      response = await tryFetch("/api/v1/suggestions", { method: "POST", body, headers });
+      const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
+      response = await tryFetch("/api/v1/suggestions", { method: "POST", body, headers, signal });
     } catch (e) {
       offline = true;
       waiting += 1;
       continue;
     }
-    if (response.ok) {
-      const answer = await response.json().catch(() => ({}));
-      Object.assign(entry, { state: "sent", code: answer.receipt_code || null, fields: [] });
-    } else if (response.status >= 500 || response.status === 408 || response.status === 429) {
+    const answer = response.ok ? await response.json().catch(() => ({})) : null;
+    if (answer && answer.receipt_code) {
+      Object.assign(entry, { state: "sent", code: answer.receipt_code, fields: [] });
+    } else if (response.ok || transient(response)) {
+      // Not the API's answer (a portal page), or busy: again later.
       waiting += 1;
       continue;
     } else {
