@@ -3,6 +3,17 @@ import { defineConfig } from "@playwright/test";
 // Debian's Chromium, never a downloaded browser (see README).
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const port = Number(process.env.E2E_PORT ?? 3100);
+/** Debian's Chromium, headless, quiet (no background downloads or sync). */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--headless",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 /** The committee members' password in the end-to-end database only. */
 export const COMMITTEE_PASSWORD = "e2e committee password";
 
@@ -25,16 +36,7 @@ export default defineConfig({
     timezoneId: "Asia/Shanghai",
     launchOptions: {
       executablePath: chromium,
-      args: [
-        "--no-sandbox",
-        "--headless",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   // The release server on a fresh SQLite file, seeded with the demo data.

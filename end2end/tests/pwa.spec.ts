@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { CHROMIUM_ARGS } from "../playwright.config";
 import { apiNearby, AT, expectNoAxeViolations, HOME } from "./helpers";
 
 // A real profile on disk (installability is never reported for an
@@ -10,16 +11,7 @@ import { apiNearby, AT, expectNoAxeViolations, HOME } from "./helpers";
 async function launch(baseURL: string, dir = fs.mkdtempSync(path.join(os.tmpdir(), "linli-pwa-"))): Promise<BrowserContext> {
   return chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    args: CHROMIUM_ARGS,
     baseURL,
     viewport: { width: 360, height: 740 },
     deviceScaleFactor: 2,

@@ -129,17 +129,7 @@ fn address_query() -> Vec<(String, String)> {
 /// The kept catalogue (the service worker answers from its cache).
 #[cfg(feature = "hydrate")]
 async fn load() -> Option<OfflineCatalog> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let response: web_sys::Response = JsFuture::from(window().fetch_with_str("/api/v1/facilities/all"))
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    let text = crate::components::fetch::text("/api/v1/facilities/all").await?;
     serde_json::from_str(&text).ok()
 }
 
