@@ -3,8 +3,6 @@
 //! `sorting_search`, `offline_nearby` and `offline_suggest`.
 
 pub mod facility_card;
-#[cfg(feature = "hydrate")]
-pub mod fetch;
 pub mod header;
 pub mod locate;
 pub mod map;

@@ -191,6 +191,17 @@ fn address_query() -> Option<String> {
 
 #[cfg(feature = "hydrate")]
 async fn download() -> Option<Vec<SortingItem>> {
-    let text = crate::components::fetch::text("/api/v1/sorting/dictionary").await?;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str("/api/v1/sorting/dictionary"))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
     Some(crate::domain::sorting::dictionary::from_tsv(&text))
 }
