@@ -8,7 +8,18 @@ import { apiNearby, AT, expectNoAxeViolations, HOME } from "./helpers";
 
 // A real profile on disk (installability is never reported for an
 // incognito context), with the settings of playwright.config.ts.
-async function launch(baseURL: string, dir = fs.mkdtempSync(path.join(os.tmpdir(), "linli-pwa-"))): Promise<BrowserContext> {
+/** Temporary folders of this file's tests, removed when they finish. */
+const temporary: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+};
+test.afterEach(() => {
+  for (const dir of temporary.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function launch(baseURL: string, dir = tempDir("linli-pwa-")): Promise<BrowserContext> {
   return chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: CHROMIUM_ARGS,
@@ -99,7 +110,7 @@ test("a suggestion made offline waits on the phone, survives closing, and is del
   request,
 }) => {
   test.setTimeout(60_000);
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "linli-pwa-"));
+  const profile = tempDir("linli-pwa-");
   let context = await launch(baseURL!, profile);
   try {
     await controlled(context);
@@ -194,8 +205,8 @@ async function serve(site: string, data: string, port: number): Promise<ChildPro
 
 test("a new version of the service worker is offered and taken on reload", async () => {
   const port = 3190;
-  const site = fs.mkdtempSync(path.join(os.tmpdir(), "linli-site-"));
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), "linli-data-"));
+  const site = tempDir("linli-site-");
+  const data = tempDir("linli-data-");
   fs.cpSync(path.join(__dirname, "../../target/site"), site, { recursive: true });
   let server = await serve(site, data, port);
   const context = await launch(`http://127.0.0.1:${port}`);
