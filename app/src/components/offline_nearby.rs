@@ -23,7 +23,7 @@ pub fn answer(catalog: &OfflineCatalog, query: &[(String, String)]) -> Option<(N
         kind: get("kind"),
         minutes: get("minutes"),
         pace: get("pace"),
-        limit: get("limit").or_else(|| Some("40".into())),
+        limit: get("limit").or_else(|| Some(crate::pages::nearby::PAGE_LIMIT.into())),
         accepts: get("accepts"),
     };
     if !params.has_location() {

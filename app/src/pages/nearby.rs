@@ -21,9 +21,9 @@ use crate::domain::walking::Pace;
 use crate::i18n::*;
 use crate::prefs::use_prefs;
 
-/// How many results the page lists when the URL does not say.
-#[cfg(feature = "ssr")]
-const PAGE_LIMIT: &str = "40";
+/// How many results the page lists when the URL does not say (also the
+/// offline answer's).
+pub(crate) const PAGE_LIMIT: &str = "40";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Outcome {

@@ -28,6 +28,14 @@ pub struct Download {
     pub content_type: &'static str,
 }
 
+/// FNV-1a: a small stable content hash for ETags and versions, not for
+/// security.
+pub fn content_hash(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 impl Download {
     fn new(body: String, content_type: &'static str) -> Self {
         use std::io::Write;
@@ -36,10 +44,7 @@ impl Download {
             let mut w = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
             w.write_all(body.as_bytes()).expect("writing to memory");
         }
-        // FNV-1a: a small stable content hash, not for security.
-        let hash = body.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+        let hash = content_hash(body.bytes());
         Self {
             body: body.into(),
             brotli: brotli.into(),

@@ -14,6 +14,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
 use app::domain::facility::WasteCategory;
+use app::server::catalog::content_hash;
 
 use crate::http::ServerState;
 
@@ -72,21 +73,19 @@ impl ServiceWorker {
         let mut precache = offline_urls();
         precache.extend(pkg);
         let list = serde_json::to_string(&precache).expect("a list of strings serialises");
-        // FNV-1a over the list, the scripts and the static files: any
-        // change is a new version (and so a new cache).
+        // A hash of the list, the scripts and the static files: any change
+        // is a new version (and so a new cache).
         let files: Vec<u8> = STATIC_FILES
             .iter()
             .filter_map(|f| std::fs::read(Path::new(site_root).join(f.trim_start_matches('/'))).ok())
             .flatten()
             .collect();
-        let version = list
-            .bytes()
-            .chain(SCRIPT.bytes())
-            .chain(PAGE_SCRIPT.bytes())
-            .chain(files)
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
+        let version = content_hash(
+            list.bytes()
+                .chain(SCRIPT.bytes())
+                .chain(PAGE_SCRIPT.bytes())
+                .chain(files),
+        );
         let body = format!("const VERSION = \"{version:016x}\";\nconst PRECACHE = {list};\n{SCRIPT}");
         Self { body: body.into() }
     }
