@@ -2,7 +2,8 @@
 # Installs what building and testing Linli needs, skipping what is present.
 # Idempotent: safe to run before every `run` or `test`.
 #   scripts/setup.sh          toolchain for building and running the app
-#   scripts/setup.sh --test   plus Debian's Chromium and the end2end npm packages
+#   scripts/setup.sh --test   plus Debian's Chromium and PostgreSQL, and the
+#                             end2end npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,8 @@ need_apt=()
 have npm || need_apt+=(nodejs npm)
 if [ "${1:-}" = "--test" ]; then
   have chromium || need_apt+=(chromium)
+  # The tests start a throwaway PostgreSQL server (scripts/postgres.sh).
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up what is missing and runs every check and test:
-# formatting, lints, unit and integration tests (real SQLite files, the real
-# router), the benchmark's build, a release build, and the end-to-end tests
-# in Debian's Chromium against the release server.
+# formatting, lints, unit tests, the server's integration tests (the real
+# router) on SQLite and again on a throwaway PostgreSQL server, the
+# benchmarks' build, a release build, and the end-to-end tests in Debian's
+# Chromium against the release server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -11,6 +12,10 @@ export PATH="$PWD/tools/node_modules/.bin:$PATH"
 # tens of GB of caches to target/.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+# A PostgreSQL server of our own for this run, stopped and deleted at exit.
+pg_dir="$(mktemp -d)"
+trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
 
 step "format"
 cargo fmt --all -- --check
@@ -26,6 +31,11 @@ cargo test -p app --features ssr
 # request occasionally never completes (2 in 30 runs; 0 in 25 runs one at a
 # time). A real server has one runtime; the end-to-end tests load it
 # concurrently. Under investigation, see the issue notes.
+cargo test -p server -- --test-threads=1
+
+step "integration tests again on PostgreSQL"
+LINLI_TEST_POSTGRES="$(scripts/postgres.sh start "$pg_dir")"
+export LINLI_TEST_POSTGRES
 cargo test -p server -- --test-threads=1
 
 step "benchmarks compile (run them with: cargo bench -p app --features ssr; cargo bench -p server)"

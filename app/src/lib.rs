@@ -15,6 +15,7 @@ pub mod components;
 pub mod domain;
 pub mod pages;
 pub mod prefs;
+pub mod security;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -36,13 +36,7 @@ impl Prefs {
 
     /// Reads the preferences from a request's `Cookie` and `Accept-Language`.
     pub fn from_headers(cookie: Option<&str>, accept_language: Option<&str>) -> Self {
-        let cookie_value = |name: &str| {
-            cookie?
-                .split(';')
-                .filter_map(|c| c.trim().split_once('='))
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.trim())
-        };
+        let cookie_value = |name: &str| crate::security::cookie(cookie, name).map(str::trim);
         let locale = cookie_value(LANG_COOKIE)
             .and_then(parse_locale)
             .or_else(|| accept_language.and_then(negotiate))

@@ -1,45 +1,114 @@
-//! Configuration from the environment, with defaults that run the demo.
+//! Configuration: one `clap` struct, every setting an environment variable
+//! (or the flag of the same name). `server --help` lists them all, and a
+//! value that does not parse stops start-up with a message naming it,
+//! instead of quietly running with the default.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Args;
 
 use app::server::store::DEFAULT_DATABASE_URL;
 
-#[derive(Clone, Debug)]
+use crate::limits::WriteQuota;
+
+#[derive(Args, Clone, Debug)]
 pub struct Config {
-    /// `DATABASE_URL`; a SQLite file by default.
+    /// The database: `sqlite://PATH` (one server; created when missing) or
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DB` (any number of servers).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
-    /// Load the demo data from `seeds/` into an empty database on start
-    /// (`LINLI_SEED=0` to start empty).
-    pub seed_demo: bool,
-    /// How often to look for facility changes made by other processes
-    /// (`LINLI_CATALOG_POLL_SECS`).
+
+    /// Connections each app server keeps open to the database.
+    #[arg(long, env = "LINLI_DB_POOL", default_value_t = app::server::store::POOL_SIZE,
+          value_parser = clap::value_parser!(u32).range(1..=200), global = true)]
+    pub db_pool: u32,
+
+    /// Where the server listens.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub site_addr: SocketAddr,
+
+    /// Load the demo data from `seeds/` into an empty database on start.
+    #[arg(long, env = "LINLI_SEED", default_value = "true", value_parser = parse_flag,
+          action = clap::ArgAction::Set, global = true)]
+    pub seed: bool,
+
+    /// Seconds between checks for facility changes made by other processes.
+    #[arg(long, env = "LINLI_CATALOG_POLL_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
     pub catalog_poll_secs: u64,
-    /// Where photo files are kept (`LINLI_PHOTO_DIR`, default `data/photos`).
+
+    /// Where photo files are kept.
+    #[arg(long, env = "LINLI_PHOTO_DIR", default_value = "data/photos", global = true)]
     pub photo_dir: String,
-    /// Write rate limit per client address: burst (`LINLI_WRITE_BURST`) and
-    /// milliseconds per further request (`LINLI_WRITE_PERIOD_MS`).
-    pub write_quota: crate::limits::WriteQuota,
+
+    /// Writes (suggestions, form steps, supports) one client address may
+    /// make at once before it is slowed down.
+    #[arg(long, env = "LINLI_WRITE_BURST", default_value_t = WriteQuota::default().burst,
+          value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub write_burst: u32,
+
+    /// Milliseconds after which a slowed-down client may write once more.
+    #[arg(long, env = "LINLI_WRITE_PERIOD_MS", default_value_t = WriteQuota::default().period.as_millis() as u64,
+          value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub write_period_ms: u64,
+
+    /// `text` or `json` log lines (on standard error). Which lines: RUST_LOG,
+    /// e.g. `info` (the default) or `debug,sqlx=warn`.
+    #[arg(long, env = "LINLI_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
+    pub log_format: String,
 }
 
 impl Config {
-    pub fn from_env() -> Self {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        Self {
-            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
-            seed_demo: var("LINLI_SEED").is_none_or(|v| v != "0" && v != "false"),
-            catalog_poll_secs: var("LINLI_CATALOG_POLL_SECS")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(10),
-            photo_dir: var("LINLI_PHOTO_DIR").unwrap_or_else(|| "data/photos".to_string()),
-            write_quota: {
-                let default = crate::limits::WriteQuota::default();
-                crate::limits::WriteQuota {
-                    burst: var("LINLI_WRITE_BURST")
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(default.burst),
-                    period: var("LINLI_WRITE_PERIOD_MS")
-                        .and_then(|v| v.parse().ok())
-                        .map_or(default.period, std::time::Duration::from_millis),
-                }
-            },
+    pub fn write_quota(&self) -> WriteQuota {
+        WriteQuota {
+            burst: self.write_burst,
+            period: Duration::from_millis(self.write_period_ms),
+        }
+    }
+}
+
+/// `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`; anything else is an error.
+fn parse_flag(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => Err(format!("`{other}` is not a yes/no value (use 1 or 0)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn defaults_flags_and_bad_values() {
+        let c = Cli::try_parse_from(["server"]).unwrap().config;
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert!(c.seed);
+        assert_eq!(c.write_quota(), WriteQuota::default());
+        let c = Cli::try_parse_from(["server", "--seed", "0", "--write-burst", "5"])
+            .unwrap()
+            .config;
+        assert!(!c.seed);
+        assert_eq!(c.write_burst, 5);
+        for bad in [
+            &["server", "--seed", "maybe"][..],
+            &["server", "--write-burst", "0"],
+            &["server", "--write-period-ms", "-1"],
+            &["server", "--site-addr", "localhost"],
+            &["server", "--catalog-poll-secs", "ten"],
+            &["server", "--log-format", "xml"],
+        ] {
+            assert!(Cli::try_parse_from(bad).is_err(), "{bad:?} is refused");
         }
     }
 }

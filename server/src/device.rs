@@ -5,29 +5,20 @@
 use axum::http::{header, HeaderMap, HeaderValue};
 
 pub const DEVICE_COOKIE: &str = "linli_device";
-const TWO_YEARS: u32 = 2 * 365 * 24 * 3600;
+const TWO_YEARS: i64 = 2 * 365 * 24 * 3600;
 
 /// The device id from the request's cookies, when it looks like one of ours.
 pub fn device_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == DEVICE_COOKIE)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+    let cookies = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
+    app::security::cookie(cookies, DEVICE_COOKIE)
+        .filter(|v| app::security::is_hex_token(v, 32))
+        .map(str::to_string)
 }
 
 /// `Set-Cookie` for a new device id: HttpOnly (no script reads it),
 /// SameSite=Lax (not sent on other sites' POSTs), Secure over HTTPS.
 pub fn device_cookie(id: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{DEVICE_COOKIE}={id}; Path=/; Max-Age={TWO_YEARS}; HttpOnly; SameSite=Lax{secure}"
-    ))
-    .expect("hex cookie value")
+    HeaderValue::from_str(&app::security::set_cookie(DEVICE_COOKIE, id, TWO_YEARS, secure)).expect("hex cookie value")
 }
 
 /// Whether the request came over HTTPS, directly or through a proxy that

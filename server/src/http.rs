@@ -1,13 +1,11 @@
 //! The HTTP stack: the Leptos pages, the REST API, static files, and the
 //! tower-http layers every response passes through.
 
-use std::time::Duration;
-
-use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use leptos::prelude::*;
@@ -22,27 +20,8 @@ use tower_http::trace::TraceLayer;
 use app::app::{shell, App};
 use app::server::AppState;
 
-use crate::intake::{FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT};
 use crate::limits::{WriteLimiter, WriteQuota};
-
-/// Requests larger than this are refused with 413 before being read.
-pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
-/// A request taking longer than this is answered with 408.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Uploads get longer: three phone photos over a weak connection.
-pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(180);
-
-/// The axum state: the app's state plus what leptos_axum needs.
-#[derive(Clone, FromRef)]
-pub struct ServerState {
-    pub app: AppState,
-    pub leptos_options: LeptosOptions,
-    /// Rate limits on everything that writes (per client address), on
-    /// supports and on sign-in.
-    pub limits: WriteLimiter,
-    /// `/sw.js`, made once from this build's file list.
-    pub service_worker: crate::pwa::ServiceWorker,
-}
+use crate::state::{ServerState, BODY_LIMIT_BYTES, REQUEST_TIMEOUT, UPLOAD_BODY_LIMIT, UPLOAD_TIMEOUT};
 
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     router_with(app_state, leptos_options, WriteLimiter::new(WriteQuota::default()))
@@ -91,13 +70,9 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
             move |_| shell(options.clone()),
         )
     };
-    // The form step that carries photos takes a large body and more time;
-    // everything else is small and quick.
-    let uploads = Router::new()
-        .route(
-            "/suggest",
-            post(crate::forms::suggest::step).layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT)),
-        )
+    // The API's uploads take a large body and more time; everything else
+    // is small and quick. The forms set their own limits.
+    let api = Router::new()
         .nest(
             "/api/v1",
             crate::api::router().layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT)),
@@ -111,24 +86,8 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         .route("/healthz", get(healthz))
         .route("/sw.js", get(crate::pwa::service_worker))
         .route("/pwa.js", get(crate::pwa::page_script))
-        .route("/prefs", post(crate::prefs::set_prefs))
-        .route("/track/{code}/support", post(crate::forms::support::support))
         .route("/photos/{file}", get(crate::photos::public_photo))
         .route("/suggest/photos/{token}", get(crate::photos::staged_photo))
-        .route("/login", post(crate::forms::review::login))
-        .route("/logout", post(crate::forms::review::logout))
-        .route("/review/export.csv", get(crate::forms::review::export))
-        .route("/review/photos/{file}", get(crate::forms::review::photo))
-        .route("/review/s/{code}/{action}", post(crate::forms::review::act))
-        .route(
-            "/review/s/{code}/photos/{position}/hide",
-            post(crate::forms::review::hide_photo),
-        )
-        .route("/review/templates", post(crate::forms::review::add_template))
-        .route(
-            "/review/templates/{id}/delete",
-            post(crate::forms::review::delete_template),
-        )
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context, render)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
@@ -137,7 +96,8 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
             REQUEST_TIMEOUT,
         ));
     Router::new()
-        .merge(uploads)
+        .merge(api)
+        .merge(crate::forms::router())
         .merge(site)
         .fallback_service(ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())))
         .with_state(state)

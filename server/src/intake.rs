@@ -7,19 +7,10 @@ use axum::extract::multipart::{Field, Multipart, MultipartError};
 use app::domain::suggestion::draft::MAX_PHOTOS;
 use app::domain::suggestion::Draft;
 use app::server::photos::{process::MAX_UPLOAD_BYTES, PhotoError, PhotoStore};
+
+use crate::state::TEXT_FIELD_MAX_BYTES;
 use app::server::store::StoredPhoto;
 use app::server::suggestions::{store_photo, UploadError};
-
-/// A text field longer than this is refused outright (the longest real
-/// field, the description, is 2 000 characters: at most 8 000 bytes).
-pub const TEXT_FIELD_MAX_BYTES: usize = 16 * 1024;
-/// The whole body of an API upload: three photos plus the text.
-pub const UPLOAD_BODY_LIMIT: usize = MAX_PHOTOS * MAX_UPLOAD_BYTES + 256 * 1024;
-/// The whole body of a form step. Larger than the API's: a resident without
-/// JavaScript may pick more or bigger photos than allowed, and should get
-/// the form back with a sentence, not a bare 413. Memory stays bounded by
-/// the per-part limits; extra photos are skipped unread.
-pub const FORM_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// What could be read. Reading goes on past a refused photo, so a form
 /// can come back with everything else the resident typed.

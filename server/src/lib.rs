@@ -14,4 +14,5 @@ pub mod photos;
 pub mod prefs;
 pub mod pwa;
 pub mod seed;
+pub mod state;
 pub mod users;

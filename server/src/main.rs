@@ -15,12 +15,13 @@ use server::{http, seed, users};
 
 /// Linli (邻里): neighbourhood services within a 15-minute walk.
 ///
-/// Configuration comes from the environment: DATABASE_URL (default
-/// sqlite://data/linli.db), LEPTOS_SITE_ADDR (default 127.0.0.1:3000),
-/// RUST_LOG (default info), LINLI_SEED=0 to start without the demo data.
+/// Every option can also be set by the environment variable shown with it;
+/// RUST_LOG chooses which log lines are written (default `info`).
 #[derive(Parser)]
 #[command(version, about, long_about)]
 struct Cli {
+    #[command(flatten)]
+    config: Config,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -80,10 +81,9 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    init_tracing();
     let cli = Cli::parse();
-    let config = Config::from_env();
-    match run(cli.command.unwrap_or(Command::Serve), config).await {
+    init_tracing(&cli.config.log_format);
+    match run(cli.command.unwrap_or(Command::Serve), cli.config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -93,10 +93,11 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect_only(&config.database_url, config.db_pool).await?;
+    db.migrate().await?;
     match command {
         Command::Serve => {
-            if config.seed_demo {
+            if config.seed {
                 seed::load_demo_if_empty(&db).await?;
             }
             let catalog = Catalog::load(&db).await?;
@@ -115,8 +116,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             if hash_file.is_some_and(|f| f.exists()) {
                 leptos_options.hash_files = true;
             }
+            leptos_options.site_addr = config.site_addr;
             let addr = leptos_options.site_addr;
-            let limits = WriteLimiter::new(config.write_quota);
+            let limits = WriteLimiter::new(config.write_quota());
             let photos = PhotoStore::new(&config.photo_dir);
             tokio::spawn(housekeeping(db.clone(), limits.clone(), photos.clone()));
             let router = http::router_with(
@@ -131,7 +133,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             http::serve(router, addr).await?;
             db.close().await;
         }
-        Command::Migrate => println!("database is up to date: {}", config.database_url),
+        Command::Migrate => println!(
+            "database is up to date: {}",
+            app::server::store::redact(&config.database_url)
+        ),
         Command::CreateUser {
             username,
             role,
@@ -177,10 +182,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_tracing() {
+fn init_tracing(format: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let json = std::env::var("LINLI_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let json = format == "json";
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

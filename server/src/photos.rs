@@ -24,7 +24,7 @@ pub async fn public_photo(State(app): State<AppState>, Path(file): Path<String>)
 }
 
 pub async fn staged_photo(State(app): State<AppState>, Path(token): Path<String>) -> Response {
-    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !app::security::is_hex_token(&token, 32) {
         return StatusCode::NOT_FOUND.into_response();
     }
     match app.db.staged_photo(&token).await {

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use app::prefs::{parse_locale, LANG_COOKIE, TEXT_COOKIE};
+use app::security::{safe_next, set_cookie};
 
 #[derive(Debug, Deserialize)]
 pub struct PrefsForm {
@@ -17,15 +18,13 @@ pub struct PrefsForm {
     next: Option<String>,
 }
 
-const ONE_YEAR: u32 = 365 * 24 * 3600;
+const ONE_YEAR: i64 = 365 * 24 * 3600;
 
-pub async fn set_prefs(Form(form): Form<PrefsForm>) -> Response {
+pub async fn set_prefs(request_headers: HeaderMap, Form(form): Form<PrefsForm>) -> Response {
     let mut headers = HeaderMap::new();
+    let secure = crate::device::is_https(&request_headers);
     let cookie = |name: &str, value: &str| {
-        HeaderValue::from_str(&format!(
-            "{name}={value}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax; HttpOnly"
-        ))
-        .expect("cookie value is ASCII")
+        HeaderValue::from_str(&set_cookie(name, value, ONE_YEAR, secure)).expect("cookie value is ASCII")
     };
     if let Some(locale) = form.lang.as_deref().and_then(parse_locale) {
         let tag = if locale == app::i18n::Locale::en { "en" } else { "zh-CN" };
@@ -36,37 +35,10 @@ pub async fn set_prefs(Form(form): Form<PrefsForm>) -> Response {
         Some("normal") => headers.append(SET_COOKIE, cookie(TEXT_COOKIE, "normal")),
         _ => false,
     };
-    let next = safe_next(form.next.as_deref());
+    let next = safe_next(form.next.as_deref(), "/");
     headers.insert(
         LOCATION,
         HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/")),
     );
     (StatusCode::SEE_OTHER, headers).into_response()
-}
-
-/// Only same-site paths: never an open redirect to another host.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) =>
-        {
-            n.to_string()
-        }
-        _ => "/".to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn redirects_stay_on_this_site() {
-        assert_eq!(safe_next(Some("/nearby?kind=meal")), "/nearby?kind=meal");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil")), "/");
-        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/");
-        assert_eq!(safe_next(None), "/");
-    }
 }

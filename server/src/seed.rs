@@ -12,8 +12,16 @@ const SORTING: &str = include_str!("../../seeds/sorting.csv");
 
 /// Loads the demo facilities when the database has no facilities and no
 /// communities, and the sorting dictionary when it has none; returns
-/// whether it loaded anything.
+/// whether it loaded anything. Several servers starting at once on an empty
+/// database take turns: the first seeds, the others find it seeded.
 pub async fn load_demo_if_empty(db: &Db) -> Result<bool, ImportError> {
+    let lock = db.lock("linli seed").await?;
+    let loaded = load_unlocked(db).await;
+    lock.release().await?;
+    loaded
+}
+
+async fn load_unlocked(db: &Db) -> Result<bool, ImportError> {
     let f = db.fingerprint().await?;
     if f.sorting_items == 0 {
         let report = import_sorting(db, SORTING, false).await?;

@@ -209,7 +209,7 @@ async fn health_reports_the_catalogue() {
 #[tokio::test]
 async fn oversized_bodies_are_refused() {
     let app = common::app().await;
-    let body = "lang=en&next=/".to_string() + &"x".repeat(server::http::BODY_LIMIT_BYTES + 1);
+    let body = "lang=en&next=/".to_string() + &"x".repeat(server::state::BODY_LIMIT_BYTES + 1);
     let r = app
         .send(
             axum::http::Request::post("/prefs")

@@ -1,4 +1,7 @@
-//! The account commands of the real binary, on a temporary SQLite file.
+//! The account commands of the real binary, on a temporary database (SQLite,
+//! or PostgreSQL with `LINLI_TEST_POSTGRES`).
+
+mod common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -20,7 +23,9 @@ fn server(db: &str, args: &[&str], stdin: &str) -> Output {
 #[test]
 fn accounts_are_managed_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let db = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(common::database_url(dir.path()));
     let communities = dir.path().join("c.csv");
     std::fs::write(
         &communities,
@@ -89,4 +94,55 @@ fn accounts_are_managed_from_the_command_line() {
     assert!(server(&db, &["disable-user", "--username", "wang.li"], "")
         .status
         .success());
+}
+
+#[test]
+fn every_setting_is_listed_and_a_bad_value_stops_start_up() {
+    let help = Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for var in [
+        "DATABASE_URL",
+        "LINLI_DB_POOL",
+        "LEPTOS_SITE_ADDR",
+        "LINLI_SEED",
+        "LINLI_CATALOG_POLL_SECS",
+        "LINLI_PHOTO_DIR",
+        "LINLI_WRITE_BURST",
+        "LINLI_WRITE_PERIOD_MS",
+        "LINLI_LOG_FORMAT",
+    ] {
+        assert!(help.contains(&format!("[env: {var}")), "{var} is in --help:\n{help}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("bad.db").display());
+    for (var, value) in [
+        ("LINLI_WRITE_BURST", "lots"),
+        ("LINLI_SEED", "maybe"),
+        ("LEPTOS_SITE_ADDR", "localhost"),
+        ("LINLI_CATALOG_POLL_SECS", "0"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("migrate")
+            .env("DATABASE_URL", &db)
+            .env(var, value)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{var}={value} is refused");
+        assert!(stderr.contains(value), "the message names the value: {stderr}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("migrate")
+        .env("DATABASE_URL", "mysql://root:hunter2@db/linli")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("unsupported database URL"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "no password in messages: {stderr}");
 }

@@ -1,5 +1,9 @@
-//! Shared set-up for the integration tests: a real temporary SQLite file and
+//! Shared set-up for the integration tests: a real temporary database and
 //! the real router, driven in-process with `tower::ServiceExt::oneshot`.
+//!
+//! The database is a new SQLite file, or, when `LINLI_TEST_POSTGRES` names a
+//! PostgreSQL server (`scripts/test.sh` starts a throwaway one), a new
+//! database on it: every test runs the same on both backends.
 
 #![allow(dead_code)]
 
@@ -51,7 +55,7 @@ pub async fn app() -> TestApp {
 
 pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let url = database_url(dir.path()).await;
     let db = Db::connect(&url).await.expect("connect");
     import_communities(&db, COMMUNITIES, Format::Csv, false)
         .await
@@ -82,6 +86,42 @@ pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
         catalog,
         _dir: dir,
     }
+}
+
+/// A new, empty database: a SQLite file in `dir`, or a fresh database on
+/// the server `LINLI_TEST_POSTGRES` names.
+pub async fn database_url(dir: &std::path::Path) -> String {
+    let Some(server) = postgres_server() else {
+        return format!("sqlite://{}", dir.join("test.db").display());
+    };
+    use sqlx::{Connection, Executor};
+    sqlx::any::install_default_drivers();
+    let name = format!("linli_test_{}", rand_suffix());
+    let mut admin = sqlx::AnyConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {server}: {e}"));
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create database");
+    admin.close().await.ok();
+    let (base, _) = server.rsplit_once('/').expect("a database URL");
+    format!("{base}/{name}")
+}
+
+/// The PostgreSQL server the tests use, if any.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("LINLI_TEST_POSTGRES").ok().filter(|v| !v.is_empty())
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .subsec_nanos();
+    format!("{}_{}_{}", std::process::id(), nanos, N.fetch_add(1, Ordering::Relaxed))
 }
 
 pub struct Reply {

@@ -95,7 +95,7 @@ async fn the_sample_geojson_imports() {
 #[tokio::test]
 async fn the_demo_seed_loads_once() {
     let dir = tempfile::tempdir().unwrap();
-    let db = app::server::Db::connect(&format!("sqlite://{}", dir.path().join("seed.db").display()))
+    let db = app::server::Db::connect(&common::database_url(dir.path()).await)
         .await
         .unwrap();
     assert!(server::seed::load_demo_if_empty(&db).await.unwrap());

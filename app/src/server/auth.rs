@@ -67,7 +67,7 @@ pub async fn open_session(db: &Db, member: &Member) -> Result<String, StoreError
 /// The live session for a cookie value, if any. Malformed values are not
 /// looked up.
 pub async fn session(db: &Db, token: &str) -> Result<Option<SessionInfo>, StoreError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !crate::security::is_hex_token(token, 64) {
         return Ok(None);
     }
     db.session(&token_hash(token)).await
@@ -79,11 +79,12 @@ pub async fn close_session(db: &Db, token: &str) -> Result<(), StoreError> {
 
 /// The session cookie's value from a `Cookie` header.
 pub fn session_token(cookie_header: Option<&str>) -> Option<&str> {
-    cookie_header?
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value)
+    crate::security::cookie(cookie_header, SESSION_COOKIE)
+}
+
+/// `Set-Cookie` for a session (`""` and 0 seconds: the end of one).
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    crate::security::set_cookie(SESSION_COOKIE, token, max_age_secs, secure)
 }
 
 /// The signed-in member of the current request, for pages and server

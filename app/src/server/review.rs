@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::domain::review::workflow::{self, Change, ChangeError, TEXT_MAX};
 use crate::domain::review::{Member, ReviewedSuggestion, Template};
 use crate::domain::suggestion::{ReceiptCode, Status};
-use crate::server::store::{Bind, Db, EventRecord, StoreError};
+use crate::server::store::{Db, EventRecord, StoreError, SuggestionChange};
 
 /// Longest template title, and longest reason for hiding.
 pub const SHORT_TEXT_MAX: usize = 200;
@@ -101,9 +101,11 @@ pub async fn change_status(db: &Db, member: &Member, code: &ReceiptCode, change:
     let changed = db
         .change_suggestion(
             code,
-            "status = $1, duplicate_of = $2",
-            &[Bind::Text(change.to.as_str()), Bind::NullInt(target_id)],
-            Some(s.status),
+            SuggestionChange::Status {
+                from: s.status,
+                to: change.to,
+                duplicate_of: target_id,
+            },
             EventRecord {
                 actor: member.id,
                 kind: "status",
@@ -185,9 +187,7 @@ pub async fn assign(db: &Db, member: &Member, code: &ReceiptCode, username: &str
     let detail = json!({"assigned_to": [s.assigned_to, after]});
     db.change_suggestion(
         code,
-        "assigned_to = $1",
-        &[Bind::NullInt(assignee.as_ref().map(|m| m.id))],
-        None,
+        SuggestionChange::AssignedTo(assignee.as_ref().map(|m| m.id)),
         EventRecord {
             actor: member.id,
             kind: "assign",
@@ -219,9 +219,7 @@ pub async fn set_hidden(
     }
     db.change_suggestion(
         code,
-        "hidden = $1",
-        &[Bind::Int(i64::from(hidden))],
-        None,
+        SuggestionChange::Hidden(hidden),
         EventRecord {
             actor: member.id,
             kind: if hidden { "hide" } else { "unhide" },

@@ -2,13 +2,17 @@
 //! `{"error": {"code": "...", "message": "..."}}` with a fitting status;
 //! internal details are logged, never sent.
 
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use app::domain::suggestion::{FieldError, FieldErrors};
+use app::server::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -34,6 +38,13 @@ pub enum ApiError {
     /// 422: a well-formed request that cannot be carried out.
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
+    /// 409: a concurrent request changed the same thing first; retrying
+    /// (with the same `Idempotency-Key`) is safe.
+    #[error("{0}")]
+    Conflict(String),
+    /// 503: the database is unreachable or busy; try again shortly.
+    #[error("the service is briefly unavailable; try again")]
+    Unavailable(#[source] anyhow::Error),
     /// 408: the request took too long (a slow upload).
     #[error("the request took too long; try again")]
     Timeout,
@@ -87,6 +98,11 @@ impl IntoResponse for ApiError {
             ApiError::UnsupportedMediaType { code, .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, *code),
             ApiError::InvalidFields(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields"),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Unavailable(e) => {
+                tracing::warn!(error = ?e, "API request found the database unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
             ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Internal(e) => {
@@ -129,5 +145,38 @@ impl IntoResponse for ApiError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
+    }
+}
+
+/// Storage errors at the API boundary: a unique key taken by a concurrent
+/// request is a 409 on every backend, an unreachable database a 503, and
+/// anything else a logged 500.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        if e.is_unique_violation() {
+            ApiError::Conflict("a concurrent request changed this first; try again".into())
+        } else if e.is_unavailable() {
+            ApiError::Unavailable(e.into())
+        } else {
+            ApiError::Internal(e.into())
+        }
+    }
+}
+
+/// A query string whose rejection is the API's JSON 400 (`invalid_query`),
+/// not axum's plain text.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(value) = Query::<T>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::BadRequest {
+                code: "invalid_query",
+                message: e.body_text(),
+            })?;
+        Ok(ApiQuery(value))
     }
 }

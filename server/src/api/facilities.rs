@@ -1,7 +1,6 @@
 //! `GET /api/v1/facilities/nearby` and `GET /api/v1/facilities/{id}`.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -13,7 +12,7 @@ use app::domain::nearby::{Field, NearbyParams, QueryError};
 use app::prefs::Prefs;
 use app::server::AppState;
 
-use super::error::ApiError;
+use super::error::{ApiError, ApiQuery};
 
 /// Query parameters of the nearby search.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -144,12 +143,8 @@ fn bad_query(e: QueryError) -> ApiError {
 pub async fn nearby(
     State(state): State<AppState>,
     headers: HeaderMap,
-    query: Result<Query<NearbyParams>, QueryRejection>,
+    ApiQuery(params): ApiQuery<NearbyParams>,
 ) -> Result<Json<NearbyResponse>, ApiError> {
-    let Query(params) = query.map_err(|e| ApiError::BadRequest {
-        code: "invalid_query",
-        message: e.body_text(),
-    })?;
     let q = params.validate().map_err(bad_query)?;
     let english = english(&headers);
     let now = LocalTime::shanghai(chrono::Utc::now());

@@ -14,9 +14,9 @@ use utoipa::OpenApi;
 
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::http::{ServerState, BODY_LIMIT_BYTES};
+use crate::state::{ServerState, BODY_LIMIT_BYTES};
 
-pub use error::ApiError;
+pub use error::{ApiError, ApiQuery};
 
 #[derive(OpenApi)]
 #[openapi(

@@ -1,8 +1,7 @@
 //! `GET /api/v1/sorting/search?q=` and the dictionary download the browser
 //! searches offline.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use axum::Json;
@@ -14,7 +13,7 @@ use app::domain::sorting::normalize::normalize;
 use app::prefs::Prefs;
 use app::server::AppState;
 
-use super::error::ApiError;
+use super::error::{ApiError, ApiQuery};
 
 /// Longest accepted `q`, in characters, before normalisation.
 pub const MAX_Q_CHARS: usize = 200;
@@ -63,12 +62,8 @@ pub struct SearchItem {
 pub async fn search(
     State(state): State<AppState>,
     headers: HeaderMap,
-    query: Result<Query<SearchParams>, QueryRejection>,
+    ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let Query(params) = query.map_err(|e| ApiError::BadRequest {
-        code: "invalid_query",
-        message: e.body_text(),
-    })?;
     let raw = params.q.unwrap_or_default();
     if raw.chars().count() > MAX_Q_CHARS {
         return Err(ApiError::BadRequest {

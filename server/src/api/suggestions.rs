@@ -2,7 +2,7 @@
 //! multipart with photos), read its public view and timeline, list a
 //! community's suggestions, and support one.
 
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,11 +17,11 @@ use app::server::photos::PhotoError;
 use app::server::suggestions::{self, CreateError, Submission};
 use app::server::AppState;
 
-use super::error::ApiError;
+use super::error::{ApiError, ApiQuery};
 use crate::device;
-use crate::http::ServerState;
 use crate::intake::{self, IntakeError};
 use crate::limits::{client_ip, retry_after_secs};
+use crate::state::ServerState;
 
 /// A new suggestion as JSON. With photos, send the same fields as
 /// `multipart/form-data` plus up to three files named `photos`.
@@ -208,7 +208,7 @@ impl From<IntakeError> for ApiError {
                 code: "field_too_large",
                 message: format!(
                     "the field `{name}` is larger than {} bytes",
-                    intake::TEXT_FIELD_MAX_BYTES
+                    crate::state::TEXT_FIELD_MAX_BYTES
                 ),
             },
             IntakeError::Malformed(m) => ApiError::BadRequest {
@@ -246,6 +246,7 @@ impl From<CreateError> for ApiError {
                 code: "idempotency_key_reused",
                 message: "this Idempotency-Key was already used for a different suggestion".into(),
             },
+            CreateError::Store(e) => e.into(),
             e => ApiError::Internal(e.into()),
         }
     }
@@ -360,8 +361,7 @@ pub async fn create(State(state): State<ServerState>, req: Request) -> Result<Re
 async fn public_view(app: &AppState, code: &ReceiptCode) -> Result<PublicSuggestion, ApiError> {
     app.db
         .public_suggestion(code)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
+        .await?
         .ok_or_else(|| ApiError::NotFound(format!("no suggestion {code}")))
 }
 
@@ -411,12 +411,8 @@ pub struct ListQuery {
 )]
 pub async fn list(
     State(app): State<AppState>,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<SuggestionListResponse>, ApiError> {
-    let Query(q) = query.map_err(|e| ApiError::BadRequest {
-        code: "invalid_query",
-        message: e.body_text(),
-    })?;
     if app.catalog.snapshot().community(&q.community).is_none() {
         return Err(ApiError::NotFound(format!("no community `{}`", q.community)));
     }
@@ -438,8 +434,7 @@ pub async fn list(
     let found = app
         .db
         .community_suggestions(&q.community, category, limit, offset)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+        .await?;
     Ok(Json(SuggestionListResponse {
         community: q.community,
         suggestions: found.into_iter().map(Into::into).collect(),
@@ -478,8 +473,7 @@ pub async fn support(
         .app
         .db
         .add_support(&code, &suggestions::device_hash(&device))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
+        .await?
         .ok_or_else(|| ApiError::NotFound(format!("no suggestion {code}")))?;
     let mut response = Json(SupportResponse {
         receipt_code: code.to_string(),

@@ -1,13 +1,16 @@
 //! The committee's POSTs (sign in, sign out, every change to a suggestion,
 //! templates), the CSV export and committee-only photos.
 //!
-//! Every handler starts the same way: find the session from the cookie (none:
-//! back to `/login`), check the form's CSRF token against the session's (no
-//! match: 403), then let `app::server::review` check that the suggestion
-//! belongs to the member's community (not: 404, as if it did not exist).
+//! Every handler starts the same way, as an extractor: [`CommitteeForm`]
+//! finds the session from the cookie (none: back to `/login`) and checks
+//! the form's CSRF token against the session's (no match: 403);
+//! [`Committee`] only the session, for downloads. Then
+//! `app::server::review` checks that the suggestion belongs to the member's
+//! community (not: 404, as if it did not exist).
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -15,15 +18,15 @@ use app::domain::review::workflow::Change;
 use app::domain::review::{InboxFilter, Member};
 use app::domain::suggestion::{ReceiptCode, Status};
 use app::pages::review::login::safe_next;
-use app::server::auth::{self, SESSION_COOKIE, SESSION_TTL_MS};
+use app::server::auth::{self, SESSION_TTL_MS};
 use app::server::review::{self as actions, ReviewError};
 use app::server::store::SessionInfo;
 
 use super::support::see_other;
 use crate::device::is_https;
-use crate::http::ServerState;
 use crate::intake::field;
 use crate::limits::{client_ip, retry_after_secs};
+use crate::state::{ServerState, BODY_LIMIT_BYTES};
 
 type Fields = Vec<(String, String)>;
 
@@ -32,18 +35,14 @@ fn form(body: &Bytes) -> Fields {
 }
 
 fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"
-    ))
-    .expect("hex token")
+    HeaderValue::from_str(&auth::session_cookie(token, max_age_secs, secure)).expect("hex token")
 }
 
 /// `POST /login`: `username`, `password`, `next`.
 pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
     let ip = client_ip(req.extensions());
     let secure = is_https(req.headers());
-    let Ok(body) = axum::body::to_bytes(req.into_body(), 16 * 1024).await else {
+    let Ok(body) = axum::body::to_bytes(req.into_body(), crate::state::LOGIN_BODY_LIMIT).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response();
     };
     let f = form(&body);
@@ -100,33 +99,92 @@ pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
     }
 }
 
-/// The session of a request, or the response that ends it: a redirect to
-/// sign in.
-async fn session_of(state: &ServerState, headers: &HeaderMap, next: &str) -> Result<SessionInfo, Response> {
-    let cookie = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
-    let found = match auth::session_token(cookie) {
-        Some(token) => auth::session(&state.app.db, token).await.ok().flatten(),
-        None => None,
-    };
-    found.ok_or_else(|| {
-        see_other(format!(
-            "/login?next={}",
-            percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
-        ))
-    })
+/// A signed-in committee member (for the committee's downloads). Without
+/// a live session: a redirect to sign in, back to `/review` afterwards.
+pub struct Committee {
+    pub session: SessionInfo,
+    /// The `Cookie` token, for signing out.
+    token: String,
 }
 
-/// A signed-in member whose form carries their session's CSRF token.
-async fn member_for_post(state: &ServerState, headers: &HeaderMap, f: &Fields, next: &str) -> Result<Member, Response> {
-    let session = session_of(state, headers, next).await?;
-    if !constant_time_eq(field(f, "csrf").as_bytes(), session.csrf_token.as_bytes()) {
-        return Err((
-            StatusCode::FORBIDDEN,
-            "this form has expired; reload the page and try again",
-        )
-            .into_response());
+impl FromRequestParts<ServerState> for Committee {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ServerState) -> Result<Self, Response> {
+        let cookie = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+        let back = || {
+            see_other(format!(
+                "/login?next={}",
+                percent_encoding::utf8_percent_encode(
+                    return_page(parts.uri.path()),
+                    percent_encoding::NON_ALPHANUMERIC
+                )
+            ))
+        };
+        let Some(token) = auth::session_token(cookie) else {
+            return Err(back());
+        };
+        match auth::session(&state.app.db, token).await {
+            Ok(Some(session)) => Ok(Committee {
+                session,
+                token: token.to_string(),
+            }),
+            Ok(None) => Err(back()),
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                Err((StatusCode::SERVICE_UNAVAILABLE, "try again").into_response())
+            }
+        }
     }
-    Ok(session.member)
+}
+
+/// A committee form: a signed-in member whose form carries their session's
+/// CSRF token, and the form's fields. A missing or wrong token is a 403.
+pub struct CommitteeForm {
+    pub member: Member,
+    pub fields: Fields,
+    token: String,
+}
+
+impl FromRequest<ServerState> for CommitteeForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &ServerState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let committee = Committee::from_request_parts(&mut parts, state).await?;
+        let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT_BYTES).await else {
+            return Err((StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response());
+        };
+        let fields = form(&body);
+        if !constant_time_eq(
+            field(&fields, "csrf").as_bytes(),
+            committee.session.csrf_token.as_bytes(),
+        ) {
+            return Err((
+                StatusCode::FORBIDDEN,
+                "this form has expired; reload the page and try again",
+            )
+                .into_response());
+        }
+        Ok(CommitteeForm {
+            member: committee.session.member,
+            fields,
+            token: committee.token,
+        })
+    }
+}
+
+/// The page a committee request belongs to, to come back to after signing
+/// in: a suggestion's page for its actions, else the section's page.
+fn return_page(path: &str) -> &str {
+    if let Some(rest) = path.strip_prefix("/review/s/") {
+        let code_end = rest.find('/').map_or(path.len(), |i| "/review/s/".len() + i);
+        return &path[..code_end];
+    }
+    if path.starts_with("/review/templates") {
+        return "/review/templates";
+    }
+    "/review"
 }
 
 /// Compares without stopping at the first difference, so timing tells
@@ -136,16 +194,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// `POST /logout`.
-pub async fn logout(State(state): State<ServerState>, headers: HeaderMap, body: Bytes) -> Response {
-    let f = form(&body);
-    if let Err(response) = member_for_post(&state, &headers, &f, "/review").await {
-        return response;
-    }
-    let cookie = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
-    if let Some(token) = auth::session_token(cookie) {
-        if let Err(e) = auth::close_session(&state.app.db, token).await {
-            tracing::warn!(error = %e, "closing a session failed");
-        }
+pub async fn logout(State(state): State<ServerState>, headers: HeaderMap, form: CommitteeForm) -> Response {
+    if let Err(e) = auth::close_session(&state.app.db, &form.token).await {
+        tracing::warn!(error = %e, "closing a session failed");
     }
     let mut response = see_other("/login?signed_out=1".into());
     response
@@ -158,15 +209,9 @@ pub async fn logout(State(state): State<ServerState>, headers: HeaderMap, body: 
 pub async fn act(
     State(state): State<ServerState>,
     Path((code, action)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    CommitteeForm { member, fields: f, .. }: CommitteeForm,
 ) -> Response {
-    let f = form(&body);
     let page = format!("/review/s/{code}");
-    let member = match member_for_post(&state, &headers, &f, &page).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
     let Some(code) = ReceiptCode::parse(&code) else {
         return not_found();
     };
@@ -206,15 +251,9 @@ pub async fn act(
 pub async fn hide_photo(
     State(state): State<ServerState>,
     Path((code, position)): Path<(String, i64)>,
-    headers: HeaderMap,
-    body: Bytes,
+    CommitteeForm { member, fields: f, .. }: CommitteeForm,
 ) -> Response {
-    let f = form(&body);
     let page = format!("/review/s/{code}");
-    let member = match member_for_post(&state, &headers, &f, &page).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
     let Some(code) = ReceiptCode::parse(&code) else {
         return not_found();
     };
@@ -261,12 +300,10 @@ fn finish(result: Result<(), ReviewError>, page: &str) -> Response {
 }
 
 /// `POST /review/templates` (add) and `POST /review/templates/{id}/delete`.
-pub async fn add_template(State(state): State<ServerState>, headers: HeaderMap, body: Bytes) -> Response {
-    let f = form(&body);
-    let member = match member_for_post(&state, &headers, &f, "/review/templates").await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn add_template(
+    State(state): State<ServerState>,
+    CommitteeForm { member, fields: f, .. }: CommitteeForm,
+) -> Response {
     let community = field(&f, "community");
     let result = actions::add_template(&state.app.db, &member, community, field(&f, "title"), field(&f, "body")).await;
     finish(result, &format!("/review/templates?community={community}"))
@@ -275,14 +312,8 @@ pub async fn add_template(State(state): State<ServerState>, headers: HeaderMap, 
 pub async fn delete_template(
     State(state): State<ServerState>,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    CommitteeForm { member, fields: f, .. }: CommitteeForm,
 ) -> Response {
-    let f = form(&body);
-    let member = match member_for_post(&state, &headers, &f, "/review/templates").await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
     let community = field(&f, "community");
     finish(
         actions::delete_template(&state.app.db, &member, community, id).await,
@@ -294,13 +325,9 @@ pub async fn delete_template(
 /// as CSV, UTF-8 with a byte-order mark so Excel reads Chinese correctly.
 pub async fn export(
     State(state): State<ServerState>,
+    Committee { session, .. }: Committee,
     Query(query): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
 ) -> Response {
-    let session = match session_of(&state, &headers, "/review").await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
     let filter = InboxFilter::from_query(|k| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
     let rows = match state.app.db.export(session.member.scope(), &filter).await {
         Ok(rows) => rows,
@@ -334,11 +361,11 @@ pub async fn export(
 
 /// `GET /review/photos/{key}.jpg`: any photo (hidden ones too) of a
 /// suggestion in the member's community.
-pub async fn photo(State(state): State<ServerState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
-    let session = match session_of(&state, &headers, "/review").await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
+pub async fn photo(
+    State(state): State<ServerState>,
+    Committee { session, .. }: Committee,
+    Path(file): Path<String>,
+) -> Response {
     let Some(key) = file.strip_suffix(".jpg") else {
         return not_found();
     };

@@ -19,9 +19,9 @@ use app::pages::suggest::{StagedPhoto, SuggestFlow};
 use app::server::suggestions::{self, random_token, resolve_community, CreateError, Submission};
 
 use super::support::see_other;
-use crate::http::ServerState;
 use crate::intake::{self, draft_from_fields, field, fields, Intake};
 use crate::limits::{client_ip, retry_after_secs};
+use crate::state::ServerState;
 
 /// What the resident pressed.
 #[derive(Debug, PartialEq, Eq)]
@@ -94,7 +94,7 @@ async fn read_body(state: &ServerState, req: Request, room: usize) -> Intake {
         }
     } else {
         // Without photos a step is small; a larger body is not a real form.
-        let bytes = axum::body::to_bytes(req.into_body(), crate::http::BODY_LIMIT_BYTES)
+        let bytes = axum::body::to_bytes(req.into_body(), crate::state::BODY_LIMIT_BYTES)
             .await
             .unwrap_or_default();
         Intake {
@@ -178,7 +178,7 @@ async fn restore(state: &ServerState, intake: &mut Intake) -> SuggestFlow {
 }
 
 fn is_token(t: &str) -> bool {
-    t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit())
+    app::security::is_hex_token(t, 32)
 }
 
 /// Moves the form according to `action`. `Ok(Some(url))`: filed, redirect

@@ -11,8 +11,8 @@ use app::domain::suggestion::ReceiptCode;
 use app::server::suggestions::{device_hash, random_token};
 
 use crate::device;
-use crate::http::ServerState;
 use crate::limits::{client_ip, retry_after_secs};
+use crate::state::ServerState;
 
 pub async fn support(State(state): State<ServerState>, Path(code): Path<String>, req: Request) -> Response {
     let Some(code) = ReceiptCode::parse(&code) else {

@@ -16,8 +16,6 @@ use axum::response::{IntoResponse, Response};
 use app::domain::facility::WasteCategory;
 use app::server::catalog::content_hash;
 
-use crate::http::ServerState;
-
 /// The worker's logic; the server prepends `VERSION` and `PRECACHE`.
 const SCRIPT: &str = include_str!("sw.js");
 
@@ -97,8 +95,8 @@ impl ServiceWorker {
 
 /// `GET /sw.js`: never cached by HTTP (the browser checks it for updates
 /// on every navigation anyway), allowed to control the whole site.
-pub async fn service_worker(State(state): State<ServerState>) -> Response {
-    let mut res = state.service_worker.script().to_string().into_response();
+pub async fn service_worker(State(worker): State<ServiceWorker>) -> Response {
+    let mut res = worker.script().to_string().into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

@@ -123,7 +123,7 @@ impl PhotoStore {
 
 /// A key is 64 lowercase hex digits; anything else never touches the disk.
 pub fn is_key(key: &str) -> bool {
-    key.len() == 64 && key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    crate::security::is_hex_token(key, 64)
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! The one module that owns every query.
 //!
-//! Everything goes through `sqlx::AnyPool` with portable SQL (`$1`
-//! placeholders, `ON CONFLICT … DO UPDATE`, no dialect functions), so a
-//! PostgreSQL backend is a second migrations folder and a URL, not a change to
-//! the UI or the server functions. Values cross the boundary as i64, f64 and
-//! text only, which every backend of `Any` supports; structured columns
+//! Everything goes through `sqlx::AnyPool` with SQL that SQLite and
+//! PostgreSQL read alike (`$1` placeholders, `ON CONFLICT … DO UPDATE`,
+//! `RETURNING`, no dialect functions), so both backends run the same
+//! statements; the URL picks the backend and its migrations folder
+//! (`migrations/README.md`). Values cross the boundary as i64, f64 and text
+//! only, which every backend of `Any` decodes the same way: integer columns
+//! are `BIGINT` on PostgreSQL, flags 0/1, and text sorts by code point on
+//! both (`COLLATE "C"` there, SQLite's `BINARY` here). Structured columns
 //! (hours, services) are stored as text and parsed here.
 
 mod review;
@@ -21,7 +24,7 @@ use crate::domain::facility::{Community, Facility, Services};
 use crate::domain::hours::WeeklyHours;
 use crate::domain::sorting::SortingItem;
 
-pub use review::{Bind, EventRecord, ExportRow};
+pub use review::{EventRecord, ExportRow, SuggestionChange};
 pub use suggestions::{Inserted, NewSuggestion, StoredPhoto};
 pub use users::{Account, SessionInfo};
 
@@ -33,7 +36,7 @@ pub enum StoreError {
     Sqlx(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("unsupported database URL `{0}` (use sqlite://PATH)")]
+    #[error("unsupported database URL `{0}` (use sqlite://PATH or postgres://USER@HOST/DB)")]
     Unsupported(String),
     #[error("creating the database folder: {0}")]
     Io(#[from] std::io::Error),
@@ -41,11 +44,65 @@ pub enum StoreError {
     Corrupt(String, String),
 }
 
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// One file, embedded: the default, for one server.
+    Sqlite,
+    /// A server shared by any number of app servers.
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Option<Self> {
+        let scheme = url.split_once(':')?.0;
+        match scheme {
+            "sqlite" => Some(Backend::Sqlite),
+            "postgres" | "postgresql" => Some(Backend::Postgres),
+            _ => None,
+        }
+    }
+}
+
+/// A held [`Db::lock`]: released when its transaction ends.
+pub struct Lock(Option<sqlx::Transaction<'static, sqlx::Any>>);
+
+impl Lock {
+    pub async fn release(self) -> Result<(), StoreError> {
+        if let Some(tx) = self.0 {
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+impl StoreError {
+    /// A unique key (receipt code, idempotency key, username…) was taken,
+    /// possibly by a concurrent request: the same on every backend.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Sqlx(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()))
+    }
+
+    /// The database could not be reached or had no connection free in
+    /// time: worth trying again shortly.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlx(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
+        )
+    }
+}
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    backend: Backend,
 }
+
+/// Connections per app server. SQLite has one writer anyway; PostgreSQL
+/// shares `max_connections` (100 by default) among every app server.
+pub const POOL_SIZE: u32 = 8;
 
 /// A facility before it has an id, as the importer produces it.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,6 +131,42 @@ pub struct Fingerprint {
     pub sorting_updated: i64,
 }
 
+/// The SQLite URL with `mode=rwc` (create when missing), its folder made.
+fn sqlite_url(url: &str) -> Result<String, StoreError> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let file = path.split('?').next().unwrap_or_default();
+    if !file.is_empty() && file != ":memory:" {
+        if let Some(dir) = std::path::Path::new(file)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    Ok(if url.contains('?') {
+        url.to_string()
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// A URL fit for messages and logs: any password replaced by `***`.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.rsplit_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
 fn now_millis() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -82,27 +175,23 @@ impl Db {
     /// Connects, creating a SQLite file (and its folder) when missing, and
     /// applies pending migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let db = Self::connect_only(url, POOL_SIZE).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Connects without migrating (for copying into a database and for
+    /// tools that must not change the schema).
+    pub async fn connect_only(url: &str, pool_size: u32) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
-        let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
-            return Err(StoreError::Unsupported(url.to_string()));
-        };
-        let file = path.split('?').next().unwrap_or_default();
-        if !file.is_empty() && file != ":memory:" {
-            if let Some(dir) = std::path::Path::new(file)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir)?;
-            }
-        }
-        let url = if url.contains('?') {
-            url.to_string()
-        } else {
-            format!("{url}?mode=rwc")
+        let backend = Backend::of_url(url).ok_or_else(|| StoreError::Unsupported(redact(url)))?;
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(url)?,
+            Backend::Postgres => url.to_string(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
-            .max_connections(8)
+            .max_connections(pool_size.max(1))
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     if conn.backend_name() != "SQLite" {
@@ -120,13 +209,41 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        let db = Self { pool };
-        db.migrate().await?;
-        Ok(db)
+        Ok(Self { pool, backend })
     }
 
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Waits until no other process holds the lock `name`, then holds it
+    /// until [`Lock::release`] or until it is dropped (or this process
+    /// dies). PostgreSQL: a transaction-scoped advisory lock in a
+    /// transaction of its own, so app servers starting together seed an
+    /// empty database once, and no error path can leave it held. SQLite
+    /// serves one process, whose writes are serialised anyway: no lock.
+    pub async fn lock(&self, name: &str) -> Result<Lock, StoreError> {
+        if self.backend == Backend::Sqlite {
+            return Ok(Lock(None));
+        }
+        let key = crate::server::catalog::content_hash(name.bytes()) as i64;
+        let mut tx = self.pool.begin().await?;
+        // Wrapped so the row has a type every driver decodes (the lock
+        // function itself returns `void`).
+        sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Lock(Some(tx)))
+    }
+
+    /// Applies pending migrations. On PostgreSQL sqlx holds an advisory
+    /// lock meanwhile, so app servers starting together migrate once.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?;
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+        }
         Ok(())
     }
 
@@ -345,4 +462,25 @@ fn facility_from_row(r: &sqlx::any::AnyRow) -> Result<Facility, StoreError> {
         hours: WeeklyHours::parse(&hours).map_err(|e| corrupt(e.to_string()))?,
         services: serde_json::from_str(&services).map_err(|e| corrupt(e.to_string()))?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_backend_and_hide_passwords() {
+        assert_eq!(Backend::of_url("sqlite://data/linli.db"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("sqlite::memory:"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("postgres://linli@db/linli"), Some(Backend::Postgres));
+        assert_eq!(Backend::of_url("postgresql://linli@db/linli"), Some(Backend::Postgres));
+        assert_eq!(Backend::of_url("mysql://x@y/z"), None);
+        assert_eq!(Backend::of_url("data/linli.db"), None);
+        assert_eq!(
+            redact("postgres://linli:s3cr@t@db:5432/linli"),
+            "postgres://linli:***@db:5432/linli"
+        );
+        assert_eq!(redact("postgres://linli@db/linli"), "postgres://linli@db/linli");
+        assert_eq!(redact("sqlite://data/linli.db"), "sqlite://data/linli.db");
+    }
 }

@@ -52,7 +52,7 @@ const INBOX_COLUMNS: &str = "s.receipt_code, s.community, s.category, s.status, 
 /// member without a community gets the empty string, which matches nothing.
 const INBOX_WHERE: &str = "($1 = '*' OR s.community = $1) AND ($2 = '' OR s.status = $2) \
      AND ($3 = '' OR s.category = $3) AND s.created_at >= $4 AND s.created_at <= $5 \
-     AND ($6 = '' OR s.title LIKE $7 ESCAPE '\\' OR s.description LIKE $7 ESCAPE '\\') \
+     AND ($6 = '' OR LOWER(s.title) LIKE $7 ESCAPE '\\' OR LOWER(s.description) LIKE $7 ESCAPE '\\') \
      AND ($8 = '' OR s.community = $8)";
 
 fn inbox_item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
@@ -72,8 +72,12 @@ fn inbox_item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
 }
 
 /// `LIKE` pattern for a search, with the wildcards in it taken literally.
+/// Matched against `LOWER(column)`: the same ASCII-only case folding on both
+/// backends (SQLite's `lower()`, PostgreSQL's under `COLLATE "C"`), so
+/// "Bench" finds "bench" on either; Chinese has no case.
 fn like_pattern(search: &str) -> String {
     let escaped: String = search
+        .to_ascii_lowercase()
         .chars()
         .flat_map(|c| match c {
             '%' | '_' | '\\' => vec!['\\', c],
@@ -260,50 +264,52 @@ impl Db {
         Ok(Some(s))
     }
 
-    /// Applies `set` (an `UPDATE suggestions SET …` fragment with `$1` …)
-    /// and records the event, in one transaction. `binds` fill the fragment's
-    /// placeholders. With `expect`, the update applies only while the status
-    /// is still that one (two members acting at once: the second gets
-    /// `Ok(false)` instead of an unchecked move). `linked` is an event for
-    /// another suggestion (id) written in the same transaction.
+    /// Applies one change and records its event, in one transaction.
+    /// A status change applies only while the status is still the one it
+    /// moves from (two members acting at once: the second gets `Ok(false)`
+    /// instead of an unchecked move). `linked` is an event for another
+    /// suggestion (id) written in the same transaction.
     pub async fn change_suggestion(
         &self,
         code: &ReceiptCode,
-        set: &str,
-        binds: &[Bind<'_>],
-        expect: Option<Status>,
+        change: SuggestionChange,
         event: EventRecord<'_>,
         linked: Option<(i64, EventRecord<'_>)>,
     ) -> Result<bool, StoreError> {
         let now = now_millis();
         let mut tx = self.pool.begin().await?;
-        let n = binds.len();
-        let sql = format!(
-            "UPDATE suggestions SET {set}, updated_at = ${} WHERE receipt_code = ${} AND (${} = '' OR status = ${}) \
-             RETURNING id",
-            n + 1,
-            n + 2,
-            n + 3,
-            n + 3
-        );
-        let mut q = sqlx::query(&sql);
-        for b in binds {
-            q = match b {
-                Bind::Text(t) => q.bind(*t),
-                Bind::Int(i) => q.bind(*i),
-                Bind::NullInt(i) => q.bind(*i),
-            };
-        }
-        let Some(row) = q
+        let query = match change {
+            SuggestionChange::Status { from, to, duplicate_of } => sqlx::query(
+                "UPDATE suggestions SET status = $1, duplicate_of = $2, updated_at = $3 \
+                 WHERE receipt_code = $4 AND status = $5 RETURNING id",
+            )
+            .bind(to.as_str())
+            .bind(duplicate_of)
             .bind(now)
             .bind(code.as_str())
-            .bind(expect.map_or("", Status::as_str))
-            .fetch_optional(&mut *tx)
-            .await?
-        else {
+            .bind(from.as_str()),
+            SuggestionChange::AssignedTo(user) => sqlx::query(
+                "UPDATE suggestions SET assigned_to = $1, updated_at = $2 WHERE receipt_code = $3 RETURNING id",
+            )
+            .bind(user)
+            .bind(now)
+            .bind(code.as_str()),
+            SuggestionChange::Hidden(hidden) => {
+                sqlx::query("UPDATE suggestions SET hidden = $1, updated_at = $2 WHERE receipt_code = $3 RETURNING id")
+                    .bind(i64::from(hidden))
+                    .bind(now)
+                    .bind(code.as_str())
+            }
+            SuggestionChange::EventOnly => {
+                sqlx::query("UPDATE suggestions SET updated_at = $1 WHERE receipt_code = $2 RETURNING id")
+                    .bind(now)
+                    .bind(code.as_str())
+            }
+        };
+        let Some(row) = query.fetch_optional(&mut *tx).await? else {
             return Ok(false);
         };
-        let id: i64 = row.try_get(0)?;
+        let id: i64 = row.try_get("id")?;
         record_event(&mut tx, id, now, &event).await?;
         if let Some((other, e)) = linked {
             record_event(&mut tx, other, now, &e).await?;
@@ -314,7 +320,7 @@ impl Db {
 
     /// Records an event that changes nothing else (a reply, a note).
     pub async fn add_event(&self, code: &ReceiptCode, event: EventRecord<'_>) -> Result<bool, StoreError> {
-        self.change_suggestion(code, "supports = supports", &[], None, event, None)
+        self.change_suggestion(code, SuggestionChange::EventOnly, event, None)
             .await
     }
 
@@ -440,11 +446,22 @@ impl Db {
     }
 }
 
-/// A value for [`Db::change_suggestion`]'s `SET` fragment.
-pub enum Bind<'a> {
-    Text(&'a str),
-    Int(i64),
-    NullInt(Option<i64>),
+/// What [`Db::change_suggestion`] changes on a suggestion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuggestionChange {
+    /// Moves `from` → `to`, and links (or unlinks) the original it
+    /// duplicates (its id).
+    Status {
+        from: Status,
+        to: Status,
+        duplicate_of: Option<i64>,
+    },
+    /// Assigns to a member (id), or to nobody.
+    AssignedTo(Option<i64>),
+    /// Hides from the public, or shows again.
+    Hidden(bool),
+    /// Nothing but the event (a reply, a note).
+    EventOnly,
 }
 
 async fn record_event(tx: &mut Transaction<'_, Any>, id: i64, at: i64, e: &EventRecord<'_>) -> Result<(), StoreError> {
@@ -471,5 +488,6 @@ mod tests {
     #[test]
     fn like_wildcards_are_literal() {
         assert_eq!(super::like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+        assert_eq!(super::like_pattern("Bench 长椅"), "%bench 长椅%");
     }
 }

@@ -1,0 +1,93 @@
+//! The security rules that several handlers apply, each in exactly one
+//! function with its tests: where a redirect may go, how cookies are read
+//! and written, and what a token must look like before it is looked up.
+//! Plain Rust, no I/O.
+
+/// A same-site path to send someone to after a form, or `fallback`: never
+/// another host (`//evil`, `/\evil`), and nothing a header or a log line
+/// could be split on.
+pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            n.to_string()
+        }
+        _ => fallback.to_string(),
+    }
+}
+
+/// The value of cookie `name` among a request's `Cookie` headers (HTTP/2
+/// may send several).
+pub fn cookie<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) -> Option<&'a str> {
+    headers
+        .into_iter()
+        .flat_map(|h| h.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value. Every cookie of ours is HttpOnly (no script reads
+/// it), SameSite=Lax (not sent with other sites' POSTs), for the whole
+/// site, and Secure when the request came over HTTPS. `max_age_secs` 0
+/// deletes it.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// Whether `token` is exactly `len` lowercase hex digits: the shape of
+/// every random token Linli hands out (sessions, devices, photo tokens,
+/// photo keys). Anything else is refused before a lookup or a file name.
+pub fn is_hex_token(token: &str, len: usize) -> bool {
+    token.len() == len && token.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        for ok in ["/", "/review?status=received", "/track/WH-2222"] {
+            assert_eq!(safe_next(Some(ok), "/x"), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "/a b",
+            "/a\r\nSet-Cookie: x",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad), "/review"), "/review", "{bad:?}");
+        }
+        assert_eq!(safe_next(None, "/"), "/");
+    }
+
+    #[test]
+    fn cookies_are_read_among_others_and_written_safely() {
+        let headers = ["a=b; linli_session=abc", "linli_lang=en"];
+        assert_eq!(cookie(headers, "linli_session"), Some("abc"));
+        assert_eq!(cookie(headers, "linli_lang"), Some("en"));
+        assert_eq!(cookie(headers, "linli"), None);
+        assert_eq!(cookie([], "a"), None);
+        let c = set_cookie("linli_device", "ff", 60, true);
+        assert_eq!(c, "linli_device=ff; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure");
+        assert!(!set_cookie("a", "", 0, false).contains("Secure"));
+    }
+
+    #[test]
+    fn tokens_have_one_shape() {
+        assert!(is_hex_token(&"a".repeat(32), 32));
+        assert!(is_hex_token(&"0f".repeat(32), 64));
+        assert!(!is_hex_token(&"0F".repeat(32), 64), "our tokens are lowercase");
+        assert!(!is_hex_token(&"a".repeat(31), 32));
+        assert!(!is_hex_token(&"g".repeat(32), 32));
+        assert!(!is_hex_token("../../etc/passwd", 16));
+    }
+}

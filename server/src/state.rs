@@ -1,0 +1,46 @@
+//! The state every handler reaches, and the limits every request lives
+//! within: its own module, so handlers depend on it and on nothing of the
+//! wiring in `http`.
+
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+
+use app::domain::suggestion::draft::MAX_PHOTOS;
+use app::server::photos::process::MAX_UPLOAD_BYTES;
+use app::server::AppState;
+
+use crate::limits::WriteLimiter;
+
+/// Requests larger than this are refused with 413 before being read.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// The sign-in form: a name and a password.
+pub const LOGIN_BODY_LIMIT: usize = 16 * 1024;
+/// The whole body of an API upload: three photos plus the text.
+pub const UPLOAD_BODY_LIMIT: usize = MAX_PHOTOS * MAX_UPLOAD_BYTES + 256 * 1024;
+/// The whole body of a form step. Larger than the API's: a resident without
+/// JavaScript may pick more or bigger photos than allowed, and should get
+/// the form back with a sentence, not a bare 413. Memory stays bounded by
+/// the per-part limits; extra photos are skipped unread.
+pub const FORM_BODY_LIMIT: usize = 64 * 1024 * 1024;
+/// A text field of a multipart body longer than this is refused outright
+/// (the longest real field, the description, is 2 000 characters: at most
+/// 8 000 bytes).
+pub const TEXT_FIELD_MAX_BYTES: usize = 16 * 1024;
+/// A request taking longer than this is answered with 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Uploads get longer: three phone photos over a weak connection.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The axum state: the app's state plus what leptos_axum needs.
+#[derive(Clone, FromRef)]
+pub struct ServerState {
+    pub app: AppState,
+    pub leptos_options: LeptosOptions,
+    /// Rate limits on everything that writes (per client address), on
+    /// supports and on sign-in.
+    pub limits: WriteLimiter,
+    /// `/sw.js`, made once from this build's file list.
+    pub service_worker: crate::pwa::ServiceWorker,
+}
