@@ -10,7 +10,11 @@ use clap::Args;
 
 use app::server::store::DEFAULT_DATABASE_URL;
 
+use crate::forwarded::TrustedProxies;
 use crate::limits::WriteQuota;
+
+/// Photo files of a SQLite server when `LINLI_PHOTO_DIR` is not set.
+pub const DEFAULT_PHOTO_DIR: &str = "data/photos";
 
 #[derive(Args, Clone, Debug)]
 pub struct Config {
@@ -33,14 +37,16 @@ pub struct Config {
           action = clap::ArgAction::Set, global = true)]
     pub seed: bool,
 
-    /// Seconds between checks for facility changes made by other processes.
-    #[arg(long, env = "LINLI_CATALOG_POLL_SECS", default_value_t = 10,
-          value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
-    pub catalog_poll_secs: u64,
+    /// Milliseconds between checks for catalogue changes made by other
+    /// processes (an import, another server's edit): one cheap query.
+    #[arg(long, env = "LINLI_CATALOG_POLL_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(100..=3_600_000), global = true)]
+    pub catalog_poll_ms: u64,
 
-    /// Where photo files are kept.
-    #[arg(long, env = "LINLI_PHOTO_DIR", default_value = "data/photos", global = true)]
-    pub photo_dir: String,
+    /// A folder for photo files (every server must see the same one). Not
+    /// set: `data/photos` with SQLite, the database itself with PostgreSQL.
+    #[arg(long, env = "LINLI_PHOTO_DIR", global = true)]
+    pub photo_dir: Option<String>,
 
     /// Writes (suggestions, form steps, supports) one client address may
     /// make at once before it is slowed down.
@@ -52,6 +58,12 @@ pub struct Config {
     #[arg(long, env = "LINLI_WRITE_PERIOD_MS", default_value_t = WriteQuota::default().period.as_millis() as u64,
           value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub write_period_ms: u64,
+
+    /// Reverse proxies whose `X-Forwarded-For`/`-Proto`/`-Host` are
+    /// believed, e.g. `127.0.0.1,10.0.0.0/8`. Not set: those headers are
+    /// ignored, and the peer is the client.
+    #[arg(long, env = "LINLI_TRUSTED_PROXIES", default_value = "", global = true)]
+    pub trusted_proxies: TrustedProxies,
 
     /// `text` or `json` log lines (on standard error). Which lines: RUST_LOG,
     /// e.g. `info` (the default) or `debug,sqlx=warn`.
@@ -105,8 +117,10 @@ mod tests {
             &["server", "--write-burst", "0"],
             &["server", "--write-period-ms", "-1"],
             &["server", "--site-addr", "localhost"],
-            &["server", "--catalog-poll-secs", "ten"],
+            &["server", "--catalog-poll-ms", "ten"],
+            &["server", "--catalog-poll-ms", "5"],
             &["server", "--log-format", "xml"],
+            &["server", "--trusted-proxies", "10.0.0.0/8,nginx"],
         ] {
             assert!(Cli::try_parse_from(bad).is_err(), "{bad:?} is refused");
         }

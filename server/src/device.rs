@@ -2,7 +2,7 @@
 //! once. It identifies a device, not a person; the server stores only its
 //! SHA-256, next to the supports it gave.
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue};
 
 pub const DEVICE_COOKIE: &str = "linli_device";
 const TWO_YEARS: i64 = 2 * 365 * 24 * 3600;
@@ -15,19 +15,15 @@ pub fn device_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Whether the request came over HTTPS (through a trusted proxy).
+pub fn is_https(extensions: &Extensions) -> bool {
+    crate::forwarded::client(extensions).https
+}
+
 /// `Set-Cookie` for a new device id: HttpOnly (no script reads it),
 /// SameSite=Lax (not sent on other sites' POSTs), Secure over HTTPS.
 pub fn device_cookie(id: &str, secure: bool) -> HeaderValue {
     HeaderValue::from_str(&app::security::set_cookie(DEVICE_COOKIE, id, TWO_YEARS, secure)).expect("hex cookie value")
-}
-
-/// Whether the request came over HTTPS, directly or through a proxy that
-/// says so.
-pub fn is_https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
 #[cfg(test)]

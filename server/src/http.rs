@@ -20,19 +20,31 @@ use tower_http::trace::TraceLayer;
 use app::app::{shell, App};
 use app::server::AppState;
 
+use crate::forwarded::TrustedProxies;
 use crate::limits::{WriteLimiter, WriteQuota};
 use crate::state::{ServerState, BODY_LIMIT_BYTES, REQUEST_TIMEOUT, UPLOAD_BODY_LIMIT, UPLOAD_TIMEOUT};
 
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
-    router_with(app_state, leptos_options, WriteLimiter::new(WriteQuota::default()))
+    router_with(
+        app_state,
+        leptos_options,
+        WriteLimiter::new(WriteQuota::default()),
+        TrustedProxies::default(),
+    )
 }
 
-pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: WriteLimiter) -> Router {
+pub fn router_with(
+    app_state: AppState,
+    leptos_options: LeptosOptions,
+    limits: WriteLimiter,
+    proxies: TrustedProxies,
+) -> Router {
     let state = ServerState {
         app: app_state.clone(),
         leptos_options: leptos_options.clone(),
         limits,
         service_worker: crate::pwa::ServiceWorker::new(&leptos_options.site_root),
+        proxies: proxies.clone(),
     };
     let routes = generate_route_list(App);
     let context = {
@@ -102,6 +114,7 @@ pub fn router_with(app_state: AppState, leptos_options: LeptosOptions, limits: W
         .fallback_service(ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())))
         .with_state(state)
         .layer(middleware::from_fn(same_origin_writes))
+        .layer(middleware::from_fn_with_state(proxies, crate::forwarded::identify))
         .layer(middleware::map_response(api_errors_as_json))
         .layer(middleware::map_response(committee_pages_not_stored))
         .layer(CompressionLayer::new())
@@ -154,15 +167,8 @@ async fn same_origin_writes(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == "cross-site");
     // The host the browser addressed: `Host` (HTTP/1.1), the URI's
-    // authority (HTTP/2), or what a reverse proxy says it forwarded.
-    let hosts: Vec<&str> = [
-        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-        req.uri().authority().map(|a| a.as_str()),
-        headers.get("x-forwarded-host").and_then(|v| v.to_str().ok()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    // authority (HTTP/2), or what a trusted proxy says it forwarded.
+    let hosts = crate::forwarded::client(req.extensions()).hosts;
     let foreign_origin = headers
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())

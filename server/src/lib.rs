@@ -6,6 +6,7 @@ pub mod config;
 pub mod device;
 pub mod export;
 pub mod forms;
+pub mod forwarded;
 pub mod http;
 pub mod import;
 pub mod intake;

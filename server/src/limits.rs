@@ -1,20 +1,29 @@
 //! Per-client rate limits on everything that writes: filing suggestions,
-//! the form's steps and supports. Keyed by the peer's IP address, so one
-//! noisy client is slowed down and everyone else is not.
+//! the form's steps and supports, and sign-in throttling. Keyed by the
+//! client's address (`forwarded`), so one noisy client is slowed down and
+//! everyone else is not.
 //!
-//! `governor` (the crate under tower_governor) is used directly rather than
-//! as a layer, because the answer differs by caller: JSON with a code for
+//! Two homes for the buckets, one behaviour: with SQLite (one server) they
+//! live in this process, in `governor` (the crate under tower_governor);
+//! with PostgreSQL every app server shares them in the database
+//! (`Db::take_rate_token`, the same algorithm in one statement), so five
+//! failed sign-ins spread over several servers still lock the account. A
+//! limit check that cannot reach the database lets the request through (and
+//! says so in the log): the request itself will meet the outage.
+//!
+//! Not a layer, because the answer differs by caller: JSON with a code for
 //! the API, a page in the resident's language for the form.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ConnectInfo;
 use axum::http::Extensions;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use app::server::store::{Backend, Db};
 
 /// Write limits: a burst, then one more request per period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,47 +44,176 @@ impl Default for WriteQuota {
     }
 }
 
+/// Supports of one suggestion from one address: ten, then one an hour.
+const SUPPORT_BURST: u32 = 10;
+const SUPPORT_PERIOD: Duration = Duration::from_secs(3600);
+/// Sign-in: twenty attempts a quarter-hour from an address, five failures a
+/// quarter-hour for an account.
+const LOGIN_CLIENT_BURST: u32 = 20;
+const LOGIN_ACCOUNT_FAILURES: u32 = 5;
+const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+
 #[derive(Clone)]
 pub struct WriteLimiter {
-    limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    /// The extra limit on supporting one suggestion.
-    pub supports: SupportLimiter,
-    /// Sign-in throttling.
-    pub logins: LoginLimiter,
+    quota: WriteQuota,
+    home: Home,
+}
+
+#[derive(Clone)]
+enum Home {
+    /// One server: the buckets live in this process.
+    Local {
+        writes: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+        supports: SupportLimiter,
+        logins: LoginLimiter,
+    },
+    /// Several servers: the buckets live in the shared database.
+    Shared(Db),
 }
 
 impl WriteLimiter {
+    /// Buckets in this process (one server).
     pub fn new(quota: WriteQuota) -> Self {
         let burst = NonZeroU32::new(quota.burst.max(1)).expect("at least one");
-        let quota = Quota::with_period(quota.period.max(Duration::from_millis(1)))
+        let governed = Quota::with_period(quota.period.max(Duration::from_millis(1)))
             .expect("a positive period")
             .allow_burst(burst);
         Self {
-            limiter: Arc::new(RateLimiter::keyed(quota)),
-            supports: SupportLimiter::default(),
-            logins: LoginLimiter::default(),
+            quota,
+            home: Home::Local {
+                writes: Arc::new(RateLimiter::keyed(governed)),
+                supports: SupportLimiter::default(),
+                logins: LoginLimiter::default(),
+            },
         }
     }
 
-    /// `Err(wait)` when `client` is over its limit.
-    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
-        self.limiter
-            .check_key(&client)
-            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    /// Buckets in the database, shared by every server using it.
+    pub fn shared(quota: WriteQuota, db: Db) -> Self {
+        Self {
+            quota,
+            home: Home::Shared(db),
+        }
     }
 
-    /// Forgets clients that are back to a full quota; called periodically so
-    /// the table does not grow without bound.
-    pub fn forget_idle(&self) {
-        self.limiter.retain_recent();
-        self.supports.forget_idle();
-        self.logins.forget_idle();
+    /// In the database with PostgreSQL (any number of servers), in this
+    /// process with SQLite (one server, and no extra disk write per check).
+    pub fn for_backend(quota: WriteQuota, db: &Db) -> Self {
+        match db.backend() {
+            Backend::Postgres => Self::shared(quota, db.clone()),
+            Backend::Sqlite => Self::new(quota),
+        }
+    }
+
+    /// `Err(wait)` when `client` is over its write limit.
+    pub async fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        match &self.home {
+            Home::Local { writes, .. } => writes
+                .check_key(&client)
+                .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now())),
+            Home::Shared(db) => {
+                let period = self.quota.period.as_millis().max(1) as i64;
+                shared_take(db, &format!("w:{client}"), period, self.quota.burst).await
+            }
+        }
     }
 
     /// The write limit and the per-suggestion support limit together.
-    pub fn check_support(&self, client: IpAddr, code: &str) -> Result<(), Duration> {
-        self.check(client)?;
-        self.supports.check(client, code)
+    pub async fn check_support(&self, client: IpAddr, code: &str) -> Result<(), Duration> {
+        self.check(client).await?;
+        match &self.home {
+            Home::Local { supports, .. } => supports.check(client, code),
+            Home::Shared(db) => {
+                let period = SUPPORT_PERIOD.as_millis() as i64;
+                shared_take(db, &format!("s:{client}:{code}"), period, SUPPORT_BURST).await
+            }
+        }
+    }
+
+    /// Before verifying a password: `Err(wait)` when the address or the
+    /// account is throttled. Every attempt counts against the address.
+    pub async fn check_login(&self, client: IpAddr, username: &str) -> Result<(), Duration> {
+        match &self.home {
+            Home::Local { logins, .. } => logins.check(client, username),
+            Home::Shared(db) => {
+                let period = (LOGIN_WINDOW / LOGIN_CLIENT_BURST).as_millis() as i64;
+                shared_take(db, &format!("l:{client}"), period, LOGIN_CLIENT_BURST).await?;
+                let window = LOGIN_WINDOW.as_millis() as i64;
+                match db.login_failures(&username.to_lowercase(), window).await {
+                    Ok((failures, since)) if failures >= i64::from(LOGIN_ACCOUNT_FAILURES) => {
+                        let left = since + window - chrono::Utc::now().timestamp_millis();
+                        Err(Duration::from_millis(left.max(1) as u64))
+                    }
+                    Ok(_) => Ok(()),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "sign-in throttle unavailable; letting the attempt through");
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+
+    /// Only failures count against an account (so nobody can lock a member
+    /// out by signing in as them successfully).
+    pub async fn login_failed(&self, username: &str) {
+        match &self.home {
+            Home::Local { logins, .. } => logins.failed(username),
+            Home::Shared(db) => {
+                let window = LOGIN_WINDOW.as_millis() as i64;
+                if let Err(e) = db.add_login_failure(&username.to_lowercase(), window).await {
+                    tracing::warn!(error = %e, "recording a failed sign-in failed");
+                }
+            }
+        }
+    }
+
+    pub async fn login_succeeded(&self, username: &str) {
+        match &self.home {
+            Home::Local { logins, .. } => logins.succeeded(username),
+            Home::Shared(db) => {
+                if let Err(e) = db.clear_login_failures(&username.to_lowercase()).await {
+                    tracing::warn!(error = %e, "clearing failed sign-ins failed");
+                }
+            }
+        }
+    }
+
+    /// Forgets clients that are back to a full quota; called periodically so
+    /// the tables do not grow without bound. With several servers each one
+    /// runs it; the deletes are idempotent.
+    pub async fn forget_idle(&self) {
+        match &self.home {
+            Home::Local {
+                writes,
+                supports,
+                logins,
+            } => {
+                writes.retain_recent();
+                supports.forget_idle();
+                logins.forget_idle();
+            }
+            Home::Shared(db) => {
+                if let Err(e) = db.purge_rate_limits().await {
+                    tracing::warn!(error = %e, "purging rate limits failed");
+                }
+                if let Err(e) = db.purge_login_failures(LOGIN_WINDOW.as_millis() as i64).await {
+                    tracing::warn!(error = %e, "purging sign-in failures failed");
+                }
+            }
+        }
+    }
+}
+
+/// One token from a shared bucket; an unreachable database lets it through.
+async fn shared_take(db: &Db, key: &str, period_ms: i64, burst: u32) -> Result<(), Duration> {
+    match db.take_rate_token(key, period_ms, burst).await {
+        Ok(None) => Ok(()),
+        Ok(Some(wait_ms)) => Err(Duration::from_millis(wait_ms.max(1) as u64)),
+        Err(e) => {
+            tracing::warn!(error = %e, "rate limit unavailable; letting the request through");
+            Ok(())
+        }
     }
 }
 
@@ -110,9 +248,8 @@ impl SupportLimiter {
 }
 
 impl Default for SupportLimiter {
-    /// Ten supports of one suggestion from one address, then one an hour.
     fn default() -> Self {
-        Self::new(10, Duration::from_secs(3600))
+        Self::new(SUPPORT_BURST, SUPPORT_PERIOD)
     }
 }
 
@@ -185,21 +322,15 @@ impl LoginLimiter {
 }
 
 impl Default for LoginLimiter {
-    /// Twenty attempts a quarter-hour from an address; five failures a
-    /// quarter-hour for an account.
     fn default() -> Self {
-        Self::new(20, 5, Duration::from_secs(15 * 60))
+        Self::new(LOGIN_CLIENT_BURST, LOGIN_ACCOUNT_FAILURES, LOGIN_WINDOW)
     }
 }
 
-/// The peer's address as the server accepted the connection. Behind a
-/// reverse proxy this is the proxy: configure the proxy to rate-limit, or
-/// extend this function to trust its `X-Forwarded-For`.
+/// The client's address: the peer, or who a trusted proxy says it
+/// forwarded (`forwarded`).
 pub fn client_ip(extensions: &Extensions) -> IpAddr {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    crate::forwarded::client(extensions).ip
 }
 
 /// Whole seconds to wait, at least one (for a `Retry-After` header).
@@ -211,8 +342,8 @@ pub fn retry_after_secs(wait: Duration) -> u64 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_client_over_its_burst_waits_and_others_do_not() {
+    #[tokio::test]
+    async fn a_client_over_its_burst_waits_and_others_do_not() {
         let limiter = WriteLimiter::new(WriteQuota {
             burst: 3,
             period: Duration::from_secs(60),
@@ -220,14 +351,14 @@ mod tests {
         let a = IpAddr::from([10, 0, 0, 1]);
         let b = IpAddr::from([10, 0, 0, 2]);
         for _ in 0..3 {
-            assert!(limiter.check(a).is_ok());
+            assert!(limiter.check(a).await.is_ok());
         }
-        let wait = limiter.check(a).unwrap_err();
+        let wait = limiter.check(a).await.unwrap_err();
         assert!(
             wait > Duration::from_secs(50) && wait <= Duration::from_secs(60),
             "{wait:?}"
         );
-        assert!(limiter.check(b).is_ok(), "another client is unaffected");
+        assert!(limiter.check(b).await.is_ok(), "another client is unaffected");
         let supports = SupportLimiter::new(2, Duration::from_secs(3600));
         assert!(supports.check(b, "WH-2222").is_ok() && supports.check(b, "WH-2222").is_ok());
         assert!(

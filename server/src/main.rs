@@ -7,8 +7,10 @@ use clap::{Parser, Subcommand};
 use leptos::prelude::get_configuration;
 
 use app::server::photos::PhotoStore;
+use app::server::store::Backend;
 use app::server::{AppState, Catalog, Db};
 use server::config::Config;
+use server::config::DEFAULT_PHOTO_DIR;
 use server::import::{import_communities_file, import_facilities_file, import_sorting_file, ImportError};
 use server::limits::WriteLimiter;
 use server::{http, seed, users};
@@ -104,7 +106,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             tokio::spawn(
                 catalog
                     .clone()
-                    .watch(db.clone(), Duration::from_secs(config.catalog_poll_secs)),
+                    .watch(db.clone(), Duration::from_millis(config.catalog_poll_ms)),
             );
             let mut leptos_options = get_configuration(None)?.leptos_options;
             // cargo-leptos (`hash-files`) writes the hashed names next to
@@ -118,8 +120,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             leptos_options.site_addr = config.site_addr;
             let addr = leptos_options.site_addr;
-            let limits = WriteLimiter::new(config.write_quota());
-            let photos = PhotoStore::new(&config.photo_dir);
+            let limits = WriteLimiter::for_backend(config.write_quota(), &db);
+            let photos = match (&config.photo_dir, db.backend()) {
+                (Some(dir), _) => PhotoStore::new(dir),
+                (None, Backend::Postgres) => PhotoStore::in_database(db.clone()),
+                (None, Backend::Sqlite) => PhotoStore::new(DEFAULT_PHOTO_DIR),
+            };
             tokio::spawn(housekeeping(db.clone(), limits.clone(), photos.clone()));
             let router = http::router_with(
                 AppState {
@@ -129,6 +135,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 },
                 leptos_options,
                 limits,
+                config.trusted_proxies.clone(),
             );
             http::serve(router, addr).await?;
             db.close().await;
@@ -202,20 +209,17 @@ async fn housekeeping(db: Db, limits: WriteLimiter, photos: PhotoStore) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        limits.forget_idle();
+        limits.forget_idle().await;
         let day_ago = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
         match db.purge_staged_photos(day_ago).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "forgot photos of abandoned forms"),
             Err(e) => tracing::warn!(error = %e, "purging staged photos failed"),
         }
-        match db.photo_keys().await {
-            Ok(keys) => match photos.sweep(keys, Duration::from_secs(3600)).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(count = n, "deleted unused photo files"),
-                Err(e) => tracing::warn!(error = %e, "sweeping photo files failed"),
-            },
-            Err(e) => tracing::warn!(error = %e, "listing photo keys failed"),
+        match photos.sweep(&db, Duration::from_secs(3600)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "deleted unused photos"),
+            Err(e) => tracing::warn!(error = %e, "sweeping photos failed"),
         }
         match db.purge_sessions().await {
             Ok(_) => {}

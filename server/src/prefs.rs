@@ -4,7 +4,7 @@
 
 use axum::extract::Form;
 use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -20,9 +20,9 @@ pub struct PrefsForm {
 
 const ONE_YEAR: i64 = 365 * 24 * 3600;
 
-pub async fn set_prefs(request_headers: HeaderMap, Form(form): Form<PrefsForm>) -> Response {
+pub async fn set_prefs(extensions: Extensions, Form(form): Form<PrefsForm>) -> Response {
     let mut headers = HeaderMap::new();
-    let secure = crate::device::is_https(&request_headers);
+    let secure = crate::device::is_https(&extensions);
     let cookie = |name: &str, value: &str| {
         HeaderValue::from_str(&set_cookie(name, value, ONE_YEAR, secure)).expect("cookie value is ASCII")
     };

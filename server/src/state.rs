@@ -43,4 +43,6 @@ pub struct ServerState {
     pub limits: WriteLimiter,
     /// `/sw.js`, made once from this build's file list.
     pub service_worker: crate::pwa::ServiceWorker,
+    /// Whose forwarded headers are believed.
+    pub proxies: crate::forwarded::TrustedProxies,
 }

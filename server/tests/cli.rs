@@ -108,11 +108,12 @@ fn every_setting_is_listed_and_a_bad_value_stops_start_up() {
         "LINLI_DB_POOL",
         "LEPTOS_SITE_ADDR",
         "LINLI_SEED",
-        "LINLI_CATALOG_POLL_SECS",
+        "LINLI_CATALOG_POLL_MS",
         "LINLI_PHOTO_DIR",
         "LINLI_WRITE_BURST",
         "LINLI_WRITE_PERIOD_MS",
         "LINLI_LOG_FORMAT",
+        "LINLI_TRUSTED_PROXIES",
     ] {
         assert!(help.contains(&format!("[env: {var}")), "{var} is in --help:\n{help}");
     }
@@ -122,7 +123,7 @@ fn every_setting_is_listed_and_a_bad_value_stops_start_up() {
         ("LINLI_WRITE_BURST", "lots"),
         ("LINLI_SEED", "maybe"),
         ("LEPTOS_SITE_ADDR", "localhost"),
-        ("LINLI_CATALOG_POLL_SECS", "0"),
+        ("LINLI_CATALOG_POLL_MS", "0"),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_server"))
             .arg("migrate")

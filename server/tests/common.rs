@@ -64,7 +64,11 @@ pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
         .await
         .expect("facilities");
     let catalog = Catalog::load(&db).await.expect("catalog");
-    let photos = app::server::photos::PhotoStore::new(dir.path().join("photos"));
+    // As `server serve` chooses: files with SQLite, rows with PostgreSQL.
+    let photos = match db.backend() {
+        app::server::store::Backend::Sqlite => app::server::photos::PhotoStore::new(dir.path().join("photos")),
+        app::server::store::Backend::Postgres => app::server::photos::PhotoStore::in_database(db.clone()),
+    };
     let options = LeptosOptions::builder()
         .output_name("linli")
         // The static files (manifest, icons) as cargo-leptos copies them.
@@ -77,7 +81,8 @@ pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
             photos: photos.clone(),
         },
         options,
-        WriteLimiter::new(quota),
+        WriteLimiter::for_backend(quota, &db),
+        server::forwarded::TrustedProxies::default(),
     );
     TestApp {
         router,

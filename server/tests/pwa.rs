@@ -128,7 +128,7 @@ async fn the_facilities_download_is_the_catalogue() {
     let catalog: OfflineCatalog = serde_json::from_str(&reply.text).unwrap();
     let snapshot = app.catalog.snapshot();
     assert_eq!(catalog.facilities.len(), snapshot.index.len());
-    assert_eq!(catalog.communities, snapshot.communities);
+    assert_eq!(catalog.communities, *snapshot.communities);
     // The browser's scan over the download answers like the server's index.
     let query = app::domain::nearby::NearbyParams {
         lat: Some("30.645".into()),

@@ -77,7 +77,7 @@ pub async fn search_nearby(params: NearbyParams, community: Option<String>) -> R
     Ok(NearbyPage {
         outcome,
         place: place.flatten(),
-        communities: snapshot.communities.clone(),
+        communities: snapshot.communities.to_vec(),
         now: LocalTime::shanghai(chrono::Utc::now()),
     })
 }

@@ -31,7 +31,7 @@ pub fn OfflinePage() -> impl IntoView {
 #[server]
 pub async fn offline_communities() -> Result<Vec<crate::domain::facility::Community>, ServerFnError> {
     let state = use_context::<crate::server::AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
-    Ok(state.catalog.snapshot().communities.clone())
+    Ok(state.catalog.snapshot().communities.to_vec())
 }
 
 #[component]

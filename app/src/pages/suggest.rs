@@ -98,7 +98,7 @@ fn current_flow() -> (SuggestFlow, Vec<Community>, Option<PlaceMap>) {
         return (flow, Vec::new(), None);
     };
     let snapshot = state.catalog.snapshot();
-    let communities = snapshot.communities.clone();
+    let communities = snapshot.communities.to_vec();
     let map = (flow.step == Step::Place)
         .then(|| place_map(&flow.draft, &snapshot))
         .flatten();

@@ -52,7 +52,7 @@ pub async fn list_suggestions(community: String, category: String, page: u32) ->
     items.truncate(PAGE_SIZE as usize);
     Ok(SuggestionList {
         community: chosen,
-        communities: snapshot.communities.clone(),
+        communities: snapshot.communities.to_vec(),
         items,
         page,
         more,

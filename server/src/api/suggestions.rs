@@ -252,10 +252,11 @@ impl From<CreateError> for ApiError {
     }
 }
 
-fn check_rate(state: &ServerState, req: &Request) -> Result<(), ApiError> {
+async fn check_rate(state: &ServerState, client: std::net::IpAddr) -> Result<(), ApiError> {
     state
         .limits
-        .check(client_ip(req.extensions()))
+        .check(client)
+        .await
         .map_err(|wait| ApiError::TooManyRequests(retry_after_secs(wait)))
 }
 
@@ -297,7 +298,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     )
 )]
 pub async fn create(State(state): State<ServerState>, req: Request) -> Result<Response, ApiError> {
-    check_rate(&state, &req)?;
+    check_rate(&state, client_ip(req.extensions())).await?;
     let key = idempotency_key(req.headers())?;
     let content_type = intake::content_type(req.headers());
     let app = state.app.clone();
@@ -459,13 +460,13 @@ pub async fn support(
     Path(code): Path<String>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    check_rate(&state, &req)?;
+    check_rate(&state, client_ip(req.extensions())).await?;
     let code = parse_code(&code)?;
     let (device, new_cookie) = match device::device_id(req.headers()) {
         Some(id) => (id, None),
         None => {
             let id = suggestions::random_token();
-            let cookie = device::device_cookie(&id, device::is_https(req.headers()));
+            let cookie = device::device_cookie(&id, device::is_https(req.extensions()));
             (id, Some(cookie))
         }
     };

@@ -11,7 +11,7 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, Extensions, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use app::domain::review::workflow::Change;
@@ -41,7 +41,7 @@ fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
 /// `POST /login`: `username`, `password`, `next`.
 pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
     let ip = client_ip(req.extensions());
-    let secure = is_https(req.headers());
+    let secure = is_https(req.extensions());
     let Ok(body) = axum::body::to_bytes(req.into_body(), crate::state::LOGIN_BODY_LIMIT).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response();
     };
@@ -57,7 +57,7 @@ pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
     };
     let plausible = crate::users::valid_username(&username);
     let throttle_key = if plausible { username.as_str() } else { "" };
-    if let Err(wait) = state.limits.logins.check(ip, throttle_key) {
+    if let Err(wait) = state.limits.check_login(ip, throttle_key).await {
         return back(&format!("wait={}", retry_after_secs(wait)));
     }
     let account = match state.app.db.account(if plausible { &username } else { "" }).await {
@@ -78,11 +78,11 @@ pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
     let Some(member) = member.filter(|_| verified) else {
         tracing::info!(%ip, "failed sign-in");
         if plausible {
-            state.limits.logins.failed(&username);
+            state.limits.login_failed(&username).await;
         }
         return back("error=1");
     };
-    state.limits.logins.succeeded(&username);
+    state.limits.login_succeeded(&username).await;
     match auth::open_session(&state.app.db, &member).await {
         Ok(token) => {
             let mut response = see_other(next);
@@ -194,14 +194,14 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// `POST /logout`.
-pub async fn logout(State(state): State<ServerState>, headers: HeaderMap, form: CommitteeForm) -> Response {
+pub async fn logout(State(state): State<ServerState>, extensions: Extensions, form: CommitteeForm) -> Response {
     if let Err(e) = auth::close_session(&state.app.db, &form.token).await {
         tracing::warn!(error = %e, "closing a session failed");
     }
     let mut response = see_other("/login?signed_out=1".into());
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, session_cookie("", 0, is_https(&headers)));
+        .insert(header::SET_COOKIE, session_cookie("", 0, is_https(&extensions)));
     response
 }
 

@@ -54,7 +54,7 @@ impl Action {
 pub async fn step(State(state): State<ServerState>, req: Request) -> Response {
     let uri = req.uri().clone();
     let headers = req.headers().clone();
-    let limited = state.limits.check(client_ip(req.extensions())).err();
+    let limited = state.limits.check(client_ip(req.extensions())).await.err();
     // Over the limit, photos are not decoded; the text still comes back.
     let room = if limited.is_some() { 0 } else { MAX_PHOTOS };
     let mut intake = read_body(&state, req, room).await;

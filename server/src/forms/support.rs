@@ -18,14 +18,18 @@ pub async fn support(State(state): State<ServerState>, Path(code): Path<String>,
     let Some(code) = ReceiptCode::parse(&code) else {
         return see_other("/track?code=".to_string());
     };
-    if let Err(wait) = state.limits.check_support(client_ip(req.extensions()), code.as_str()) {
+    if let Err(wait) = state
+        .limits
+        .check_support(client_ip(req.extensions()), code.as_str())
+        .await
+    {
         return see_other(format!("/track/{code}?limited={}", retry_after_secs(wait)));
     }
     let (id, new_cookie) = match device::device_id(req.headers()) {
         Some(id) => (id, None),
         None => {
             let id = random_token();
-            let cookie = device::device_cookie(&id, device::is_https(req.headers()));
+            let cookie = device::device_cookie(&id, device::is_https(req.extensions()));
             (id, Some(cookie))
         }
     };

@@ -11,6 +11,7 @@
 //! (hours, services) are stored as text and parsed here.
 
 mod review;
+mod shared;
 mod suggestions;
 mod users;
 
@@ -25,6 +26,7 @@ use crate::domain::hours::WeeklyHours;
 use crate::domain::sorting::SortingItem;
 
 pub use review::{EventRecord, ExportRow, SuggestionChange};
+pub use shared::CatalogVersion;
 pub use suggestions::{Inserted, NewSuggestion, StoredPhoto};
 pub use users::{Account, SessionInfo};
 
@@ -119,8 +121,8 @@ pub struct NewFacility {
     pub services: Services,
 }
 
-/// A cheap summary that changes whenever facilities or communities do; the
-/// catalogue polls it to know when to rebuild its index.
+/// How much the catalogue holds, and when it last changed (for seeding and
+/// reports; servers watch [`Db::catalog_version`] instead).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Fingerprint {
     pub facilities: i64,
