@@ -20,14 +20,19 @@ case "$cmd" in
   start)
     mkdir -p "$dir"
     [ "$(id -u)" -ne 0 ] || chown postgres "$dir"
-    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     as_owner "$bin/initdb" -D "$dir/data" -U linli --auth=trust -E UTF8 --locale=C.UTF-8 \
       --locale-provider=icu --icu-locale=zh-Hans-CN >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
-    # fsync stays on: the tests kill servers and expect what was committed.
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null \
-      || { cat "$dir/server.log" >&2; exit 1; }
+    # A random high port; another one if it is taken. fsync stays on: the
+    # tests kill servers and expect what was committed.
+    for attempt in 1 2 3 4 5 6 7 8; do
+      port=$((20000 + RANDOM % 40000))
+      if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null; then
+        break
+      fi
+      [ "$attempt" -lt 8 ] || { cat "$dir/server.log" >&2; exit 1; }
+    done
     echo "postgres://linli@127.0.0.1:$port/postgres"
     ;;
   stop)
