@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod config;
+pub mod copy;
 pub mod device;
 pub mod export;
 pub mod forms;

@@ -79,6 +79,30 @@ enum Command {
     /// List communities, one per line: code, name, centre latitude, centre
     /// longitude, separated by tabs.
     Communities,
+    /// Copy a whole database into another, photos included (e.g. a pilot's
+    /// SQLite file onto the city's PostgreSQL): facilities, communities,
+    /// the dictionary, accounts, templates, suggestions and their audit
+    /// trail; sessions are not copied (members sign in again). A target
+    /// that holds data is refused unless --replace. Prints the rows of each
+    /// table on both sides.
+    Copy {
+        /// The source database URL.
+        #[arg(long)]
+        from: String,
+        /// The target database URL (migrated first).
+        #[arg(long)]
+        to: String,
+        /// The source's photo folder (default: data/photos for SQLite, the
+        /// database for PostgreSQL).
+        #[arg(long)]
+        from_photos: Option<String>,
+        /// The target's photo folder (default as for --from-photos).
+        #[arg(long)]
+        to_photos: Option<String>,
+        /// Empty a non-empty target first.
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[tokio::main]
@@ -95,6 +119,20 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        // Two databases of its own; not DATABASE_URL's.
+        Command::Copy {
+            from,
+            to,
+            from_photos,
+            to_photos,
+            replace,
+        } => copy(&from, &to, from_photos.as_deref(), to_photos.as_deref(), replace).await,
+        command => with_database(command, config).await,
+    }
+}
+
+async fn with_database(command: Command, config: Config) -> anyhow::Result<()> {
     let db = Db::connect_only(&config.database_url, config.db_pool).await?;
     db.migrate().await?;
     match command {
@@ -151,6 +189,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         } => users::create(&db, &username, &role, community.as_deref()).await?,
         Command::SetPassword { username } => users::set_password(&db, &username).await?,
         Command::DisableUser { username } => users::disable(&db, &username).await?,
+        Command::Copy { .. } => unreachable!("`run` copies without DATABASE_URL's database"),
         Command::Communities => {
             for c in db.communities().await? {
                 println!("{}\t{}\t{:.6}\t{:.6}", c.code, c.name_zh, c.centre.lat, c.centre.lng);
@@ -186,6 +225,39 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+async fn copy(
+    from: &str,
+    to: &str,
+    from_photos: Option<&str>,
+    to_photos: Option<&str>,
+    replace: bool,
+) -> anyhow::Result<()> {
+    let source = Db::connect(from).await?;
+    let target = Db::connect(to).await?;
+    let copied = server::copy::copy(
+        &source,
+        &server::copy::photo_store(&source, from_photos),
+        &target,
+        &server::copy::photo_store(&target, to_photos),
+        replace,
+    )
+    .await?;
+    println!("{:<20} {:>10} {:>10}", "table", "source", "target");
+    for (table, a, b) in &copied.rows.tables {
+        println!("{table:<20} {a:>10} {b:>10}");
+    }
+    println!("{:<20} {:>10} {:>10}", "photos", copied.photos, copied.photos);
+    if !copied.rows.matches() {
+        anyhow::bail!("the counts differ");
+    }
+    println!(
+        "copied {} into {}",
+        app::server::store::redact(from),
+        app::server::store::redact(to)
+    );
     Ok(())
 }
 

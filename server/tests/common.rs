@@ -63,8 +63,14 @@ pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
     import_facilities(&db, FACILITIES, Format::Csv, false)
         .await
         .expect("facilities");
+    app_on(db, dir, quota).await
+}
+
+/// The real router on an existing database, with photos where `server
+/// serve` keeps them: files in `dir/photos` with SQLite, rows with
+/// PostgreSQL.
+pub async fn app_on(db: Db, dir: tempfile::TempDir, quota: WriteQuota) -> TestApp {
     let catalog = Catalog::load(&db).await.expect("catalog");
-    // As `server serve` chooses: files with SQLite, rows with PostgreSQL.
     let photos = match db.backend() {
         app::server::store::Backend::Sqlite => app::server::photos::PhotoStore::new(dir.path().join("photos")),
         app::server::store::Backend::Postgres => app::server::photos::PhotoStore::in_database(db.clone()),

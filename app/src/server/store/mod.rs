@@ -10,6 +10,7 @@
 //! both (`COLLATE "C"` there, SQLite's `BINARY` here). Structured columns
 //! (hours, services) are stored as text and parsed here.
 
+mod copy;
 mod review;
 mod shared;
 mod suggestions;
@@ -25,6 +26,7 @@ use crate::domain::facility::{Community, Facility, Services};
 use crate::domain::hours::WeeklyHours;
 use crate::domain::sorting::SortingItem;
 
+pub use copy::{CopyError, CopyReport};
 pub use review::{EventRecord, ExportRow, SuggestionChange};
 pub use shared::CatalogVersion;
 pub use suggestions::{Inserted, NewSuggestion, StoredPhoto};
