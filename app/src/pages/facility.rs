@@ -3,6 +3,8 @@
 //! search), the walking time is shown and "back" returns to that search.
 
 use leptos::prelude::*;
+
+use crate::pages::error::PageError;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -24,9 +26,8 @@ pub struct FacilityView {
 }
 
 #[server]
-pub async fn get_facility(id: i64) -> Result<Option<FacilityView>, ServerFnError> {
-    use crate::server::AppState;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+pub async fn get_facility(id: i64) -> Result<Option<FacilityView>, PageError> {
+    let state = crate::pages::error::app_state()?;
     let snapshot = state.catalog.snapshot();
     Ok(snapshot.index.get(id).cloned().map(|facility| FacilityView {
         community: snapshot.community(&facility.community).cloned(),

@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod error;
 pub mod facility;
 pub mod home;
 pub mod nearby;

@@ -4,6 +4,8 @@
 //! answer without any JavaScript.
 
 use leptos::prelude::*;
+
+use crate::pages::error::PageError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -48,9 +50,8 @@ pub struct NearbyPage {
 
 /// Answers a nearby search from the in-memory catalogue.
 #[server]
-pub async fn search_nearby(params: NearbyParams, community: Option<String>) -> Result<NearbyPage, ServerFnError> {
-    use crate::server::AppState;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+pub async fn search_nearby(params: NearbyParams, community: Option<String>) -> Result<NearbyPage, PageError> {
+    let state = crate::pages::error::app_state()?;
     let snapshot = state.catalog.snapshot();
     let mut params = params;
     let place = community

@@ -3,6 +3,8 @@
 //! one-page suggestion form that keeps a suggestion on the phone).
 
 use leptos::prelude::*;
+
+use crate::pages::error::PageError;
 use leptos_meta::Title;
 
 use crate::components::offline_suggest::OfflineSuggest;
@@ -29,8 +31,8 @@ pub fn OfflinePage() -> impl IntoView {
 /// The communities come from the server when the page is kept, so the
 /// form can offer them offline.
 #[server]
-pub async fn offline_communities() -> Result<Vec<crate::domain::facility::Community>, ServerFnError> {
-    let state = use_context::<crate::server::AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+pub async fn offline_communities() -> Result<Vec<crate::domain::facility::Community>, PageError> {
+    let state = crate::pages::error::app_state()?;
     Ok(state.catalog.snapshot().communities.to_vec())
 }
 

@@ -3,6 +3,8 @@
 //! answers as the resident types.
 
 use leptos::prelude::*;
+
+use crate::pages::error::PageError;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -22,9 +24,8 @@ pub struct SortingAnswer {
 
 /// The server's answer to a search, from the same index the API uses.
 #[server]
-pub async fn search_sorting(q: String) -> Result<SortingAnswer, ServerFnError> {
-    use crate::server::AppState;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+pub async fn search_sorting(q: String) -> Result<SortingAnswer, PageError> {
+    let state = crate::pages::error::app_state()?;
     let snapshot = state.catalog.snapshot();
     let ix = &snapshot.sorting;
     let outcome = ix.search(&q, crate::components::sorting_search::RESULT_LIMIT);
@@ -36,9 +37,8 @@ pub async fn search_sorting(q: String) -> Result<SortingAnswer, ServerFnError> {
 
 /// Items of one category, in dictionary order, as examples.
 #[server]
-pub async fn sorting_examples(category: WasteCategory, limit: usize) -> Result<Vec<SortingItem>, ServerFnError> {
-    use crate::server::AppState;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+pub async fn sorting_examples(category: WasteCategory, limit: usize) -> Result<Vec<SortingItem>, PageError> {
+    let state = crate::pages::error::app_state()?;
     let snapshot = state.catalog.snapshot();
     Ok(snapshot
         .sorting

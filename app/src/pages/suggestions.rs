@@ -3,6 +3,8 @@
 //! contact details stay out (the summary type does not carry them).
 
 use leptos::prelude::*;
+
+use crate::pages::error::PageError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -26,26 +28,23 @@ pub struct SuggestionList {
 }
 
 #[server]
-pub async fn list_suggestions(community: String, category: String, page: u32) -> Result<SuggestionList, ServerFnError> {
-    use crate::server::AppState;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+pub async fn list_suggestions(community: String, category: String, page: u32) -> Result<SuggestionList, PageError> {
+    let state = crate::pages::error::app_state()?;
     let snapshot = state.catalog.snapshot();
     let chosen = snapshot.community(&community).cloned();
     let page = page.min(10_000);
     let mut items = match &chosen {
-        Some(c) => state
-            .db
-            .community_suggestions(
-                &c.code,
-                crate::domain::suggestion::Category::parse(&category),
-                PAGE_SIZE + 1,
-                i64::from(page) * PAGE_SIZE,
-            )
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "listing suggestions failed");
-                ServerFnError::new("storage unavailable")
-            })?,
+        Some(c) => {
+            state
+                .db
+                .community_suggestions(
+                    &c.code,
+                    crate::domain::suggestion::Category::parse(&category),
+                    PAGE_SIZE + 1,
+                    i64::from(page) * PAGE_SIZE,
+                )
+                .await?
+        }
         None => Vec::new(),
     };
     let more = items.len() as i64 > PAGE_SIZE;

@@ -4,6 +4,8 @@
 //! has no contact details.
 
 use leptos::prelude::*;
+
+use crate::pages::error::PageError;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -21,16 +23,12 @@ pub struct TrackView {
 }
 
 #[server]
-pub async fn get_tracked(code: String) -> Result<Option<TrackView>, ServerFnError> {
-    use crate::server::AppState;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+pub async fn get_tracked(code: String) -> Result<Option<TrackView>, PageError> {
+    let state = crate::pages::error::app_state()?;
     let Some(code) = ReceiptCode::parse(&code) else {
         return Ok(None);
     };
-    let found = state.db.public_suggestion(&code).await.map_err(|e| {
-        tracing::error!(error = %e, "tracking lookup failed");
-        ServerFnError::new("storage unavailable")
-    })?;
+    let found = state.db.public_suggestion(&code).await?;
     Ok(found.map(|suggestion| TrackView {
         community: state.catalog.snapshot().community(&suggestion.community).cloned(),
         suggestion,

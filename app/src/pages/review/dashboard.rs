@@ -2,6 +2,8 @@
 //! suggestions waiting longest, and the median time to a first response.
 
 use leptos::prelude::*;
+
+use crate::pages::error::PageError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -24,20 +26,15 @@ pub struct DashboardView {
 }
 
 #[server]
-pub async fn review_dashboard(days: u32) -> Result<DashboardView, ServerFnError> {
+pub async fn review_dashboard(days: u32) -> Result<DashboardView, PageError> {
     use crate::domain::review::{dashboard::summarise, InboxFilter, Order};
     use crate::domain::suggestion::Status;
-    use crate::server::AppState;
     let signed = super::signed().await?;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+    let state = crate::pages::error::app_state()?;
     let days = if PERIODS.contains(&days) { days } else { 30 };
     let since = chrono::Utc::now().timestamp_millis() - i64::from(days) * 24 * 3600 * 1000;
     let scope = signed.member.scope();
-    let storage = |e: crate::server::store::StoreError| {
-        tracing::error!(error = %e, "dashboard failed");
-        ServerFnError::new("storage unavailable")
-    };
-    let rows = state.db.dashboard_rows(scope, since).await.map_err(storage)?;
+    let rows = state.db.dashboard_rows(scope, since).await?;
     // Waiting longest: received or under review, oldest first.
     let mut waiting = Vec::new();
     for status in [Status::Received, Status::Reviewing] {
@@ -46,7 +43,7 @@ pub async fn review_dashboard(days: u32) -> Result<DashboardView, ServerFnError>
             order: Order::Oldest,
             ..InboxFilter::default()
         };
-        waiting.extend(state.db.inbox(scope, &filter, 5).await.map_err(storage)?);
+        waiting.extend(state.db.inbox(scope, &filter, 5).await?);
     }
     waiting.sort_by_key(|s| s.created_at);
     waiting.truncate(5);

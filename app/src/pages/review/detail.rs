@@ -3,6 +3,8 @@
 //! the audit trail — with the forms that change it.
 
 use leptos::prelude::*;
+
+use crate::pages::error::PageError;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -25,40 +27,25 @@ pub struct Detail {
 }
 
 #[server]
-pub async fn review_suggestion(code: String) -> Result<Option<Detail>, ServerFnError> {
+pub async fn review_suggestion(code: String) -> Result<Option<Detail>, PageError> {
     use crate::domain::suggestion::ReceiptCode;
     use crate::server::review::{self, ReviewError};
-    use crate::server::AppState;
     let signed = super::signed().await?;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+    let state = crate::pages::error::app_state()?;
     let Some(code) = ReceiptCode::parse(&code) else {
         return Ok(None);
-    };
-    let storage = |e: &dyn std::fmt::Display| {
-        tracing::error!(error = %e, "review page failed");
-        ServerFnError::new("storage unavailable")
     };
     let suggestion = match review::load(&state.db, &signed.member, &code).await {
         Ok(s) => s,
         Err(ReviewError::NotFound) => return Ok(None),
-        Err(e) => return Err(storage(&e)),
+        Err(e) => return Err(e.into()),
     };
     let nearby = match suggestion.location {
-        Some(at) => crate::server::suggestions::nearby_any_category(&state.db, at, &code)
-            .await
-            .map_err(|e| storage(&e))?,
+        Some(at) => crate::server::suggestions::nearby_any_category(&state.db, at, &code).await?,
         None => Vec::new(),
     };
-    let templates = state
-        .db
-        .templates(&suggestion.community)
-        .await
-        .map_err(|e| storage(&e))?;
-    let members = state
-        .db
-        .community_members(&suggestion.community)
-        .await
-        .map_err(|e| storage(&e))?;
+    let templates = state.db.templates(&suggestion.community).await?;
+    let members = state.db.community_members(&suggestion.community).await?;
     Ok(Some(Detail {
         signed,
         suggestion,

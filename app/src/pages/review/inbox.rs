@@ -2,6 +2,8 @@
 //! community), filtered by the URL's query, with counts per status.
 
 use leptos::prelude::*;
+
+use crate::pages::error::PageError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -25,18 +27,13 @@ pub struct Inbox {
 }
 
 #[server]
-pub async fn review_inbox(query: Vec<(String, String)>) -> Result<Inbox, ServerFnError> {
-    use crate::server::AppState;
+pub async fn review_inbox(query: Vec<(String, String)>) -> Result<Inbox, PageError> {
     let signed = super::signed().await?;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+    let state = crate::pages::error::app_state()?;
     let filter = InboxFilter::from_query(|k| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
     let scope = signed.member.scope();
-    let storage = |e: crate::server::store::StoreError| {
-        tracing::error!(error = %e, "inbox failed");
-        ServerFnError::new("storage unavailable")
-    };
-    let items = state.db.inbox(scope, &filter, INBOX_LIMIT).await.map_err(storage)?;
-    let counts = state.db.status_counts(scope).await.map_err(storage)?;
+    let items = state.db.inbox(scope, &filter, INBOX_LIMIT).await?;
+    let counts = state.db.status_counts(scope).await?;
     Ok(Inbox {
         signed,
         filter,

@@ -11,6 +11,7 @@ pub mod templates;
 use leptos::prelude::*;
 
 use crate::domain::review::Member;
+pub use crate::pages::error::PageError;
 
 /// What every committee page needs: who is signed in, and the token their
 /// forms must send back.
@@ -20,16 +21,12 @@ pub struct Signed {
     pub csrf: String,
 }
 
-/// Server functions answer this when nobody is signed in; pages redirect
-/// to `/login`.
-pub const NOT_SIGNED_IN: &str = "not signed in";
-
 /// The signed-in member, or the error pages turn into a redirect.
 #[cfg(feature = "ssr")]
-pub async fn signed() -> Result<Signed, ServerFnError> {
+pub async fn signed() -> Result<Signed, PageError> {
     let session = crate::server::auth::current_session()
         .await
-        .ok_or_else(|| ServerFnError::new(NOT_SIGNED_IN))?;
+        .ok_or(PageError::NotSignedIn)?;
     Ok(Signed {
         member: session.member,
         csrf: session.csrf_token,
@@ -49,8 +46,8 @@ pub fn to_login(next: &str) {
 }
 
 /// The error view of a committee page: a redirect when signed out.
-pub fn failed(e: ServerFnError, next: &str) -> AnyView {
-    if e.to_string().contains(NOT_SIGNED_IN) {
+pub fn failed(e: PageError, next: &str) -> AnyView {
+    if e == PageError::NotSignedIn {
         to_login(next);
         return ().into_any();
     }

@@ -1,6 +1,8 @@
 //! `/review/templates`: the community's reusable public replies.
 
 use leptos::prelude::*;
+
+use crate::pages::error::PageError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -19,21 +21,15 @@ pub struct TemplatesView {
 }
 
 #[server]
-pub async fn review_templates(community: String) -> Result<TemplatesView, ServerFnError> {
-    use crate::server::AppState;
+pub async fn review_templates(community: String) -> Result<TemplatesView, PageError> {
     let signed = super::signed().await?;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no state"))?;
+    let state = crate::pages::error::app_state()?;
     let community = match signed.member.scope() {
         Some(own) => Some(own.to_string()),
         None => Some(community).filter(|c| !c.is_empty()),
     };
     let templates = match &community {
-        Some(c) => crate::server::review::templates(&state.db, &signed.member, c)
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "templates failed");
-                ServerFnError::new("storage unavailable")
-            })?,
+        Some(c) => crate::server::review::templates(&state.db, &signed.member, c).await?,
         None => Vec::new(),
     };
     Ok(TemplatesView {

@@ -1,0 +1,53 @@
+//! What a page's server function can fail with: one type, matched by
+//! variant (never by error text), so a committee page tells "signed out"
+//! (redirect to sign in) from "the database is away" (try again).
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PageError {
+    /// A committee page without a live session.
+    #[error("not signed in")]
+    NotSignedIn,
+    /// Storage could not answer (logged on the server).
+    #[error("storage unavailable")]
+    Unavailable,
+    /// The server function machinery itself (encoding, transport).
+    #[error("server function: {0}")]
+    ServerFn(String),
+}
+
+impl FromServerFnError for PageError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        PageError::ServerFn(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::store::StoreError> for PageError {
+    fn from(e: crate::server::store::StoreError) -> Self {
+        tracing::error!(error = %e, "a page's storage request failed");
+        PageError::Unavailable
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::review::ReviewError> for PageError {
+    fn from(e: crate::server::review::ReviewError) -> Self {
+        tracing::error!(error = %e, "a committee page's request failed");
+        PageError::Unavailable
+    }
+}
+
+/// The server's state, from the request's context.
+#[cfg(feature = "ssr")]
+pub fn app_state() -> Result<crate::server::AppState, PageError> {
+    leptos::prelude::use_context::<crate::server::AppState>().ok_or_else(|| {
+        tracing::error!("a server function ran without the app state");
+        PageError::Unavailable
+    })
+}
