@@ -12,7 +12,6 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use crate::domain::facility::Community;
-use crate::domain::nearby::OfflineCatalog;
 use crate::domain::sorting::SortingIndex;
 use crate::server::index::FacilityIndex;
 use crate::server::store::{CatalogVersion, Db, StoreError};
@@ -70,9 +69,12 @@ pub struct Snapshot {
     pub sorting: Arc<SortingIndex>,
     /// The dictionary as the browser downloads it (tab-separated).
     pub sorting_download: Download,
-    /// Every facility and community as JSON ([`OfflineCatalog`]), for
-    /// finding the nearest in the browser when offline.
-    pub facilities_download: Download,
+    /// Every facility and community as JSON
+    /// ([`OfflineCatalog`](crate::domain::nearby::OfflineCatalog)), for
+    /// finding the nearest in the browser when offline: made on first use
+    /// ([`Snapshot::facilities_download`]), so neither start-up nor an edit
+    /// waits for it.
+    facilities_download: Arc<std::sync::OnceLock<Download>>,
     /// The database's catalogue versions this snapshot was built from.
     version: CatalogVersion,
 }
@@ -81,24 +83,15 @@ pub struct Snapshot {
 struct FacilitiesPart {
     index: Arc<FacilityIndex>,
     communities: Arc<Vec<Community>>,
-    download: Download,
+    download: Arc<std::sync::OnceLock<Download>>,
 }
 
 impl FacilitiesPart {
     fn build(facilities: Vec<crate::domain::facility::Facility>, communities: Vec<Community>) -> Self {
-        let offline = OfflineCatalog {
-            communities,
-            facilities,
-        };
-        let download = Download::new(
-            serde_json::to_string(&offline).expect("the catalogue serialises"),
-            "application/json",
-            FACILITIES_QUALITY,
-        );
         Self {
-            index: Arc::new(FacilityIndex::new(offline.facilities)),
-            communities: Arc::new(offline.communities),
-            download,
+            index: Arc::new(FacilityIndex::new(facilities)),
+            communities: Arc::new(communities),
+            download: Arc::default(),
         }
     }
 }
@@ -126,6 +119,37 @@ impl SortingPart {
 impl Snapshot {
     pub fn community(&self, code: &str) -> Option<&Community> {
         self.communities.iter().find(|c| c.code == code)
+    }
+
+    /// The offline download of this snapshot's facilities and communities,
+    /// made once, off the async threads (for 100 000 facilities the JSON
+    /// and its brotli take seconds).
+    pub async fn facilities_download(self: &Arc<Self>) -> Download {
+        if let Some(d) = self.facilities_download.get() {
+            return d.clone();
+        }
+        let snapshot = self.clone();
+        tokio::task::spawn_blocking(move || {
+            snapshot
+                .facilities_download
+                .get_or_init(|| {
+                    #[derive(serde::Serialize)]
+                    struct Offline<'a> {
+                        communities: &'a [Community],
+                        facilities: &'a [crate::domain::facility::Facility],
+                    }
+                    // The same JSON as `OfflineCatalog`, without copying.
+                    let body = serde_json::to_string(&Offline {
+                        communities: &snapshot.communities,
+                        facilities: snapshot.index.facilities(),
+                    })
+                    .expect("the catalogue serialises");
+                    Download::new(body, "application/json", FACILITIES_QUALITY)
+                })
+                .clone()
+        })
+        .await
+        .expect("building the download does not panic")
     }
 }
 

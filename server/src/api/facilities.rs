@@ -235,5 +235,5 @@ pub async fn facility(
 /// Every facility and community in one JSON document, for the browser's own
 /// nearest search when the network is gone (see `domain::nearby::scan`).
 pub async fn all(State(state): State<AppState>, headers: HeaderMap) -> axum::response::Response {
-    super::download(&state.catalog.snapshot().facilities_download, &headers)
+    super::download(&state.catalog.snapshot().facilities_download().await, &headers)
 }
