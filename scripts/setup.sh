@@ -23,6 +23,8 @@ if [ "${1:-}" = "--test" ]; then
   have chromium || need_apt+=(chromium)
   # The tests start a throwaway PostgreSQL server (scripts/postgres.sh).
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+  # …and nginx in front of two app servers (deploy/nginx.conf).
+  [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"

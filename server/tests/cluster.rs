@@ -35,9 +35,14 @@ fn free_port() -> u16 {
 }
 
 fn start(database_url: &str) -> Server {
+    start_with(database_url, &[])
+}
+
+fn start_with(database_url: &str, env: &[(&str, &str)]) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("serve")
+        .envs(env.iter().copied())
         .env("DATABASE_URL", database_url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_OUTPUT_NAME", "linli")
@@ -287,4 +292,135 @@ async fn two_servers_on_one_database_behave_as_one() {
         let to = r.headers()["location"].to_str().unwrap();
         assert!(to.starts_with("/login?wait="), "locked on {}: {to}", s.base);
     }
+}
+
+/// nginx with `deploy/nginx.conf`, in front of `upstreams`.
+struct Nginx {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // TERM, so the master takes its workers with it.
+        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let _ = self.child.wait();
+    }
+}
+
+fn nginx(upstreams: &[&Server]) -> Nginx {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let servers: String = upstreams
+        .iter()
+        .map(|s| format!("server {};\n        ", s.base.trim_start_matches("http://")))
+        .collect();
+    let mut conf = include_str!("../../deploy/nginx.conf")
+        .replace("@UPSTREAMS@", servers.trim_end())
+        .replace("@LISTEN@", &format!("127.0.0.1:{port}"))
+        .replace("@PREFIX@", &dir.path().display().to_string());
+    // Workers of a root master run as `nobody`, who cannot enter the
+    // temporary folder.
+    if is_root() {
+        conf = format!("user root;\n{conf}");
+    }
+    let path = dir.path().join("nginx.conf");
+    std::fs::write(&path, conf).unwrap();
+    let child = Command::new("nginx")
+        .args([
+            "-p",
+            &dir.path().display().to_string(),
+            "-c",
+            &path.display().to_string(),
+        ])
+        .args(["-g", "daemon off;"])
+        .spawn()
+        .expect("nginx runs (scripts/setup.sh --test installs it)");
+    Nginx {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        _dir: dir,
+    }
+}
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+#[tokio::test]
+async fn behind_nginx_the_client_is_who_nginx_saw() {
+    let Some(_) = common::postgres_server() else {
+        eprintln!("skipped: set LINLI_TEST_POSTGRES (scripts/test.sh does)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::database_url(dir.path()).await;
+    let env = [
+        ("LINLI_TRUSTED_PROXIES", "127.0.0.1"),
+        ("LINLI_WRITE_BURST", "4"),
+        ("LINLI_WRITE_PERIOD_MS", "600000"),
+    ];
+    let mut a = start_with(&url, &env);
+    let mut b = start_with(&url, &env);
+    let http = reqwest::Client::new();
+    healthy(&http, &mut a).await;
+    healthy(&http, &mut b).await;
+    let proxy = nginx(&[&a, &b]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while http
+        .get(format!("{}/healthz", proxy.base))
+        .send()
+        .await
+        .map(|r| r.status() != 200)
+        .unwrap_or(true)
+    {
+        assert!(Instant::now() < deadline, "nginx never answered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A suggestion filed straight to A by a client a trusted proxy named.
+    let filed = http
+        .post(format!("{}/api/v1/suggestions", a.base))
+        .header("x-forwarded-for", "198.51.100.50")
+        .json(&suggestion("门口的长椅"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filed.status(), 201);
+    let code = filed.json::<serde_json::Value>().await.unwrap()["receipt_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let support = |base: &str, forged: &str, proto: &str| {
+        http.post(format!("{base}/api/v1/suggestions/{code}/support"))
+            .header("x-forwarded-for", forged.to_string())
+            .header("x-forwarded-proto", proto.to_string())
+            .send()
+    };
+    // Through nginx, a forged X-Forwarded-For is replaced by the address
+    // nginx saw: four writes spread over both servers use up one shared
+    // bucket, whatever each request claims.
+    for i in 0..4 {
+        let r = support(&proxy.base, &format!("203.0.113.{i}"), "https").await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            !r.headers()["set-cookie"].to_str().unwrap().contains("Secure"),
+            "nginx says http: no Secure cookie"
+        );
+    }
+    let limited = support(&proxy.base, "203.0.113.99", "https").await.unwrap();
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    // Directly from a trusted proxy's address, the forwarded headers count:
+    // another client, and HTTPS.
+    let direct = support(&b.base, "198.51.100.7", "https").await.unwrap();
+    assert_eq!(direct.status(), 200);
+    assert!(direct.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
 }
