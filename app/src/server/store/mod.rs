@@ -256,22 +256,18 @@ impl Db {
     }
 
     pub async fn fingerprint(&self) -> Result<Fingerprint, StoreError> {
-        let f = sqlx::query("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM facilities")
-            .fetch_one(&self.pool)
-            .await?;
-        let c = sqlx::query("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM communities")
-            .fetch_one(&self.pool)
-            .await?;
-        let s = sqlx::query("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM sorting_items")
-            .fetch_one(&self.pool)
-            .await?;
+        let summary =
+            |table: &str| format!("SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), 0) AS updated FROM {table}");
+        let f = sqlx::query(&summary("facilities")).fetch_one(&self.pool).await?;
+        let c = sqlx::query(&summary("communities")).fetch_one(&self.pool).await?;
+        let s = sqlx::query(&summary("sorting_items")).fetch_one(&self.pool).await?;
         Ok(Fingerprint {
-            facilities: f.try_get(0)?,
-            facilities_updated: f.try_get(1)?,
-            communities: c.try_get(0)?,
-            communities_updated: c.try_get(1)?,
-            sorting_items: s.try_get(0)?,
-            sorting_updated: s.try_get(1)?,
+            facilities: f.try_get("n")?,
+            facilities_updated: f.try_get("updated")?,
+            communities: c.try_get("n")?,
+            communities_updated: c.try_get("updated")?,
+            sorting_items: s.try_get("n")?,
+            sorting_updated: s.try_get("updated")?,
         })
     }
 
@@ -305,12 +301,12 @@ impl Db {
         rows.iter()
             .map(|r| {
                 Ok(Community {
-                    code: r.try_get(0)?,
-                    name_zh: r.try_get(1)?,
-                    name_en: r.try_get(2)?,
-                    district_zh: r.try_get(3)?,
-                    district_en: r.try_get(4)?,
-                    centre: LatLng::new(r.try_get(5)?, r.try_get(6)?),
+                    code: r.try_get("code")?,
+                    name_zh: r.try_get("name_zh")?,
+                    name_en: r.try_get("name_en")?,
+                    district_zh: r.try_get("district_zh")?,
+                    district_en: r.try_get("district_en")?,
+                    centre: LatLng::new(r.try_get("lat")?, r.try_get("lng")?),
                 })
             })
             .collect()
@@ -395,19 +391,19 @@ impl Db {
         };
         rows.iter()
             .map(|r| {
-                let id: i64 = r.try_get(0)?;
-                let category: String = r.try_get(5)?;
+                let id: i64 = r.try_get("id")?;
+                let category: String = r.try_get("category")?;
                 Ok(SortingItem {
-                    name_zh: r.try_get(1)?,
-                    aliases_zh: list(r.try_get(2)?),
-                    name_en: r.try_get(3)?,
-                    aliases_en: list(r.try_get(4)?),
+                    name_zh: r.try_get("name_zh")?,
+                    aliases_zh: list(r.try_get("aliases_zh")?),
+                    name_en: r.try_get("name_en")?,
+                    aliases_en: list(r.try_get("aliases_en")?),
                     category: crate::domain::facility::WasteCategory::parse(&category)
                         .ok_or_else(|| StoreError::Corrupt(format!("sorting_items/{id}"), category))?,
-                    tip_zh: r.try_get(6)?,
-                    tip_en: r.try_get(7)?,
-                    pinyin: r.try_get(8)?,
-                    aliases_pinyin: list(r.try_get(9)?),
+                    tip_zh: r.try_get("tip_zh")?,
+                    tip_en: r.try_get("tip_en")?,
+                    pinyin: r.try_get("pinyin")?,
+                    aliases_pinyin: list(r.try_get("aliases_pinyin")?),
                 })
             })
             .collect()
@@ -449,20 +445,20 @@ impl Db {
 }
 
 fn facility_from_row(r: &sqlx::any::AnyRow) -> Result<Facility, StoreError> {
-    let id: i64 = r.try_get(0)?;
+    let id: i64 = r.try_get("id")?;
     let corrupt = |what: String| StoreError::Corrupt(format!("facilities/{id}"), what);
-    let hours: String = r.try_get(10)?;
-    let services: String = r.try_get(11)?;
+    let hours: String = r.try_get("hours")?;
+    let services: String = r.try_get("services")?;
     Ok(Facility {
         id,
-        source_ref: r.try_get(1)?,
-        name_zh: r.try_get(2)?,
-        name_en: r.try_get(3)?,
-        address_zh: r.try_get(4)?,
-        address_en: r.try_get(5)?,
-        location: LatLng::new(r.try_get(6)?, r.try_get(7)?),
-        phone: r.try_get(8)?,
-        community: r.try_get(9)?,
+        source_ref: r.try_get("source_ref")?,
+        name_zh: r.try_get("name_zh")?,
+        name_en: r.try_get("name_en")?,
+        address_zh: r.try_get("address_zh")?,
+        address_en: r.try_get("address_en")?,
+        location: LatLng::new(r.try_get("lat")?, r.try_get("lng")?),
+        phone: r.try_get("phone")?,
+        community: r.try_get("community")?,
         hours: WeeklyHours::parse(&hours).map_err(|e| corrupt(e.to_string()))?,
         services: serde_json::from_str(&services).map_err(|e| corrupt(e.to_string()))?,
     })

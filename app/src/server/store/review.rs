@@ -44,7 +44,8 @@ fn code_of(s: &str) -> Result<ReceiptCode, StoreError> {
 }
 
 const INBOX_COLUMNS: &str = "s.receipt_code, s.community, s.category, s.status, s.title, s.created_at, s.supports, \
-     s.hidden, (SELECT COUNT(*) FROM suggestion_photos p WHERE p.suggestion_id = s.id), u.username, \
+     s.hidden, (SELECT COUNT(*) FROM suggestion_photos p WHERE p.suggestion_id = s.id) AS photos, \
+     u.username AS assigned_to, \
      s.description, s.location_text, s.lat, s.lng, s.contact_name, s.contact_phone";
 
 /// `WHERE` for a filter; `$1` … `$8` bound by `filtered_rows`. `$1` is the
@@ -56,17 +57,17 @@ const INBOX_WHERE: &str = "($1 = '*' OR s.community = $1) AND ($2 = '' OR s.stat
      AND ($8 = '' OR s.community = $8)";
 
 fn inbox_item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
-    let code: String = r.try_get(0)?;
+    let code: String = r.try_get("receipt_code")?;
     Ok(InboxItem {
-        community: r.try_get(1)?,
-        category: parse_category(&r.try_get::<String, _>(2)?, &code)?,
-        status: parse_status(&r.try_get::<String, _>(3)?, &code)?,
-        title: r.try_get(4)?,
-        created_at: r.try_get(5)?,
-        supports: r.try_get(6)?,
-        hidden: r.try_get::<i64, _>(7)? != 0,
-        photos: r.try_get(8)?,
-        assigned_to: r.try_get(9)?,
+        community: r.try_get("community")?,
+        category: parse_category(&r.try_get::<String, _>("category")?, &code)?,
+        status: parse_status(&r.try_get::<String, _>("status")?, &code)?,
+        title: r.try_get("title")?,
+        created_at: r.try_get("created_at")?,
+        supports: r.try_get("supports")?,
+        hidden: r.try_get::<i64, _>("hidden")? != 0,
+        photos: r.try_get("photos")?,
+        assigned_to: r.try_get("assigned_to")?,
         receipt_code: code_of(&code)?,
     })
 }
@@ -137,15 +138,15 @@ impl Db {
             .await?
             .iter()
             .map(|r| {
-                let lat: Option<f64> = r.try_get(12)?;
-                let lng: Option<f64> = r.try_get(13)?;
+                let lat: Option<f64> = r.try_get("lat")?;
+                let lng: Option<f64> = r.try_get("lng")?;
                 Ok(ExportRow {
                     item: inbox_item(r)?,
-                    description: r.try_get(10)?,
-                    location_text: r.try_get(11)?,
+                    description: r.try_get("description")?,
+                    location_text: r.try_get("location_text")?,
                     location: lat.zip(lng).map(|(a, b)| LatLng::new(a, b)),
-                    contact_name: r.try_get(14)?,
-                    contact_phone: r.try_get(15)?,
+                    contact_name: r.try_get("contact_name")?,
+                    contact_phone: r.try_get("contact_phone")?,
                 })
             })
             .collect()
@@ -153,16 +154,17 @@ impl Db {
 
     /// Suggestions per status in the scope (ignoring the status filter).
     pub async fn status_counts(&self, scope: Option<&str>) -> Result<Vec<(Status, i64)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT status, COUNT(*) FROM suggestions WHERE ($1 = '*' OR community = $1) GROUP BY status")
-                .bind(scope.unwrap_or("*"))
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT status, COUNT(*) AS n FROM suggestions WHERE ($1 = '*' OR community = $1) GROUP BY status",
+        )
+        .bind(scope.unwrap_or("*"))
+        .fetch_all(&self.pool)
+        .await?;
         let mut counts: Vec<(Status, i64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
         for r in rows {
-            let status: String = r.try_get(0)?;
+            let status: String = r.try_get("status")?;
             if let Some(slot) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
-                slot.1 = r.try_get(1)?;
+                slot.1 = r.try_get("n")?;
             }
         }
         Ok(counts)
@@ -175,14 +177,14 @@ impl Db {
             .bind(code.as_str())
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+        Ok(row.map(|r| r.try_get("community")).transpose()?)
     }
 
     pub async fn reviewed_suggestion(&self, code: &ReceiptCode) -> Result<Option<ReviewedSuggestion>, StoreError> {
         let Some(r) = sqlx::query(
             "SELECT s.id, s.receipt_code, s.community, s.category, s.status, s.title, s.description, s.lat, s.lng, \
-             s.location_text, s.contact_name, s.contact_phone, s.hidden, s.supports, s.created_at, u.username, \
-             d.receipt_code FROM suggestions s LEFT JOIN users u ON u.id = s.assigned_to \
+             s.location_text, s.contact_name, s.contact_phone, s.hidden, s.supports, s.created_at, \
+             u.username AS assigned_to, d.receipt_code AS duplicate_code FROM suggestions s LEFT JOIN users u ON u.id = s.assigned_to \
              LEFT JOIN suggestions d ON d.id = s.duplicate_of WHERE s.receipt_code = $1",
         )
         .bind(code.as_str())
@@ -191,26 +193,26 @@ impl Db {
         else {
             return Ok(None);
         };
-        let id: i64 = r.try_get(0)?;
-        let code_text: String = r.try_get(1)?;
-        let lat: Option<f64> = r.try_get(7)?;
-        let lng: Option<f64> = r.try_get(8)?;
-        let duplicate_of: Option<String> = r.try_get(16)?;
+        let id: i64 = r.try_get("id")?;
+        let code_text: String = r.try_get("receipt_code")?;
+        let lat: Option<f64> = r.try_get("lat")?;
+        let lng: Option<f64> = r.try_get("lng")?;
+        let duplicate_of: Option<String> = r.try_get("duplicate_code")?;
         let mut s = ReviewedSuggestion {
             receipt_code: code_of(&code_text)?,
-            community: r.try_get(2)?,
-            category: parse_category(&r.try_get::<String, _>(3)?, &code_text)?,
-            status: parse_status(&r.try_get::<String, _>(4)?, &code_text)?,
-            title: r.try_get(5)?,
-            description: r.try_get(6)?,
+            community: r.try_get("community")?,
+            category: parse_category(&r.try_get::<String, _>("category")?, &code_text)?,
+            status: parse_status(&r.try_get::<String, _>("status")?, &code_text)?,
+            title: r.try_get("title")?,
+            description: r.try_get("description")?,
             location: lat.zip(lng).map(|(a, b)| LatLng::new(a, b)),
-            location_text: r.try_get(9)?,
-            contact_name: r.try_get(10)?,
-            contact_phone: r.try_get(11)?,
-            hidden: r.try_get::<i64, _>(12)? != 0,
-            supports: r.try_get(13)?,
-            created_at: r.try_get(14)?,
-            assigned_to: r.try_get(15)?,
+            location_text: r.try_get("location_text")?,
+            contact_name: r.try_get("contact_name")?,
+            contact_phone: r.try_get("contact_phone")?,
+            hidden: r.try_get::<i64, _>("hidden")? != 0,
+            supports: r.try_get("supports")?,
+            created_at: r.try_get("created_at")?,
+            assigned_to: r.try_get("assigned_to")?,
             duplicate_of: duplicate_of.as_deref().map(code_of).transpose()?,
             duplicates: Vec::new(),
             photos: Vec::new(),
@@ -221,7 +223,7 @@ impl Db {
             .fetch_all(&self.pool)
             .await?
         {
-            s.duplicates.push(code_of(&d.try_get::<String, _>(0)?)?);
+            s.duplicates.push(code_of(&d.try_get::<String, _>("receipt_code")?)?);
         }
         for p in sqlx::query(
             "SELECT position, storage_key, width, height, hidden FROM suggestion_photos \
@@ -232,15 +234,15 @@ impl Db {
         .await?
         {
             s.photos.push(ReviewPhoto {
-                position: p.try_get(0)?,
-                key: p.try_get(1)?,
-                width: p.try_get::<i64, _>(2)? as u32,
-                height: p.try_get::<i64, _>(3)? as u32,
-                hidden: p.try_get::<i64, _>(4)? != 0,
+                position: p.try_get("position")?,
+                key: p.try_get("storage_key")?,
+                width: p.try_get::<i64, _>("width")? as u32,
+                height: p.try_get::<i64, _>("height")? as u32,
+                hidden: p.try_get::<i64, _>("hidden")? != 0,
             });
         }
         for e in sqlx::query(
-            "SELECT e.at, u.username, e.kind, e.from_status, e.to_status, e.public_text, e.private_text, e.detail \
+            "SELECT e.at, u.username AS actor, e.kind, e.from_status, e.to_status, e.public_text, e.private_text, e.detail \
              FROM suggestion_events e LEFT JOIN users u ON u.id = e.actor \
              WHERE e.suggestion_id = $1 ORDER BY e.at, e.id",
         )
@@ -248,17 +250,17 @@ impl Db {
         .fetch_all(&self.pool)
         .await?
         {
-            let from: Option<String> = e.try_get(3)?;
-            let to: Option<String> = e.try_get(4)?;
+            let from: Option<String> = e.try_get("from_status")?;
+            let to: Option<String> = e.try_get("to_status")?;
             s.events.push(AuditEvent {
-                at: e.try_get(0)?,
-                actor: e.try_get(1)?,
-                kind: e.try_get(2)?,
+                at: e.try_get("at")?,
+                actor: e.try_get("actor")?,
+                kind: e.try_get("kind")?,
                 from_status: from.as_deref().and_then(Status::parse),
                 to_status: to.as_deref().and_then(Status::parse),
-                public_text: e.try_get(5)?,
-                private_text: e.try_get(6)?,
-                detail: e.try_get(7)?,
+                public_text: e.try_get("public_text")?,
+                private_text: e.try_get("private_text")?,
+                detail: e.try_get("detail")?,
             });
         }
         Ok(Some(s))
@@ -346,7 +348,7 @@ impl Db {
         else {
             return Ok(false);
         };
-        let id: i64 = row.try_get(0)?;
+        let id: i64 = row.try_get("suggestion_id")?;
         record_event(&mut tx, id, now, &event).await?;
         tx.commit().await?;
         Ok(true)
@@ -362,7 +364,7 @@ impl Db {
         .bind(key)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+        Ok(row.map(|r| r.try_get("community")).transpose()?)
     }
 
     pub async fn suggestion_id(&self, code: &ReceiptCode) -> Result<Option<i64>, StoreError> {
@@ -370,7 +372,7 @@ impl Db {
             .bind(code.as_str())
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+        Ok(row.map(|r| r.try_get("id")).transpose()?)
     }
 
     pub async fn templates(&self, community: &str) -> Result<Vec<Template>, StoreError> {
@@ -382,10 +384,10 @@ impl Db {
         rows.iter()
             .map(|r| {
                 Ok(Template {
-                    id: r.try_get(0)?,
-                    community: r.try_get(1)?,
-                    title: r.try_get(2)?,
-                    body: r.try_get(3)?,
+                    id: r.try_get("id")?,
+                    community: r.try_get("community")?,
+                    title: r.try_get("title")?,
+                    body: r.try_get("body")?,
                 })
             })
             .collect()
@@ -425,7 +427,7 @@ impl Db {
         let rows = sqlx::query(
             "SELECT s.receipt_code, s.created_at, s.status, s.category, \
              (SELECT MIN(e.at) FROM suggestion_events e WHERE e.suggestion_id = s.id AND e.actor IS NOT NULL \
-              AND (e.to_status IS NOT NULL OR e.public_text <> '')) \
+              AND (e.to_status IS NOT NULL OR e.public_text <> '')) AS first_response \
              FROM suggestions s WHERE ($1 = '*' OR s.community = $1) AND s.created_at >= $2",
         )
         .bind(scope.unwrap_or("*"))
@@ -434,12 +436,12 @@ impl Db {
         .await?;
         rows.iter()
             .map(|r| {
-                let code: String = r.try_get(0)?;
+                let code: String = r.try_get("receipt_code")?;
                 Ok((
-                    r.try_get(1)?,
-                    parse_status(&r.try_get::<String, _>(2)?, &code)?,
-                    parse_category(&r.try_get::<String, _>(3)?, &code)?,
-                    r.try_get(4)?,
+                    r.try_get("created_at")?,
+                    parse_status(&r.try_get::<String, _>("status")?, &code)?,
+                    parse_category(&r.try_get::<String, _>("category")?, &code)?,
+                    r.try_get("first_response")?,
                 ))
             })
             .collect()

@@ -42,7 +42,7 @@ pub enum Inserted {
 }
 
 const PUBLIC_COLUMNS: &str = "s.id, s.receipt_code, s.category, s.status, s.community, s.hidden, s.title, \
-     s.description, s.lat, s.lng, s.location_text, s.supports, s.created_at, d.receipt_code";
+     s.description, s.lat, s.lng, s.location_text, s.supports, s.created_at, d.receipt_code AS duplicate_code";
 
 impl Db {
     /// Inserts the suggestion, its photos and its first timeline event in
@@ -73,7 +73,7 @@ impl Db {
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {
-            Ok(row) => row.try_get(0)?,
+            Ok(row) => row.try_get("id")?,
             Err(e) if is_unique_violation(&e) => {
                 tx.rollback().await?;
                 let key_taken = match new.idempotency_key {
@@ -119,7 +119,8 @@ impl Db {
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| Ok((code_from(r.try_get(0)?)?, r.try_get(1)?))).transpose()
+        row.map(|r| Ok((code_from(r.try_get("receipt_code")?)?, r.try_get("request_hash")?)))
+            .transpose()
     }
 
     /// The public view of a suggestion, with its visible photos and its
@@ -132,7 +133,7 @@ impl Db {
         let Some(row) = sqlx::query(&sql).bind(code.as_str()).fetch_optional(&self.pool).await? else {
             return Ok(None);
         };
-        let id: i64 = row.try_get(0)?;
+        let id: i64 = row.try_get("id")?;
         let mut s = public_from_row(&row)?;
         if s.hidden {
             s.title.clear();
@@ -149,9 +150,9 @@ impl Db {
             .await?;
             for p in photos {
                 s.photos.push(PublicPhoto {
-                    url: photo_url(&p.try_get::<String, _>(0)?),
-                    width: p.try_get::<i64, _>(1)? as u32,
-                    height: p.try_get::<i64, _>(2)? as u32,
+                    url: photo_url(&p.try_get::<String, _>("storage_key")?),
+                    width: p.try_get::<i64, _>("width")? as u32,
+                    height: p.try_get::<i64, _>("height")? as u32,
                 });
             }
         }
@@ -163,11 +164,11 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         for e in events {
-            let status: Option<String> = e.try_get(1)?;
+            let status: Option<String> = e.try_get("to_status")?;
             s.timeline.push(PublicEvent {
-                at: e.try_get(0)?,
+                at: e.try_get("at")?,
                 status: status.as_deref().and_then(Status::parse),
-                reply: e.try_get(2)?,
+                reply: e.try_get("public_text")?,
             });
         }
         Ok(Some(s))
@@ -251,7 +252,10 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(total.map(|r| r.try_get(0)).transpose()?.map(|n: i64| (n, added)))
+        Ok(total
+            .map(|r| r.try_get("supports"))
+            .transpose()?
+            .map(|n: i64| (n, added)))
     }
 
     /// Keeps a photo uploaded in the middle of the form under a secret token.
@@ -278,10 +282,10 @@ impl Db {
             .await?;
         row.map(|r| {
             Ok(StoredPhoto {
-                key: r.try_get(0)?,
-                width: r.try_get::<i64, _>(1)? as u32,
-                height: r.try_get::<i64, _>(2)? as u32,
-                bytes: r.try_get::<i64, _>(3)? as usize,
+                key: r.try_get("storage_key")?,
+                width: r.try_get::<i64, _>("width")? as u32,
+                height: r.try_get::<i64, _>("height")? as u32,
+                bytes: r.try_get::<i64, _>("bytes")? as usize,
             })
         })
         .transpose()
@@ -311,18 +315,20 @@ impl Db {
 
     /// Every photo key a row refers to (for the sweep of unused files).
     pub async fn photo_keys(&self) -> Result<std::collections::HashSet<String>, StoreError> {
-        let rows = sqlx::query("SELECT storage_key FROM suggestion_photos UNION SELECT storage_key FROM staged_photos")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        let rows = sqlx::query(
+            "SELECT storage_key AS k FROM suggestion_photos UNION SELECT storage_key AS k FROM staged_photos",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("k")?)).collect()
     }
 
     /// How many suggestions are stored (for tests and health checks).
     pub async fn suggestion_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM suggestions")
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM suggestions")
             .fetch_one(&self.pool)
             .await?
-            .try_get(0)?)
+            .try_get("n")?)
     }
 }
 
@@ -363,22 +369,22 @@ fn location_from(lat: Option<f64>, lng: Option<f64>) -> Option<LatLng> {
 }
 
 fn public_from_row(r: &sqlx::any::AnyRow) -> Result<PublicSuggestion, StoreError> {
-    let code = code_from(r.try_get(1)?)?;
+    let code = code_from(r.try_get("receipt_code")?)?;
     let corrupt = |what: &str, v: &str| StoreError::Corrupt(code.to_string(), format!("{what} {v}"));
-    let category: String = r.try_get(2)?;
-    let status: String = r.try_get(3)?;
-    let duplicate_of: Option<String> = r.try_get(13)?;
+    let category: String = r.try_get("category")?;
+    let status: String = r.try_get("status")?;
+    let duplicate_of: Option<String> = r.try_get("duplicate_code")?;
     Ok(PublicSuggestion {
         category: Category::parse(&category).ok_or_else(|| corrupt("category", &category))?,
         status: Status::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        community: r.try_get(4)?,
-        hidden: r.try_get::<i64, _>(5)? != 0,
-        title: r.try_get(6)?,
-        description: r.try_get(7)?,
-        location: location_from(r.try_get(8)?, r.try_get(9)?),
-        location_text: r.try_get(10)?,
-        supports: r.try_get(11)?,
-        created_at: r.try_get(12)?,
+        community: r.try_get("community")?,
+        hidden: r.try_get::<i64, _>("hidden")? != 0,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        location: location_from(r.try_get("lat")?, r.try_get("lng")?),
+        location_text: r.try_get("location_text")?,
+        supports: r.try_get("supports")?,
+        created_at: r.try_get("created_at")?,
         photos: Vec::new(),
         timeline: Vec::new(),
         duplicate_of: duplicate_of.and_then(|c| ReceiptCode::parse(&c)),
@@ -387,18 +393,18 @@ fn public_from_row(r: &sqlx::any::AnyRow) -> Result<PublicSuggestion, StoreError
 }
 
 fn summary_from_row(r: &sqlx::any::AnyRow) -> Result<SuggestionSummary, StoreError> {
-    let code = code_from(r.try_get(0)?)?;
-    let category: String = r.try_get(1)?;
-    let status: String = r.try_get(2)?;
+    let code = code_from(r.try_get("receipt_code")?)?;
+    let category: String = r.try_get("category")?;
+    let status: String = r.try_get("status")?;
     Ok(SuggestionSummary {
         category: Category::parse(&category)
             .ok_or_else(|| StoreError::Corrupt(code.to_string(), format!("category {category}")))?,
         status: Status::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(code.to_string(), format!("status {status}")))?,
-        title: r.try_get(3)?,
-        supports: r.try_get(4)?,
-        created_at: r.try_get(5)?,
-        location: location_from(r.try_get(6)?, r.try_get(7)?),
+        title: r.try_get("title")?,
+        supports: r.try_get("supports")?,
+        created_at: r.try_get("created_at")?,
+        location: location_from(r.try_get("lat")?, r.try_get("lng")?),
         distance_m: None,
         receipt_code: code,
     })
