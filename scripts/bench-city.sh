@@ -12,15 +12,17 @@ backend="${2:-sqlite}"
 bin=target/release/server
 [ -x "$bin" ] || { echo "build first: cargo leptos build --release --precompress --split" >&2; exit 1; }
 dir="$(mktemp -d)"
+# Its own folder: the server runs as `postgres`, who cannot enter $dir.
+pgdir="$(mktemp -d)"
 pid=""
 cleanup() {
   [ -z "$pid" ] || kill "$pid" 2>/dev/null || true
-  [ "$backend" != postgres ] || scripts/postgres.sh stop "$dir/pg"
-  rm -rf "$dir"
+  [ "$backend" != postgres ] || scripts/postgres.sh stop "$pgdir"
+  rm -rf "$dir" "$pgdir"
 }
 trap cleanup EXIT
 if [ "$backend" = postgres ]; then
-  base="$(scripts/postgres.sh start "$dir/pg")"
+  base="$(scripts/postgres.sh start "$pgdir")"
   psql -q "$base" -c "CREATE DATABASE city"
   url="${base%/*}/city"
 else

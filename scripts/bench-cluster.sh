@@ -14,14 +14,16 @@ bin=target/release/server
 [ -x "$bin" ] || { echo "build first: cargo leptos build --release --precompress --split" >&2; exit 1; }
 for tool in wrk nginx node; do command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
 dir="$(mktemp -d)"
+# Its own folder: the server runs as `postgres`, who cannot enter $dir.
+pgdir="$(mktemp -d)"
 pids=()
 stop_all() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   pids=()
 }
-trap 'stop_all; scripts/postgres.sh stop "$dir/pg"; rm -rf "$dir"' EXIT
-pg="$(scripts/postgres.sh start "$dir/pg")"
+trap 'stop_all; scripts/postgres.sh stop "$pgdir"; rm -rf "$dir" "$pgdir"' EXIT
+pg="$(scripts/postgres.sh start "$pgdir")"
 nearby="/api/v1/facilities/nearby?lat=30.651&lng=104.058&minutes=15"
 
 serve() { # URL PORT
