@@ -181,12 +181,11 @@ impl Catalog {
         // Read first: a change made while loading moves the version past
         // this one, and the next check loads again.
         let version = db.catalog_version().await?;
-        let keep = |changed: bool| previous.as_ref().filter(|_| !changed);
-        let facilities_part = match keep(
-            previous
-                .as_ref()
-                .is_none_or(|p| p.version.facilities != version.facilities),
-        ) {
+        // The previous snapshot's part, when its counter did not move.
+        let unchanged = |counter: fn(&CatalogVersion) -> i64| {
+            previous.as_ref().filter(|p| counter(&p.version) == counter(&version))
+        };
+        let facilities_part = match unchanged(|v| v.facilities) {
             Some(p) => FacilitiesPart {
                 index: p.index.clone(),
                 communities: p.communities.clone(),
@@ -200,7 +199,7 @@ impl Catalog {
                     .expect("index build does not panic")
             }
         };
-        let sorting_part = match keep(previous.as_ref().is_none_or(|p| p.version.sorting != version.sorting)) {
+        let sorting_part = match unchanged(|v| v.sorting) {
             Some(p) => SortingPart {
                 index: p.sorting.clone(),
                 download: p.sorting_download.clone(),
