@@ -1,5 +1,7 @@
 //! Nearest-neighbour queries over 1 k, 10 k and 100 k facilities spread over
-//! a Chengdu-sized area: `cargo bench -p app --features ssr --bench nearby`.
+//! a Chengdu-sized area, and what an edit costs the index (one facility
+//! applied to a copy vs a rebuild):
+//! `cargo bench -p app --features ssr --bench nearby`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
@@ -107,5 +109,21 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+fn edit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("edit");
+    group.sample_size(10);
+    let n = 100_000;
+    let index = FacilityIndex::new(facilities(n));
+    let mut moved = index.get(42).expect("facility 42").clone();
+    moved.location = LatLng::new(30.66, 104.07);
+    group.bench_function(BenchmarkId::new("apply-one", n), |b| {
+        b.iter(|| black_box(index.with_changes(vec![moved.clone()])))
+    });
+    group.bench_function(BenchmarkId::new("rebuild", n), |b| {
+        b.iter(|| black_box(FacilityIndex::new(index.facilities().to_vec())))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, edit);
 criterion_main!(benches);

@@ -44,7 +44,10 @@ async function controlled(context: BrowserContext, url = "/"): Promise<Page> {
   return page;
 }
 
-test("installable, and after one visit the home page, nearby search and sorting guide work offline", async ({
+/** Web-map tile column of a longitude at zoom 13 (domain/tiles.rs). */
+const tileX = (lng: number) => Math.floor(((lng + 180) / 360) * 8192);
+
+test("installable, and after one search the home page, nearby search (across tile edges) and sorting guide work offline", async ({
   baseURL,
   request,
 }) => {
@@ -60,6 +63,26 @@ test("installable, and after one visit the home page, nearby search and sorting 
 
     const want = await apiNearby(request, `lat=${HOME.latitude}&lng=${HOME.longitude}&limit=40`);
     expect(want.results.length).toBeGreaterThan(2);
+    // A place across the nearest tile edge, 2.5 km at most from home: kept
+    // too, and its search needs tiles on both sides of the edge.
+    const east = (tileX(HOME.longitude) + 1) * (360 / 8192) - 180;
+    const west = tileX(HOME.longitude) * (360 / 8192) - 180;
+    const across = east - HOME.longitude < HOME.longitude - west ? east + 0.003 : west - 0.003;
+    const ACROSS = `lat=${HOME.latitude.toFixed(6)}&lng=${across.toFixed(6)}`;
+    const wantAcross = await apiNearby(request, `${ACROSS}&limit=40`);
+    expect(wantAcross.results.length).toBeGreaterThan(2);
+
+    // One search online (for meals; the page itself is kept, so offline
+    // searches below ask for every kind): the phone keeps the tiles around
+    // that place.
+    await page.goto(`/nearby?kind=meal&${AT}`);
+    const area = await (await request.get(`/api/v1/facilities/tiles?${AT}`)).json();
+    expect(area.tiles.length).toBeGreaterThanOrEqual(4);
+    await page.waitForFunction(
+      async (n) => (await (await caches.open("linli-areas")).keys()).length === n,
+      area.tiles.length,
+    );
+    await page.goto("/");
 
     await context.setOffline(true);
     await page.reload();
@@ -79,6 +102,15 @@ test("installable, and after one visit the home page, nearby search and sorting 
     await expect(page.locator(".cards > li").first().locator(".card-walk")).toContainText(
       `步行约${want.results[0].walk_minutes}分钟`,
     );
+    await expect(page.locator(".offline-partial")).toHaveCount(0);
+    await page.goto(`/nearby?kind=all&${ACROSS}`);
+    await expect(page.locator(".offline-answer")).toBeVisible();
+    expect(await page.locator(".cards .card-title").allTextContents()).toEqual(wantAcross.results.map((r) => r.name));
+    await expect(page.locator(".offline-partial")).toHaveCount(0);
+    // Far from any place searched: what is kept, and a warning.
+    await page.goto("/nearby?kind=all&lat=30.700000&lng=104.150000");
+    await expect(page.locator(".offline-answer")).toBeVisible();
+    await expect(page.locator(".offline-partial")).toBeVisible();
 
     // The whole sorting guide: typing, and a shared search address.
     // (Typing counts once the kept dictionary has reached the search box.)
@@ -212,10 +244,18 @@ test("a new version of the service worker is offered and taken on reload", async
   const context = await launch(`http://127.0.0.1:${port}`);
   try {
     const page = await controlled(context);
-    // Each release has its caches (`linli-<version>`, `linli-pages-<version>`).
-    const version = (names: string[]) => [...new Set(names.filter((k) => k.startsWith("linli-")).map((k) => k.split("-").pop()))];
+    // Each release has its caches (`linli-<version>`, `linli-pages-<version>`);
+    // the facility tiles (`linli-areas`) are data, kept across releases.
+    const release = (k: string) => k.startsWith("linli-") && k !== "linli-areas";
+    const version = (names: string[]) => [...new Set(names.filter(release).map((k) => k.split("-").pop()))];
     const before = version(await page.evaluate(() => caches.keys()));
     expect(before).toHaveLength(1);
+    // A search keeps its area's facility tiles.
+    await page.goto(`/nearby?kind=meal&${AT}`);
+    const tiles = async () => page.evaluate(async () => (await (await caches.open("linli-areas")).keys()).length);
+    await expect.poll(tiles).toBeGreaterThan(0);
+    const keptTiles = await tiles();
+    await page.goto("/");
 
     // The next deployment: one more file in the build, a restart.
     server.kill();
@@ -228,7 +268,7 @@ test("a new version of the service worker is offered and taken on reload", async
     await expect(notice).toBeVisible();
     await Promise.all([page.waitForEvent("load"), notice.getByRole("button", { name: "重新载入" }).click()]);
     await page.waitForFunction(
-      async (old) => (await caches.keys()).some((k) => k.startsWith("linli-") && !k.endsWith(old)),
+      async (old) => (await caches.keys()).some((k) => k.startsWith("linli-") && k !== "linli-areas" && !k.endsWith(old)),
       before[0],
     );
     // Only the new release's caches are left (no old files next to new
@@ -240,6 +280,8 @@ test("a new version of the service worker is offered and taken on reload", async
       true,
     );
     await expect(page.locator(".status-update")).toBeHidden();
+    // The tiles stay: they are data, not this build's files.
+    expect(await tiles()).toBe(keptTiles);
   } finally {
     await context.close();
     server.kill();

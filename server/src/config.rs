@@ -38,8 +38,8 @@ pub struct Config {
     pub seed: bool,
 
     /// Milliseconds between checks for catalogue changes made by other
-    /// processes (an import, another server's edit): one cheap query.
-    #[arg(long, env = "LINLI_CATALOG_POLL_MS", default_value_t = 1000,
+    /// processes (an import, another server's edit): one primary-key read.
+    #[arg(long, env = "LINLI_CATALOG_POLL_MS", default_value_t = 250,
           value_parser = clap::value_parser!(u64).range(100..=3_600_000), global = true)]
     pub catalog_poll_ms: u64,
 

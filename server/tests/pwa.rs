@@ -105,10 +105,11 @@ async fn the_service_worker_keeps_what_exists() {
         "/sorting",
         "/suggest/offline",
         "/offline",
-        "/api/v1/facilities/all",
     ] {
         assert!(list.iter().any(|u| u == want), "{want} kept");
     }
+    // Not the whole city: a phone keeps the tiles around its own places.
+    assert!(!list.iter().any(|u| u.starts_with("/api/v1/facilities")), "{list:?}");
     for url in &list {
         let reply = app.get(url).await;
         assert_eq!(reply.status, StatusCode::OK, "{url}");
@@ -178,4 +179,227 @@ async fn the_offline_pages_stand_in() {
     assert!(!app.get("/nearby").await.text.contains("OfflineNearby"));
     let answered = app.get("/nearby?lat=30.645&lng=104.05").await;
     assert!(!answered.text.contains("OfflineNearby"));
+}
+
+const CSV_HEADER: &str = "ref,kind,name_zh,name_en,address_zh,address_en,lat,lng,phone,community,hours,lunch,dinner,price_60,price_80,delivery,children_corner,seats,accepts";
+
+/// Facilities on both sides of a tile edge near the test community, by
+/// the CLI's importer (as staff would add them).
+async fn facilities_across_an_edge(app: &common::TestApp) -> (f64, f64) {
+    use app::domain::coords::LatLng;
+    use app::domain::tiles::Tile;
+    // The western edge of the tile the test community lies in.
+    let (nw, _) = Tile::of(LatLng::new(30.645, 104.05)).corners();
+    let edge = nw.lng;
+    let mut csv = String::from(CSV_HEADER);
+    for (i, dlng) in [-0.004, -0.002, -0.0005, 0.0005, 0.002, 0.004].iter().enumerate() {
+        csv.push_str(&format!(
+            "\nedge-{i},meal,边上食堂{i},,边路{i}号,,30.645,{:.6},,test-a,Mo-Su 00:00-24:00,1,0,,,0,,,",
+            edge + dlng
+        ));
+    }
+    server::import::import_facilities(&app.db, &format!("{csv}\n"), server::import::Format::Csv, false)
+        .await
+        .unwrap();
+    app.catalog.refresh(&app.db).await.unwrap();
+    (30.645, edge)
+}
+
+/// What a phone keeps: `tiles` answers the tiles around a place with their
+/// ETags, each tile holds the facilities inside it, and together they
+/// answer every search from near that place as the server does, across
+/// tile edges.
+#[tokio::test]
+async fn the_tiles_of_a_place_answer_its_searches_like_the_server() {
+    use app::domain::coords::LatLng;
+    use app::domain::facility::Facility;
+    use app::domain::tiles::{self, Tile};
+
+    let app = common::app().await;
+    let (lat, edge) = facilities_across_an_edge(&app).await;
+    // A resident searched from 600 m east of the edge.
+    let place = LatLng::new(lat, edge + 0.0062);
+    let area = app
+        .get(&format!("/api/v1/facilities/tiles?lat={}&lng={}", place.lat, place.lng))
+        .await;
+    assert_eq!(area.status, StatusCode::OK, "{}", area.text);
+    let area = area.json();
+    assert_eq!(area["zoom"], 13);
+    let refs = area["tiles"].as_array().unwrap();
+    assert!((4..=9).contains(&refs.len()), "{}", refs.len());
+    let mut kept_tiles = Vec::new();
+    let mut kept: Vec<Facility> = Vec::new();
+    for r in refs {
+        let url = r["url"].as_str().unwrap();
+        let reply = app.get(url).await;
+        assert_eq!(reply.status, StatusCode::OK, "{url}");
+        assert_eq!(
+            reply.headers[header::ETAG].to_str().unwrap(),
+            r["etag"].as_str().unwrap()
+        );
+        let body: serde_json::Value = serde_json::from_str(&reply.text).unwrap();
+        let tile = Tile::new(body["x"].as_u64().unwrap() as u32, body["y"].as_u64().unwrap() as u32).unwrap();
+        assert_eq!(url, format!("/api/v1/facilities/tiles/{}", tile.path()));
+        let part: OfflineCatalog = serde_json::from_value(body).unwrap();
+        assert_eq!(part.facilities.len(), r["facilities"].as_u64().unwrap() as usize);
+        assert!(
+            part.facilities.iter().all(|f| Tile::of(f.location) == tile),
+            "{url} holds its own"
+        );
+        assert!(part.communities.iter().all(|c| Tile::of(c.centre) == tile));
+        kept_tiles.push(tile);
+        kept.extend(part.facilities);
+    }
+    let snapshot = app.catalog.snapshot();
+    assert!(kept.len() >= 6 && kept.len() < snapshot.index.len() + 1);
+    // Searches from the place, and from the edge itself (its circle lies
+    // on two tiles), answered from the kept tiles as the server answers.
+    for (origin, minutes) in [
+        (place, "60"),
+        (place, "15"),
+        (LatLng::new(lat, edge), "15"),
+        (LatLng::new(lat, edge), "30"),
+    ] {
+        let q = app::domain::nearby::NearbyParams {
+            lat: Some(origin.lat.to_string()),
+            lng: Some(origin.lng.to_string()),
+            minutes: Some(minutes.into()),
+            limit: Some("100".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert!(tiles::covers(&kept_tiles, origin, q.reach_m()));
+        let server = snapshot.index.nearby(&q);
+        assert!(!server.within.is_empty());
+        assert_eq!(
+            app::domain::nearby::scan(&kept, &q),
+            server,
+            "from {origin:?}, {minutes} min"
+        );
+    }
+    // The edge search needs both sides.
+    let sides: std::collections::HashSet<Tile> = kept
+        .iter()
+        .filter(|f| f.source_ref.starts_with("edge-"))
+        .map(|f| Tile::of(f.location))
+        .collect();
+    assert_eq!(sides.len(), 2);
+}
+
+/// After an edit, asking how the kept tiles stand names a new ETag for the
+/// edited facility's tile only; a kept copy revalidates with 304.
+#[tokio::test]
+async fn a_refresh_downloads_only_the_tile_that_changed() {
+    let app = common::app().await;
+    let (lat, edge) = facilities_across_an_edge(&app).await;
+    let area = app
+        .get(&format!("/api/v1/facilities/tiles?lat={lat}&lng={edge}"))
+        .await
+        .json();
+    let keep: Vec<String> = area["tiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            t["url"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("/api/v1/facilities/tiles/")
+                .to_string()
+        })
+        .collect();
+    let etags = |v: &serde_json::Value| -> std::collections::BTreeMap<String, String> {
+        v["tiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["url"].as_str().unwrap().to_string(),
+                    t["etag"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let before = etags(&area);
+    let first = before.iter().next().unwrap();
+    let again = app.get_with(first.0, ("if-none-match", first.1)).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    let br = app.get_with(first.0, ("accept-encoding", "br")).await;
+    assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
+
+    // Staff rename the facility just west of the edge.
+    let row = format!(
+        "{CSV_HEADER}\nedge-2,meal,改名的食堂,,边路2号,,30.645,{:.6},,test-a,Mo-Su 00:00-24:00,1,0,,,0,,,\n",
+        edge - 0.0005
+    );
+    server::import::import_facilities(&app.db, &row, server::import::Format::Csv, false)
+        .await
+        .unwrap();
+    assert!(app.catalog.refresh(&app.db).await.unwrap());
+    let now = app
+        .get(&format!("/api/v1/facilities/tiles?keep={}", keep.join(",")))
+        .await;
+    assert_eq!(now.status, StatusCode::OK, "{}", now.text);
+    let after = etags(&now.json());
+    assert_eq!(after.len(), before.len());
+    let west = format!(
+        "/api/v1/facilities/tiles/{}",
+        app::domain::tiles::Tile::of(app::domain::coords::LatLng::new(lat, edge - 0.0005)).path()
+    );
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    for (url, old) in &before {
+        assert_eq!(*old != after[url], *url == west, "{url}: only the edited tile changed");
+    }
+    let tile = app.get(&west).await;
+    assert!(tile.text.contains("改名的食堂"));
+}
+
+#[tokio::test]
+async fn bad_tile_requests_get_clear_json_errors() {
+    let app = common::app().await;
+    let many = (0..82).map(|i| format!("13/{i}/1")).collect::<Vec<_>>().join(",");
+    for (url, status) in [
+        ("/api/v1/facilities/tiles", StatusCode::BAD_REQUEST),
+        ("/api/v1/facilities/tiles?lat=abc&lng=104", StatusCode::BAD_REQUEST),
+        ("/api/v1/facilities/tiles?lat=30.6", StatusCode::BAD_REQUEST),
+        ("/api/v1/facilities/tiles?lat=95&lng=104", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/facilities/tiles?lat=30.6&lng=104&community=test-a",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/v1/facilities/tiles?keep=12/1/1", StatusCode::BAD_REQUEST),
+        (
+            &format!("/api/v1/facilities/tiles?keep={many}"),
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/v1/facilities/tiles?community=nowhere", StatusCode::NOT_FOUND),
+        ("/api/v1/facilities/tiles/12/1/1", StatusCode::NOT_FOUND),
+        ("/api/v1/facilities/tiles/13/8192/0", StatusCode::NOT_FOUND),
+        ("/api/v1/facilities/tiles/13/x/0", StatusCode::NOT_FOUND),
+    ] {
+        let r = app.get(url).await;
+        assert_eq!(r.status, status, "{url}: {}", r.text);
+        assert!(
+            r.json()["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{url}"
+        );
+    }
+    // A community's area is the one around its centre.
+    let by_code = app.get("/api/v1/facilities/tiles?community=test-a").await;
+    assert_eq!(by_code.status, StatusCode::OK);
+    let centre = app.catalog.snapshot().community("test-a").unwrap().centre;
+    let by_place = app
+        .get(&format!(
+            "/api/v1/facilities/tiles?lat={}&lng={}",
+            centre.lat, centre.lng
+        ))
+        .await;
+    assert_eq!(by_code.json()["tiles"], by_place.json()["tiles"]);
+    // An empty tile far away is an empty list, not an error.
+    let empty = app.get("/api/v1/facilities/tiles/13/0/0").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    let empty: OfflineCatalog = serde_json::from_str(&empty.text).unwrap();
+    assert!(empty.facilities.is_empty() && empty.communities.is_empty());
 }

@@ -4,18 +4,39 @@
 //! with the kept `/nearby` page, which asks for a position. This island on
 //! that page notices that the address holds a search the page does not
 //! answer, and answers it here: the same query parsing, walking model and
-//! result cards as the server, over the facilities the worker keeps
-//! (`/api/v1/facilities/all`), measured one by one
-//! ([`crate::domain::nearby::scan`]: about a thousand points, well under a
-//! millisecond).
+//! result cards as the server, over the facilities the worker keeps: the
+//! map tiles around the places searched from before
+//! (`/kept/facilities.json`, merged by the worker), measured one by one
+//! ([`crate::domain::nearby::scan`]: a few thousand points at most, about a
+//! millisecond). When the walking radius reaches past the kept tiles, the
+//! answer says it may be incomplete.
 
 use leptos::prelude::*;
 
-use crate::domain::nearby::{NearbyParams, NearbyQuery, NearbyResult, OfflineCatalog};
+use crate::domain::facility::{Community, Facility};
+use crate::domain::nearby::{NearbyParams, NearbyQuery, NearbyResult};
+use crate::domain::tiles::{self, Tile};
+
+/// What the phone keeps: the tiles, and their communities and facilities.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Kept {
+    pub tiles: Vec<Tile>,
+    pub communities: Vec<Community>,
+    pub facilities: Vec<Facility>,
+}
+
+/// An answer worked out on the phone.
+#[derive(Debug)]
+pub struct Answer {
+    pub query: NearbyQuery,
+    pub result: NearbyResult,
+    /// Whether the kept tiles hold the whole walking radius.
+    pub complete: bool,
+}
 
 /// Reads the search from the address (as the page's server function does)
-/// and answers it from the catalogue.
-pub fn answer(catalog: &OfflineCatalog, query: &[(String, String)]) -> Option<(NearbyQuery, NearbyResult)> {
+/// and answers it from what is kept.
+pub fn answer(catalog: &Kept, query: &[(String, String)]) -> Option<Answer> {
     let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let mut params = NearbyParams {
         lat: get("lat"),
@@ -33,7 +54,11 @@ pub fn answer(catalog: &OfflineCatalog, query: &[(String, String)]) -> Option<(N
         params.lng = Some(c.centre.lng.to_string());
     }
     let query = params.validate().ok()?;
-    Some((query, crate::domain::nearby::scan(&catalog.facilities, &query)))
+    Some(Answer {
+        complete: tiles::covers(&catalog.tiles, query.origin, query.reach_m()),
+        result: crate::domain::nearby::scan(&catalog.facilities, &query),
+        query,
+    })
 }
 
 /// Only a placeholder until the address holds a search the page does not
@@ -41,43 +66,44 @@ pub fn answer(catalog: &OfflineCatalog, query: &[(String, String)]) -> Option<(N
 /// (`#[lazy]`, its own WASM chunk) and mounted here. Online, a resident
 /// asking for a position downloads a couple of KB for this.
 #[island(lazy)]
-pub fn OfflineNearby(english: bool, notice: String, missing: String) -> impl IntoView {
+pub fn OfflineNearby(english: bool, notice: String, missing: String, partial: String) -> impl IntoView {
     let here = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(el) = here.get() {
             let query = address_query();
             if query.iter().any(|(k, _)| k == "lat" || k == "community") {
-                let (notice, missing) = (notice.clone(), missing.clone());
-                leptos::task::spawn_local(answer_here(el.into(), english, query, notice, missing));
+                let texts = [notice.clone(), missing.clone(), partial.clone()];
+                leptos::task::spawn_local(answer_here(el.into(), english, query, texts));
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (english, &notice, &missing);
+        let _ = (english, &notice, &missing, &partial);
     });
     view! { <div class="offline-nearby" node_ref=here></div> }
 }
 
 /// Loads the kept facilities, answers the search and shows the answer
-/// with the same cards as the server's page.
+/// with the same cards as the server's page. `texts`: the notice, the
+/// "nothing kept" error and the "may be incomplete" warning.
 #[cfg(feature = "hydrate")]
 #[lazy]
-async fn answer_here(
-    container: web_sys::HtmlElement,
-    english: bool,
-    query: Vec<(String, String)>,
-    notice: String,
-    missing: String,
-) {
+async fn answer_here(container: web_sys::HtmlElement, english: bool, query: Vec<(String, String)>, texts: [String; 3]) {
+    let [notice, missing, partial] = texts;
     let found = load().await.map(|catalog| answer(&catalog, &query));
     let Some(view) = (match found {
         None => Some(view! { <p class="notice notice-error" role="alert">{missing}</p> }.into_any()),
         Some(None) => None,
-        Some(Some((query, result))) => {
+        Some(Some(Answer {
+            query,
+            result,
+            complete,
+        })) => {
             let now = now();
             Some(
                 view! {
                     <p class="notice offline-answer" role="status">{notice}</p>
+                    {(!complete).then(|| view! { <p class="notice notice-warning offline-partial">{partial}</p> })}
                     <crate::pages::nearby::Results query result now />
                 }
                 .into_any(),
@@ -126,16 +152,16 @@ fn address_query() -> Vec<(String, String)> {
     pairs
 }
 
-/// The kept catalogue (the service worker answers from its cache).
+/// The kept tiles, merged by the service worker; `None` when none is kept.
 ///
 /// Not shared with the sorting island's download, on purpose: a helper
 /// called both from the main module and from this `#[lazy]` chunk kept the
 /// chunk's code in the main module (+19 KB brotli on every page, measured).
 #[cfg(feature = "hydrate")]
-async fn load() -> Option<OfflineCatalog> {
+async fn load() -> Option<Kept> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    let response: web_sys::Response = JsFuture::from(window().fetch_with_str("/api/v1/facilities/all"))
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_str("/kept/facilities.json"))
         .await
         .ok()?
         .dyn_into()
@@ -144,16 +170,16 @@ async fn load() -> Option<OfflineCatalog> {
         return None;
     }
     let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
-    serde_json::from_str(&text).ok()
+    serde_json::from_str::<Kept>(&text).ok().filter(|k| !k.tiles.is_empty())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::coords::LatLng;
-    use crate::domain::facility::{Community, Facility, MealServices, Services};
+    use crate::domain::facility::{MealServices, Services};
 
-    fn catalog() -> OfflineCatalog {
+    fn catalog() -> Kept {
         let facility = |id: i64, lat: f64| Facility {
             id,
             source_ref: format!("f{id}"),
@@ -167,7 +193,8 @@ mod tests {
             hours: Default::default(),
             services: Services::Meal(MealServices::default()),
         };
-        OfflineCatalog {
+        Kept {
+            tiles: tiles::around(LatLng::new(30.6, 104.0), tiles::area_radius_m()),
             communities: vec![Community {
                 code: "c".into(),
                 name_zh: "社区".into(),
@@ -187,11 +214,22 @@ mod tests {
     #[test]
     fn answers_a_position_or_a_community_like_the_server() {
         let c = catalog();
-        let (_, r) = answer(&c, &q(&[("lat", "30.6"), ("lng", "104.0"), ("kind", "meal")])).unwrap();
-        assert_eq!(r.within.iter().map(|h| h.facility.id).collect::<Vec<_>>(), vec![1, 2]);
-        let (query, r) = answer(&c, &q(&[("community", "c")])).unwrap();
-        assert_eq!(query.origin, LatLng::new(30.6, 104.0));
-        assert_eq!(r.within.len(), 2);
+        let a = answer(&c, &q(&[("lat", "30.6"), ("lng", "104.0"), ("kind", "meal")])).unwrap();
+        assert_eq!(
+            a.result.within.iter().map(|h| h.facility.id).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert!(a.complete);
+        let a = answer(&c, &q(&[("community", "c")])).unwrap();
+        assert_eq!(a.query.origin, LatLng::new(30.6, 104.0));
+        assert_eq!(a.result.within.len(), 2);
+        // Beyond the kept tiles: answered from what is there, and said so.
+        let a = answer(&c, &q(&[("lat", "30.7"), ("lng", "104.0")])).unwrap();
+        assert_eq!(
+            a.result.within.iter().map(|h| h.facility.id).collect::<Vec<_>>(),
+            vec![3]
+        );
+        assert!(!a.complete);
         assert!(answer(&c, &q(&[("community", "nowhere")])).is_none());
         assert!(answer(&c, &q(&[("lat", "abc"), ("lng", "104")])).is_none());
         assert!(answer(&c, &q(&[("kind", "meal")])).is_none());

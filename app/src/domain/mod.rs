@@ -10,4 +10,5 @@ pub mod projection;
 pub mod review;
 pub mod sorting;
 pub mod suggestion;
+pub mod tiles;
 pub mod walking;

@@ -222,6 +222,15 @@ pub struct OfflineCatalog {
     pub facilities: Vec<Facility>,
 }
 
+/// The order of every answer: nearest first, and at the same distance the
+/// lower id, so the server's index (whatever its tree's shape after edits)
+/// and the browser's scan agree on ties.
+pub fn nearest_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    a.distance_m
+        .total_cmp(&b.distance_m)
+        .then(a.facility.id.cmp(&b.facility.id))
+}
+
 /// The same answer as the server's spatial index, by measuring every
 /// facility: what the browser runs over the downloaded catalogue when the
 /// network is gone. Same walking model, same radius, same "nearest beyond".
@@ -238,7 +247,7 @@ pub fn scan(facilities: &[Facility], q: &NearbyQuery) -> NearbyResult {
             }
         })
         .collect();
-    hits.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+    hits.sort_by(nearest_first);
     let reach = q.reach_m();
     let inside = hits.iter().take_while(|h| h.distance_m <= reach).count().min(q.limit);
     if inside > 0 {

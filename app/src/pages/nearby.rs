@@ -200,6 +200,7 @@ fn NearbyBody(page: NearbyPage, offline: bool) -> impl IntoView {
                     english=prefs.english()
                     notice=td_string!(locale, nearby_offline_notice).to_string()
                     missing=td_string!(locale, nearby_offline_missing).to_string()
+                    partial=td_string!(locale, nearby_offline_partial).to_string()
                 />
             })}
             <section class="location" aria-labelledby="location-heading">

@@ -5,14 +5,18 @@
 //! on it. After an import in this process the caller reloads directly; a
 //! change by another process (`server import`, another app server) is
 //! picked up by [`Catalog::watch`], which reads the database's catalogue
-//! version (a counter every change bumps, by trigger) every second and
-//! rebuilds only when it moved.
+//! version (a counter every change bumps, by trigger) every
+//! `LINLI_CATALOG_POLL_MS` and, when it moved, applies only the facility
+//! rows written since (each row carries the revision that wrote it) or
+//! reloads the sorting dictionary.
 
-use std::sync::{Arc, RwLock};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use crate::domain::facility::Community;
+use crate::domain::facility::{Community, Facility};
 use crate::domain::sorting::SortingIndex;
+use crate::domain::tiles::{self, Tile};
 use crate::server::index::FacilityIndex;
 use crate::server::store::{CatalogVersion, Db, StoreError};
 
@@ -75,25 +79,48 @@ pub struct Snapshot {
     /// ([`Snapshot::facilities_download`]), so neither start-up nor an edit
     /// waits for it.
     facilities_download: Arc<std::sync::OnceLock<Download>>,
+    /// Which facilities and communities lie in each map tile.
+    tiles: Arc<TileMembers>,
+    /// Tiles' downloads made so far ([`Snapshot::tile_download`]); a new
+    /// snapshot keeps those of the tiles its changes did not touch.
+    tile_downloads: Arc<Mutex<HashMap<Tile, Download>>>,
     /// The database's catalogue versions this snapshot was built from.
     version: CatalogVersion,
 }
 
-/// The facilities side of a snapshot: index, communities, offline download.
+/// The facilities and communities (positions in the index and in the
+/// communities list) of every tile that has any.
+#[derive(Default)]
+pub struct TileMembers {
+    members: HashMap<Tile, (Vec<usize>, Vec<usize>)>,
+}
+
+impl TileMembers {
+    fn build(index: &FacilityIndex, communities: &[Community]) -> Self {
+        let mut members: HashMap<Tile, (Vec<usize>, Vec<usize>)> = HashMap::new();
+        for (i, f) in index.facilities().iter().enumerate() {
+            members.entry(Tile::of(f.location)).or_default().0.push(i);
+        }
+        for (i, c) in communities.iter().enumerate() {
+            members.entry(Tile::of(c.centre)).or_default().1.push(i);
+        }
+        Self { members }
+    }
+
+    /// How many facilities lie in `tile`.
+    pub fn facilities_in(&self, tile: Tile) -> usize {
+        self.members.get(&tile).map_or(0, |m| m.0.len())
+    }
+}
+
+/// The facilities side of a snapshot: index, communities, offline
+/// downloads.
 struct FacilitiesPart {
     index: Arc<FacilityIndex>,
     communities: Arc<Vec<Community>>,
     download: Arc<std::sync::OnceLock<Download>>,
-}
-
-impl FacilitiesPart {
-    fn build(facilities: Vec<crate::domain::facility::Facility>, communities: Vec<Community>) -> Self {
-        Self {
-            index: Arc::new(FacilityIndex::new(facilities)),
-            communities: Arc::new(communities),
-            download: Arc::default(),
-        }
-    }
+    tiles: Arc<TileMembers>,
+    tile_downloads: Arc<Mutex<HashMap<Tile, Download>>>,
 }
 
 /// The sorting side: the search index and the dictionary download.
@@ -119,6 +146,56 @@ impl SortingPart {
 impl Snapshot {
     pub fn community(&self, code: &str) -> Option<&Community> {
         self.communities.iter().find(|c| c.code == code)
+    }
+
+    /// One tile's facilities and communities as a phone keeps them for
+    /// offline search: `{"zoom","x","y","communities","facilities"}` (the
+    /// fields of [`OfflineCatalog`](crate::domain::nearby::OfflineCatalog)
+    /// and the tile), facilities in id order. Made once per tile and
+    /// snapshot; empty tiles are not kept (anyone may ask for any tile).
+    pub async fn tile_download(self: &Arc<Self>, tile: Tile) -> Download {
+        if let Some(d) = lock(&self.tile_downloads).get(&tile) {
+            return d.clone();
+        }
+        let snapshot = self.clone();
+        tokio::task::spawn_blocking(move || {
+            #[derive(serde::Serialize)]
+            struct Body<'a> {
+                zoom: u8,
+                x: u32,
+                y: u32,
+                communities: Vec<&'a Community>,
+                facilities: Vec<&'a Facility>,
+            }
+            let members = snapshot.tiles.members.get(&tile);
+            let mut facilities: Vec<&Facility> = members
+                .map(|m| m.0.iter().map(|&i| &snapshot.index.facilities()[i]).collect())
+                .unwrap_or_default();
+            facilities.sort_by_key(|f| f.id);
+            let communities = members
+                .map(|m| m.1.iter().map(|&i| &snapshot.communities[i]).collect())
+                .unwrap_or_default();
+            let body = serde_json::to_string(&Body {
+                zoom: tiles::ZOOM,
+                x: tile.x,
+                y: tile.y,
+                communities,
+                facilities,
+            })
+            .expect("a tile serialises");
+            let download = Download::new(body, "application/json", FACILITIES_QUALITY);
+            if members.is_some() {
+                lock(&snapshot.tile_downloads).insert(tile, download.clone());
+            }
+            download
+        })
+        .await
+        .expect("building a tile does not panic")
+    }
+
+    /// How many facilities lie in `tile`.
+    pub fn facilities_in(&self, tile: Tile) -> usize {
+        self.tiles.facilities_in(tile)
     }
 
     /// The offline download of this snapshot's facilities and communities,
@@ -153,6 +230,10 @@ impl Snapshot {
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[derive(Clone, Default)]
 pub struct Catalog {
     current: Arc<RwLock<Arc<Snapshot>>>,
@@ -174,30 +255,30 @@ impl Catalog {
         self.load_parts(db, None).await
     }
 
-    /// Rebuilds what changed since `previous` (the facilities and
+    /// Brings what changed since `previous` up to date (the facilities and
     /// communities, the sorting dictionary, or both), keeping the rest.
+    /// Facilities are applied row by row: only those written since the
+    /// previous snapshot's revision are read.
     async fn load_parts(&self, db: &Db, previous: Option<Arc<Snapshot>>) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
         // Read first: a change made while loading moves the version past
         // this one, and the next check loads again.
-        let version = db.catalog_version().await?;
+        let polled = db.catalog_version().await?;
         // The previous snapshot's part, when its counter did not move.
-        let unchanged = |counter: fn(&CatalogVersion) -> i64| {
-            previous.as_ref().filter(|p| counter(&p.version) == counter(&version))
-        };
-        let facilities_part = match unchanged(|v| v.facilities) {
-            Some(p) => FacilitiesPart {
-                index: p.index.clone(),
-                communities: p.communities.clone(),
-                download: p.facilities_download.clone(),
-            },
-            None => {
-                let facilities = db.facilities().await?;
-                let communities = db.communities().await?;
-                tokio::task::spawn_blocking(move || FacilitiesPart::build(facilities, communities))
-                    .await
-                    .expect("index build does not panic")
-            }
+        let unchanged =
+            |counter: fn(&CatalogVersion) -> i64| previous.as_ref().filter(|p| counter(&p.version) == counter(&polled));
+        let (facilities_part, revision) = match unchanged(|v| v.facilities) {
+            Some(p) => (
+                FacilitiesPart {
+                    index: p.index.clone(),
+                    communities: p.communities.clone(),
+                    download: p.facilities_download.clone(),
+                    tiles: p.tiles.clone(),
+                    tile_downloads: p.tile_downloads.clone(),
+                },
+                p.version.facilities,
+            ),
+            None => Self::load_facilities(db, previous.as_deref()).await?,
         };
         let sorting_part = match unchanged(|v| v.sorting) {
             Some(p) => SortingPart {
@@ -222,12 +303,71 @@ impl Catalog {
             index: facilities_part.index,
             communities: facilities_part.communities,
             facilities_download: facilities_part.download,
+            tiles: facilities_part.tiles,
+            tile_downloads: facilities_part.tile_downloads,
             sorting: sorting_part.index,
             sorting_download: sorting_part.download,
-            version,
+            version: CatalogVersion {
+                facilities: revision,
+                sorting: polled.sorting,
+            },
         });
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = next;
         Ok(())
+    }
+
+    /// The facilities part after the rows written since `previous` (or
+    /// all of them), and the revision it is up to date with.
+    async fn load_facilities(db: &Db, previous: Option<&Snapshot>) -> Result<(FacilitiesPart, i64), StoreError> {
+        let changes = db.facility_changes(previous.map(|p| p.version.facilities)).await?;
+        let revision = changes.version.facilities;
+        let stored = changes.count;
+        let communities = Arc::new(changes.communities);
+        let rows = changes.facilities;
+        // The tiles whose downloads stay good: all but those a changed
+        // facility was or is in (every one, when a community changed).
+        let kept_tiles: HashMap<Tile, Download> = match previous {
+            Some(p) if *p.communities == *communities => {
+                let touched: HashSet<Tile> = rows
+                    .iter()
+                    .flat_map(|f| [Some(f.location), p.index.get(f.id).map(|old| old.location)])
+                    .flatten()
+                    .map(Tile::of)
+                    .collect();
+                let mut kept = lock(&p.tile_downloads).clone();
+                kept.retain(|t, _| !touched.contains(t));
+                kept
+            }
+            _ => HashMap::new(),
+        };
+        let base = previous.map(|p| p.index.clone());
+        let for_tiles = communities.clone();
+        let (index, tile_members) = tokio::task::spawn_blocking(move || {
+            let index = match base {
+                Some(base) if rows.is_empty() => base,
+                Some(base) => Arc::new(base.with_changes(rows)),
+                None => Arc::new(FacilityIndex::new(rows)),
+            };
+            let tiles = TileMembers::build(&index, &for_tiles);
+            (index, tiles)
+        })
+        .await
+        .expect("building the index does not panic");
+        if index.len() as i64 != stored {
+            // Rows were deleted behind Linli's back: start again from all.
+            tracing::info!(held = index.len(), stored, "facilities deleted; loading all");
+            return Box::pin(Self::load_facilities(db, None)).await;
+        }
+        Ok((
+            FacilitiesPart {
+                index,
+                communities,
+                download: Arc::default(),
+                tiles: Arc::new(tile_members),
+                tile_downloads: Arc::new(Mutex::new(kept_tiles)),
+            },
+            revision,
+        ))
     }
 
     /// Reloads what changed in the database since the last load.

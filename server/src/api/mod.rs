@@ -5,6 +5,7 @@ mod error;
 mod facilities;
 mod sorting;
 pub mod suggestions;
+mod tiles;
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,6 +25,8 @@ pub use error::{ApiError, ApiQuery};
     paths(
         facilities::nearby,
         facilities::facility,
+        tiles::area,
+        tiles::tile,
         sorting::search,
         suggestions::create,
         suggestions::show,
@@ -49,6 +52,8 @@ pub fn router() -> Router<ServerState> {
         .route("/suggestions/{code}/support", post(suggestions::support))
         .route("/facilities/nearby", get(facilities::nearby))
         .route("/facilities/all", get(facilities::all))
+        .route("/facilities/tiles", get(tiles::area))
+        .route("/facilities/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/facilities/{id}", get(facilities::facility))
         .route("/sorting/search", get(sorting::search))
         .route("/sorting/dictionary", get(sorting::dictionary))

@@ -27,7 +27,9 @@ const PAGE_SCRIPT: &str = include_str!("page.js");
 /// version, so a new icon or manifest reaches installed apps.
 const STATIC_FILES: [&str; 3] = ["/manifest.webmanifest", "/favicon.svg", "/icons/icon-192.png"];
 
-/// Pages and data that must work offline after one online visit.
+/// Pages and data that must work offline after one online visit. Not the
+/// facilities: the worker keeps the tiles around the places searched from
+/// (`sw.js`, `keepArea`), not the whole city.
 fn offline_urls() -> Vec<String> {
     let mut urls: Vec<String> = [
         "/",
@@ -37,7 +39,6 @@ fn offline_urls() -> Vec<String> {
         "/suggest/offline",
         "/offline",
         "/pwa.js",
-        "/api/v1/facilities/all",
         "/api/v1/sorting/dictionary",
     ]
     .map(String::from)

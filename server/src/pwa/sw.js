@@ -8,7 +8,12 @@
 //   page that can do the job in the browser (/nearby/offline computes the
 //   answer from the kept facilities, /suggest/offline keeps a suggestion on
 //   the phone), or /offline.
-// - Facilities and sorting data: stale-while-revalidate.
+// - Sorting data: stale-while-revalidate.
+// - Facilities: the map tiles (about 4 km square) around each place the
+//   resident searched from, fetched after the search and checked against
+//   the server at most every REFRESH_MS; only tiles whose ETag changed are
+//   downloaded again. /kept/facilities.json answers the offline search
+//   with all of them merged.
 // - POST /api/v1/suggestions that cannot reach the server: kept in
 //   IndexedDB (photos included) and sent later with the same
 //   Idempotency-Key, so the server files it exactly once.
@@ -18,6 +23,15 @@ const CACHE = `linli-${VERSION}`;
 // first beyond PAGES_KEPT (every search address is a page).
 const PAGES = `linli-pages-${VERSION}`;
 const PAGES_KEPT = 40;
+// Facility tiles, kept across releases (the data does not depend on the
+// build); the least recently used go first beyond TILES_KEPT, about nine
+// places' areas.
+const AREAS = "linli-areas";
+const TILES_KEPT = 81;
+const TILES_API = "/api/v1/facilities/tiles";
+const KEPT = "/kept/facilities.json";
+const REFRESH_MS = 10 * 60 * 1000;
+let lastRefresh = 0;
 // A suggestion upload slower than this is kept and sent again later.
 const SEND_TIMEOUT_MS = 30000;
 const DB_NAME = "linli";
@@ -60,7 +74,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (name.startsWith("linli-") && name !== CACHE && name !== PAGES) await caches.delete(name);
+        if (name.startsWith("linli-") && ![CACHE, PAGES, AREAS].includes(name)) await caches.delete(name);
       }
       await self.clients.claim();
     })(),
@@ -106,8 +120,10 @@ self.addEventListener("fetch", (event) => {
     return;
   } else if (url.pathname.startsWith("/pkg/") || url.pathname.startsWith("/icons/") || url.pathname === "/pwa.js") {
     event.respondWith(cacheFirst(request));
-  } else if (url.pathname === "/api/v1/facilities/all" || url.pathname === "/api/v1/sorting/dictionary") {
+  } else if (url.pathname === "/api/v1/sorting/dictionary") {
     event.respondWith(staleWhileRevalidate(event, request));
+  } else if (url.pathname === KEPT) {
+    event.respondWith(keptFacilities());
   }
 });
 
@@ -164,6 +180,7 @@ async function page(event, request, url) {
     const response = await tryFetch(request);
     if (request.method === "GET" && response.ok && !private_(url, response)) {
       event.waitUntil(keepPage(request, response.clone()));
+      event.waitUntil(keepFacilities(url).catch(() => undefined));
     }
     return response;
   } catch (offline) {
@@ -177,6 +194,72 @@ async function page(event, request, url) {
     if (kept) return kept;
     throw offline;
   }
+}
+
+// ---- Facilities around the places searched from. ----
+
+/** After a page: keeps the area of a search, or now and then brings the
+ * kept tiles up to date. */
+async function keepFacilities(url) {
+  const p = url.searchParams;
+  let area = null;
+  if (url.pathname === "/nearby" && p.get("lat") && p.get("lng")) {
+    area = new URLSearchParams({ lat: p.get("lat"), lng: p.get("lng") });
+  } else if (url.pathname === "/nearby" && p.get("community")) {
+    area = new URLSearchParams({ community: p.get("community") });
+  }
+  if (area) return syncTiles(`${TILES_API}?${area}`);
+  if (Date.now() - lastRefresh < REFRESH_MS || !(await caches.has(AREAS))) return;
+  lastRefresh = Date.now();
+  const cache = await caches.open(AREAS);
+  const kept = (await cache.keys()).map((r) => new URL(r.url).pathname.slice(TILES_API.length + 1));
+  // The server takes at most 81 a question.
+  for (let i = 0; i < kept.length; i += 81) {
+    await syncTiles(`${TILES_API}?keep=${kept.slice(i, i + 81).join(",")}`);
+  }
+}
+
+/** Asks which tiles `list` names and their ETags; downloads those not
+ * kept or changed, and keeps the most recently used. */
+async function syncTiles(list) {
+  const answer = await tryFetch(list, { cache: "no-store" });
+  if (!answer.ok) return;
+  const { tiles } = await answer.json();
+  const cache = await caches.open(AREAS);
+  for (const tile of tiles) {
+    const kept = await cache.match(tile.url);
+    if (kept && kept.headers.get("etag") === tile.etag) {
+      // Put again: the order of a cache's keys is the order of putting.
+      await cache.put(tile.url, kept);
+      continue;
+    }
+    // `no-cache`: past the browser's copy (it may be the old one).
+    const fresh = await tryFetch(tile.url, { cache: "no-cache" });
+    if (fresh.ok) await cache.put(tile.url, fresh);
+  }
+  const keys = await cache.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - TILES_KEPT))) await cache.delete(old);
+}
+
+/** Every kept tile as one catalogue: which tiles (so the search can tell
+ * when its radius reaches past them), communities and facilities. Tiles
+ * fetched at different times may both hold a facility that moved: the
+ * later one counts. */
+async function keptFacilities() {
+  const cache = await caches.open(AREAS);
+  const tiles = [];
+  const communities = new Map();
+  const facilities = new Map();
+  for (const request of await cache.keys()) {
+    const response = await cache.match(request);
+    const tile = response && (await response.json().catch(() => null));
+    if (!tile) continue;
+    tiles.push({ x: tile.x, y: tile.y });
+    for (const c of tile.communities) communities.set(c.code, c);
+    for (const f of tile.facilities) facilities.set(f.id, f);
+  }
+  const body = { tiles, communities: [...communities.values()], facilities: [...facilities.values()] };
+  return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
 }
 
 // ---- The outbox: suggestions waiting for a connection. ----

@@ -127,6 +127,18 @@ pub struct NewFacility {
     pub services: Services,
 }
 
+/// See [`Db::facility_changes`].
+#[derive(Debug, Default)]
+pub struct FacilityChanges {
+    pub version: CatalogVersion,
+    pub facilities: Vec<Facility>,
+    pub communities: Vec<Community>,
+    /// Facilities in the database: when a reader's count differs after
+    /// applying the changes, rows were deleted (outside Linli) and it must
+    /// load everything.
+    pub count: i64,
+}
+
 /// How much the catalogue holds, and when it last changed (for seeding and
 /// reports; servers watch [`Db::catalog_version`] instead).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -275,45 +287,67 @@ impl Db {
         })
     }
 
-    pub async fn facilities(&self) -> Result<Vec<Facility>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, source_ref, name_zh, name_en, address_zh, address_en, lat, lng, phone, community, hours, services \
-             FROM facilities ORDER BY id",
-        )
-        .fetch_all(&self.pool)
+    /// The facilities written after revision `since` (every facility when
+    /// `None`), every community, the catalogue version and the facility
+    /// count, all from one consistent snapshot of the database: every row
+    /// of a revision up to `version.facilities` is there, none later.
+    pub async fn facility_changes(&self, since: Option<i64>) -> Result<FacilityChanges, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            // One snapshot for the whole read (READ COMMITTED takes one per
+            // statement). SQLite's read transaction is one snapshot already.
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let version = sqlx::query("SELECT facilities, sorting FROM catalog_version WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let version = CatalogVersion {
+            facilities: version.try_get("facilities")?,
+            sorting: version.try_get("sorting")?,
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {FACILITY_COLUMNS} FROM facilities WHERE revision > $1 ORDER BY id"
+        ))
+        .bind(since.unwrap_or(i64::MIN))
+        .fetch_all(&mut *tx)
         .await?;
-        rows.iter().map(facility_from_row).collect()
+        let facilities = rows.iter().map(facility_from_row).collect::<Result<Vec<_>, _>>()?;
+        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM facilities")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COMMUNITY_COLUMNS} FROM communities ORDER BY district_zh, code"
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
+        let communities = rows.iter().map(community_from_row).collect::<Result<Vec<_>, _>>()?;
+        tx.commit().await?;
+        Ok(FacilityChanges {
+            version,
+            facilities,
+            communities,
+            count,
+        })
     }
 
     pub async fn facility(&self, id: i64) -> Result<Option<Facility>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, source_ref, name_zh, name_en, address_zh, address_en, lat, lng, phone, community, hours, services \
-             FROM facilities WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(&format!("SELECT {FACILITY_COLUMNS} FROM facilities WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(facility_from_row).transpose()
     }
 
     pub async fn communities(&self) -> Result<Vec<Community>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT code, name_zh, name_en, district_zh, district_en, lat, lng FROM communities ORDER BY district_zh, code",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {COMMUNITY_COLUMNS} FROM communities ORDER BY district_zh, code"
+        ))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Community {
-                    code: r.try_get("code")?,
-                    name_zh: r.try_get("name_zh")?,
-                    name_en: r.try_get("name_en")?,
-                    district_zh: r.try_get("district_zh")?,
-                    district_en: r.try_get("district_en")?,
-                    centre: LatLng::new(r.try_get("lat")?, r.try_get("lng")?),
-                })
-            })
-            .collect()
+        rows.iter().map(community_from_row).collect()
     }
 
     /// Inserts or updates (by `source_ref`) every facility in one
@@ -464,6 +498,21 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
+
+const FACILITY_COLUMNS: &str =
+    "id, source_ref, name_zh, name_en, address_zh, address_en, lat, lng, phone, community, hours, services";
+const COMMUNITY_COLUMNS: &str = "code, name_zh, name_en, district_zh, district_en, lat, lng";
+
+fn community_from_row(r: &sqlx::any::AnyRow) -> Result<Community, StoreError> {
+    Ok(Community {
+        code: r.try_get("code")?,
+        name_zh: r.try_get("name_zh")?,
+        name_en: r.try_get("name_en")?,
+        district_zh: r.try_get("district_zh")?,
+        district_en: r.try_get("district_en")?,
+        centre: LatLng::new(r.try_get("lat")?, r.try_get("lng")?),
+    })
 }
 
 fn facility_from_row(r: &sqlx::any::AnyRow) -> Result<Facility, StoreError> {
