@@ -7,6 +7,10 @@
 #   scripts/postgres.sh stop DIR    stop it (DIR is then safe to delete)
 # The database's default collation is ICU's zh-Hans-CN (pinyin order), as a
 # Chinese city's server might be: Linli's tables must sort the same anyway.
+# It speaks TLS with a certificate from a throwaway CA, DIR/ca.crt, as a
+# database on another host would: connect with
+# `?sslmode=verify-full&sslrootcert=DIR/ca.crt` (without `sslmode`, clients
+# use TLS when offered).
 set -euo pipefail
 cmd="${1:?start|stop}"
 dir="${2:?a folder}"
@@ -23,12 +27,25 @@ case "$cmd" in
     as_owner "$bin/initdb" -D "$dir/data" -U linli --auth=trust -E UTF8 --locale=C.UTF-8 \
       --locale-provider=icu --icu-locale=zh-Hans-CN >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
+    # A throwaway CA and a certificate for 127.0.0.1 signed by it.
+    tls="$dir/tls"
+    mkdir -p "$tls"
+    ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+    openssl req -x509 "${ec[@]}" -days 7 -subj "/CN=Linli throwaway CA" \
+      -keyout "$tls/ca.key" -out "$dir/ca.crt" 2>/dev/null
+    openssl req "${ec[@]}" -subj "/CN=127.0.0.1" -keyout "$dir/data/server.key" -out "$tls/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$tls/ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$dir/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
+      -days 7 -extfile "$tls/ext" -out "$dir/data/server.crt" 2>/dev/null
+    chmod 600 "$dir/data/server.key"
+    [ "$(id -u)" -ne 0 ] || chown postgres "$dir/data/server.key" "$dir/data/server.crt"
+    chmod 644 "$dir/ca.crt"
     # A random high port; another one if it is taken. fsync stays on: the
     # tests kill servers and expect what was committed.
     for attempt in 1 2 3 4 5 6 7 8; do
       port=$((20000 + RANDOM % 40000))
       if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null; then
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c ssl=on" start >/dev/null; then
         break
       fi
       [ "$attempt" -lt 8 ] || { cat "$dir/server.log" >&2; exit 1; }

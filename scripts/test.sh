@@ -35,7 +35,8 @@ cargo test -p server -- --test-threads=1
 
 step "integration tests again on PostgreSQL"
 LINLI_TEST_POSTGRES="$(scripts/postgres.sh start "$pg_dir")"
-export LINLI_TEST_POSTGRES
+LINLI_TEST_POSTGRES_CA="$pg_dir/ca.crt"
+export LINLI_TEST_POSTGRES LINLI_TEST_POSTGRES_CA
 cargo test -p server -- --test-threads=1
 
 step "benchmarks compile (run them with: cargo bench -p app --features ssr; cargo bench -p server)"

@@ -240,3 +240,38 @@ async fn concurrent_edits_reach_the_index_as_a_fresh_load_would() {
     .unwrap();
     assert_eq!(applied.index.nearby(&q), fresh.index.nearby(&q));
 }
+
+/// A city's database runs on another host: Linli reaches it over TLS and
+/// checks its certificate (`sslmode=verify-full`, the CA in `sslrootcert`).
+/// `scripts/postgres.sh` serves TLS with a throwaway CA for this.
+#[tokio::test]
+async fn postgres_is_reached_over_tls_with_its_certificate_checked() {
+    use sqlx::{Connection, Row};
+    let (Some(server), Ok(ca)) = (common::postgres_server(), std::env::var("LINLI_TEST_POSTGRES_CA")) else {
+        return; // SQLite run, or a server without the throwaway CA.
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::database_url(dir.path()).await;
+    let url = format!("{base}?sslmode=verify-full&sslrootcert={ca}");
+    let db = app::server::Db::connect(&url)
+        .await
+        .expect("connects over verified TLS");
+    db.migrate().await.unwrap();
+    db.ping().await.unwrap();
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let ssl: bool = sqlx::query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap()
+        .try_get("ssl")
+        .unwrap();
+    assert!(ssl, "the session is encrypted");
+    // Without our CA the certificate is not trusted, and nothing connects.
+    let untrusted = format!("{server}?sslmode=verify-full");
+    let refused = app::server::Db::connect(&untrusted)
+        .await
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(refused.to_lowercase().contains("certificate"), "{refused}");
+}
