@@ -43,6 +43,18 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(100..=3_600_000), global = true)]
     pub catalog_poll_ms: u64,
 
+    /// Milliseconds a client has to send a request's headers (slow
+    /// clients holding connections open are cut off after this).
+    #[arg(long, env = "LINLI_HEADER_TIMEOUT_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(100..=600_000), global = true)]
+    pub header_timeout_ms: u64,
+
+    /// Connections one server holds at once; more wait in the kernel's
+    /// queue until one closes.
+    #[arg(long, env = "LINLI_MAX_CONNECTIONS", default_value_t = 4096,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000), global = true)]
+    pub max_connections: u32,
+
     /// A folder for photo files (every server must see the same one). Not
     /// set: `data/photos` with SQLite, the database itself with PostgreSQL.
     #[arg(long, env = "LINLI_PHOTO_DIR", global = true)]
@@ -72,6 +84,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// The connection limits of `server serve`.
+    pub fn connection_limits(&self) -> crate::http::ConnectionLimits {
+        crate::http::ConnectionLimits {
+            header_timeout: Duration::from_millis(self.header_timeout_ms),
+            max_connections: self.max_connections as usize,
+        }
+    }
+
     pub fn write_quota(&self) -> WriteQuota {
         WriteQuota {
             burst: self.write_burst,

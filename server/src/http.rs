@@ -6,10 +6,10 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -200,23 +200,92 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Serves until Ctrl-C or SIGTERM. Accepted sockets get TCP_NODELAY: without
-/// it, Nagle's algorithm holds back the small chunks of streamed HTML and
-/// throughput drops by more than an order of magnitude.
-pub async fn serve(router: Router, addr: std::net::SocketAddr) -> anyhow::Result<()> {
+/// What one server lets clients hold.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// To send a request's headers, from the connection's first byte (or
+    /// the previous answer on a kept-alive one).
+    pub header_timeout: Duration,
+    /// Open connections; the next accept waits for one to close.
+    pub max_connections: usize,
+}
+
+/// How long in-flight requests may run on after SIGTERM.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves until Ctrl-C or SIGTERM, then stops accepting and lets the open
+/// requests finish (at most [`DRAIN_TIMEOUT`]).
+///
+/// hyper's own connection loop, not `axum::serve`: that one sets no timer,
+/// so hyper's header timeout never fires and a client dribbling half a
+/// header keeps its connection forever (400 such stayed open past 35 s).
+/// Accepted sockets get TCP_NODELAY: without it, Nagle's algorithm holds
+/// back the small chunks of streamed HTML and throughput drops by more
+/// than an order of magnitude.
+pub async fn serve(router: Router, addr: std::net::SocketAddr, limits: ConnectionLimits) -> anyhow::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    let listener = listener.tap_io(|tcp| {
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(limits.header_timeout)
+        .keep_alive_timeout(limits.header_timeout);
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            accepted = async {
+                let permit = permits.clone().acquire_owned().await;
+                (permit, listener.accept().await)
+            } => accepted,
+            () = &mut shutdown => break,
+        };
+        let (permit, (tcp, peer)) = match accepted {
+            (Ok(permit), Ok(conn)) => (permit, conn),
+            (_, Err(e)) => {
+                // Out of file descriptors, say: wait instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+            (Err(_), _) => break,
+        };
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::warn!(error = %e, "could not set TCP_NODELAY");
         }
-    });
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            router.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let conn = builder
+            .serve_connection_with_upgrades(TokioIo::new(tcp), service)
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    // No new connections from here (the listener closes); open ones finish
+    // their requests and close.
+    drop(listener);
+    tracing::info!("draining open connections");
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
+        tracing::warn!("connections still open after {DRAIN_TIMEOUT:?}; stopping anyway");
+    }
     Ok(())
 }
 

@@ -175,7 +175,7 @@ async fn with_database(command: Command, config: Config) -> anyhow::Result<()> {
                 limits,
                 config.trusted_proxies.clone(),
             );
-            http::serve(router, addr).await?;
+            http::serve(router, addr, config.connection_limits()).await?;
             db.close().await;
         }
         Command::Migrate => println!(

@@ -114,6 +114,8 @@ fn every_setting_is_listed_and_a_bad_value_stops_start_up() {
         "LINLI_WRITE_PERIOD_MS",
         "LINLI_LOG_FORMAT",
         "LINLI_TRUSTED_PROXIES",
+        "LINLI_HEADER_TIMEOUT_MS",
+        "LINLI_MAX_CONNECTIONS",
     ] {
         assert!(help.contains(&format!("[env: {var}")), "{var} is in --help:\n{help}");
     }
@@ -124,6 +126,7 @@ fn every_setting_is_listed_and_a_bad_value_stops_start_up() {
         ("LINLI_SEED", "maybe"),
         ("LEPTOS_SITE_ADDR", "localhost"),
         ("LINLI_CATALOG_POLL_MS", "0"),
+        ("LINLI_MAX_CONNECTIONS", "0"),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_server"))
             .arg("migrate")
