@@ -28,6 +28,7 @@ use crate::prefs::{use_prefs, Prefs};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let prefs = request_prefs();
     provide_context(prefs);
+    set_security_policy();
     let lang = if prefs.english() { "en" } else { "zh-CN" };
     view! {
         <!DOCTYPE html>
@@ -58,6 +59,25 @@ fn request_prefs() -> Prefs {
     let get = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
     Prefs::from_headers(get(header::COOKIE), get(header::ACCEPT_LANGUAGE))
 }
+
+/// The page's Content-Security-Policy header, with the nonce Leptos puts on
+/// its own inline script ([`crate::security::content_security_policy`]).
+#[cfg(feature = "ssr")]
+fn set_security_policy() {
+    use axum::http::{header, HeaderValue};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&crate::security::content_security_policy(&nonce)) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn set_security_policy() {}
 
 #[cfg(not(feature = "ssr"))]
 fn request_prefs() -> Prefs {

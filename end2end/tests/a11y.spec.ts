@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { apiNearby, expectNoAxeViolations, HOME, hydrated } from "./helpers";
+import { expect } from "@playwright/test";
+import { apiNearby, expectNoAxeViolations, HOME, hydrated, test } from "./helpers";
 
 const at = `lat=${HOME.latitude}&lng=${HOME.longitude}`;
 

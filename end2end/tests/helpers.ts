@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, Page } from "@playwright/test";
+import { APIRequestContext, BrowserContext, expect, Page, test as base } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
 /** The centre of Yulin (玉林街道), central Chengdu, in the demo data. */
@@ -29,3 +29,28 @@ export async function expectNoAxeViolations(page: Page) {
   const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(summary).toEqual([]);
 }
+
+/** Console errors in which Chromium reports a Content-Security-Policy
+ * violation (a blocked script, style, image, frame or fetch), as they come. */
+export function watchCsp(target: Page | BrowserContext): string[] {
+  const seen: string[] = [];
+  const note = (text: string, type: string) => {
+    if (type === "error" && text.includes("Content Security Policy")) seen.push(text);
+  };
+  if ("newPage" in target) target.on("console", (m) => note(m.text(), m.type()));
+  else target.on("console", (m) => note(m.text(), m.type()));
+  return seen;
+}
+
+/** Every test runs under the server's Content-Security-Policy and fails
+ * on any violation the browser reports. */
+export const test = base.extend<{ noCspViolations: void }>({
+  noCspViolations: [
+    async ({ context }, use) => {
+      const seen = watchCsp(context);
+      await use();
+      expect(seen, "Content-Security-Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
+});

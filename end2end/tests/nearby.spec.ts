@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { apiNearby, AT, HOME, hydrated } from "./helpers";
+import { expect } from "@playwright/test";
+import { apiNearby, AT, HOME, hydrated, test } from "./helpers";
 
 test.describe("with the phone's position", () => {
   test.use({ geolocation: HOME, permissions: ["geolocation"] });

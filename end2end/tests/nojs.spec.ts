@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { apiNearby, HOME } from "./helpers";
+import { expect } from "@playwright/test";
+import { apiNearby, HOME, test } from "./helpers";
 
 test.use({ javaScriptEnabled: false });
 

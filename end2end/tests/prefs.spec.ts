@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { HOME } from "./helpers";
+import { expect } from "@playwright/test";
+import { HOME, test } from "./helpers";
 
 test("English follows the browser and the switch is remembered", async ({ browser }) => {
   const context = await browser.newContext({ locale: "en-GB" });

@@ -1,10 +1,10 @@
-import { BrowserContext, chromium, expect, Page, test } from "@playwright/test";
+import { BrowserContext, chromium, expect, Page } from "@playwright/test";
 import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CHROMIUM_ARGS } from "../playwright.config";
-import { apiNearby, AT, expectNoAxeViolations, HOME } from "./helpers";
+import { apiNearby, AT, expectNoAxeViolations, HOME, test, watchCsp } from "./helpers";
 
 // A real profile on disk (installability is never reported for an
 // incognito context), with the settings of playwright.config.ts.
@@ -15,12 +15,15 @@ const tempDir = (prefix: string) => {
   temporary.push(dir);
   return dir;
 };
+/** CSP violations seen in this file's own browser contexts. */
+const violations: string[][] = [];
 test.afterEach(() => {
   for (const dir of temporary.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  expect(violations.splice(0).flat(), "Content-Security-Policy violations").toEqual([]);
 });
 
 async function launch(baseURL: string, dir = tempDir("linli-pwa-")): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(dir, {
+  const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: CHROMIUM_ARGS,
     baseURL,
@@ -33,6 +36,8 @@ async function launch(baseURL: string, dir = tempDir("linli-pwa-")): Promise<Bro
     geolocation: HOME,
     permissions: ["geolocation"],
   });
+  violations.push(watchCsp(context));
+  return context;
 }
 
 /** Opens `url` and waits until the service worker controls the page. */

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { expectNoAxeViolations } from "./helpers";
+import { expect } from "@playwright/test";
+import { expectNoAxeViolations, test } from "./helpers";
 
 /** Waits until the search island has hydrated and downloaded the dictionary. */
 async function ready(page: import("@playwright/test").Page) {

@@ -1,5 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
-import { expectNoAxeViolations, HOME } from "./helpers";
+import { expect, Page } from "@playwright/test";
+import { expectNoAxeViolations, HOME, test } from "./helpers";
 
 const CODE = /^[A-Z2-9]{2}-[2-9A-HJKMNP-Z]{4,6}$/;
 

@@ -114,11 +114,40 @@ pub fn router_with(
         .fallback_service(ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())))
         .with_state(state)
         .layer(middleware::from_fn(same_origin_writes))
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(proxies, crate::forwarded::identify))
         .layer(middleware::map_response(api_errors_as_json))
         .layer(middleware::map_response(committee_pages_not_stored))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// Headers every answer carries (pages add their Content-Security-Policy
+/// in `app::shell`, with the page's nonce): no content-type guessing, no
+/// framing, the address only as an origin to other sites (a search
+/// address holds the resident's position), geolocation for this site only
+/// and no camera, microphone or payment APIs; over HTTPS, HSTS for a year.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let https = crate::forwarded::client(req.extensions()).https;
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("geolocation=(self), camera=(), microphone=(), payment=(), usb=()"),
+    );
+    if https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// Committee pages show contact details: no browser or proxy may keep them.

@@ -75,21 +75,7 @@ pub async fn app_on(db: Db, dir: tempfile::TempDir, quota: WriteQuota) -> TestAp
         app::server::store::Backend::Sqlite => app::server::photos::PhotoStore::new(dir.path().join("photos")),
         app::server::store::Backend::Postgres => app::server::photos::PhotoStore::in_database(db.clone()),
     };
-    let options = LeptosOptions::builder()
-        .output_name("linli")
-        // The static files (manifest, icons) as cargo-leptos copies them.
-        .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../public"))
-        .build();
-    let router = server::http::router_with(
-        AppState {
-            db: db.clone(),
-            catalog: catalog.clone(),
-            photos: photos.clone(),
-        },
-        options,
-        WriteLimiter::for_backend(quota, &db),
-        server::forwarded::TrustedProxies::default(),
-    );
+    let router = router(&db, &catalog, &photos, quota, Default::default());
     TestApp {
         router,
         photos,
@@ -147,7 +133,39 @@ impl Reply {
     }
 }
 
+fn router(
+    db: &Db,
+    catalog: &Catalog,
+    photos: &app::server::photos::PhotoStore,
+    quota: WriteQuota,
+    proxies: server::forwarded::TrustedProxies,
+) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name("linli")
+        // The static files (manifest, icons) as cargo-leptos copies them.
+        .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../public"))
+        .build();
+    server::http::router_with(
+        AppState {
+            db: db.clone(),
+            catalog: catalog.clone(),
+            photos: photos.clone(),
+        },
+        options,
+        WriteLimiter::for_backend(quota, db),
+        proxies,
+    )
+}
+
 impl TestApp {
+    /// The same app behind reverse proxies at `proxies`
+    /// (`LINLI_TRUSTED_PROXIES`' syntax).
+    pub fn behind(mut self, proxies: &str) -> Self {
+        let proxies = proxies.parse().expect("proxy list");
+        self.router = router(&self.db, &self.catalog, &self.photos, WriteQuota::default(), proxies);
+        self
+    }
+
     /// Sends a request as if from 127.0.0.1 (unless the request says
     /// otherwise with its own `ConnectInfo`).
     pub async fn send(&self, mut req: Request<Body>) -> Reply {
