@@ -213,9 +213,11 @@ pub struct NearbyResult {
     pub beyond: Vec<Hit>,
 }
 
-/// The facilities and communities a phone keeps for searching offline
-/// (`GET /api/v1/facilities/all`): small enough (about a thousand points)
-/// that a linear [`scan`] answers in well under a millisecond.
+/// Facilities and communities as one document: the whole city
+/// (`GET /api/v1/facilities/all`) or one map tile
+/// (`GET /api/v1/facilities/tiles/13/{x}/{y}`, which adds the tile's
+/// numbers). A phone keeps the tiles around its places: a few thousand
+/// points at most, which a linear [`scan`] answers in about a millisecond.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OfflineCatalog {
     pub communities: Vec<super::facility::Community>,

@@ -232,8 +232,8 @@ pub async fn facility(
     }))
 }
 
-/// Every facility and community in one JSON document, for the browser's own
-/// nearest search when the network is gone (see `domain::nearby::scan`).
+/// Every facility and community in one JSON document, for data users.
+/// Phones keep the tiles of their own area instead (`api::tiles`).
 pub async fn all(State(state): State<AppState>, headers: HeaderMap) -> axum::response::Response {
     super::download(&state.catalog.snapshot().facilities_download().await, &headers)
 }
