@@ -247,26 +247,26 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 ///
 /// hyper's own connection loop, not `axum::serve`: that one sets no timer,
 /// so hyper's header timeout never fires and a client dribbling half a
-/// header keeps its connection forever (400 such stayed open past 35 s).
+/// header, or sending nothing, keeps its connection forever (400 such
+/// stayed open past 35 s). The same timeout closes a kept-alive connection
+/// that stays idle that long (nginx's upstream `keepalive_timeout` is
+/// shorter, so nginx never reuses one being closed).
 /// Accepted sockets get TCP_NODELAY: without it, Nagle's algorithm holds
 /// back the small chunks of streamed HTML and throughput drops by more
 /// than an order of magnitude.
 pub async fn serve(router: Router, addr: std::net::SocketAddr, limits: ConnectionLimits) -> anyhow::Result<()> {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::ServiceExt;
 
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
+    // HTTP/1.1 only: what browsers speak over plain HTTP and what nginx
+    // speaks to its upstreams. (hyper-util's HTTP/1-or-2 detection reads
+    // the first bytes with no timer, so a silent client held its place.)
+    let mut http1 = hyper::server::conn::http1::Builder::new();
+    http1
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(limits.header_timeout)
-        .keep_alive_timeout(limits.header_timeout);
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let shutdown = shutdown_signal();
@@ -297,10 +297,7 @@ pub async fn serve(router: Router, addr: std::net::SocketAddr, limits: Connectio
             req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
             router.clone().oneshot(req.map(axum::body::Body::new))
         });
-        let conn = builder
-            .serve_connection_with_upgrades(TokioIo::new(tcp), service)
-            .into_owned();
-        let conn = graceful.watch(conn);
+        let conn = graceful.watch(http1.serve_connection(TokioIo::new(tcp), service));
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 tracing::debug!(error = %e, "connection ended with an error");

@@ -85,10 +85,16 @@ fn closed_by_server(tcp: &mut TcpStream) -> bool {
 }
 
 #[test]
-fn half_sent_headers_are_cut_off_and_others_are_served_meanwhile() {
+fn half_sent_and_silent_connections_are_cut_off_and_others_are_served_meanwhile() {
     let server = start(&[("LINLI_HEADER_TIMEOUT_MS", "500")]);
     let started = Instant::now();
     let mut slow: Vec<TcpStream> = (0..100).map(|_| dribbler(&server.addr)).collect();
+    // And some that connect and say nothing at all.
+    for _ in 0..20 {
+        let silent = TcpStream::connect(&server.addr).unwrap();
+        silent.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        slow.push(silent);
+    }
     // Everyone else is served while they wait.
     assert_eq!(get(&server.addr, "/healthz"), Some(200));
     assert_eq!(

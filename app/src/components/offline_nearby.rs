@@ -7,8 +7,8 @@
 //! result cards as the server, over the facilities the worker keeps: the
 //! map tiles around the places searched from before
 //! (`/kept/facilities.json`, merged by the worker), measured one by one
-//! ([`crate::domain::nearby::scan`]: a few thousand points at most, about a
-//! millisecond). When the walking radius reaches past the kept tiles, the
+//! ([`crate::domain::nearby::scan`]: a few thousand points per place
+//! searched from, a few milliseconds). When the walking radius reaches past the kept tiles, the
 //! answer says it may be incomplete.
 
 use leptos::prelude::*;
@@ -54,9 +54,22 @@ pub fn answer(catalog: &Kept, query: &[(String, String)]) -> Option<Answer> {
         params.lng = Some(c.centre.lng.to_string());
     }
     let query = params.validate().ok()?;
+    let result = crate::domain::nearby::scan(&catalog.facilities, &query);
+    // Complete when the kept tiles hold every place the server could have
+    // answered with: the walking radius, or, when nothing is inside it,
+    // out to the farthest of a full list of "nearest beyond".
+    let complete = if !result.within.is_empty() {
+        tiles::covers(&catalog.tiles, query.origin, query.reach_m())
+    } else {
+        result.beyond.len() == crate::domain::nearby::BEYOND_COUNT.min(query.limit)
+            && result
+                .beyond
+                .last()
+                .is_some_and(|h| tiles::covers(&catalog.tiles, query.origin, h.distance_m))
+    };
     Some(Answer {
-        complete: tiles::covers(&catalog.tiles, query.origin, query.reach_m()),
-        result: crate::domain::nearby::scan(&catalog.facilities, &query),
+        complete,
+        result,
         query,
     })
 }
@@ -230,6 +243,22 @@ mod tests {
             vec![3]
         );
         assert!(!a.complete);
+        // Nothing inside one minute's walk: the nearest three beyond, the
+        // farthest 9 km off, past the kept tiles: not complete …
+        let one_minute = q(&[("lat", "30.62"), ("lng", "104.0"), ("minutes", "1")]);
+        let a = answer(&c, &one_minute).unwrap();
+        assert!(a.result.within.is_empty());
+        assert_eq!(
+            a.result.beyond.iter().map(|h| h.facility.id).collect::<Vec<_>>(),
+            vec![2, 1, 3]
+        );
+        assert!(!a.complete, "the server may know a nearer third one");
+        // … unless the tiles reach that far.
+        let wide = Kept {
+            tiles: tiles::around(LatLng::new(30.65, 104.0), 12_000.0),
+            ..catalog()
+        };
+        assert!(answer(&wide, &one_minute).unwrap().complete);
         assert!(answer(&c, &q(&[("community", "nowhere")])).is_none());
         assert!(answer(&c, &q(&[("lat", "abc"), ("lng", "104")])).is_none());
         assert!(answer(&c, &q(&[("kind", "meal")])).is_none());

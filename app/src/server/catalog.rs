@@ -26,8 +26,10 @@ use crate::server::store::{CatalogVersion, Db, StoreError};
 /// again only when it changed.
 #[derive(Clone, Default)]
 pub struct Download {
-    pub body: Arc<str>,
-    pub brotli: Arc<[u8]>,
+    /// `Bytes`, so an answer shares the bytes instead of copying them (the
+    /// city's download is 45 MB at 100 000 facilities).
+    pub body: axum::body::Bytes,
+    pub brotli: axum::body::Bytes,
     pub etag: String,
     pub content_type: &'static str,
 }
@@ -213,12 +215,16 @@ impl Snapshot {
                     #[derive(serde::Serialize)]
                     struct Offline<'a> {
                         communities: &'a [Community],
-                        facilities: &'a [crate::domain::facility::Facility],
+                        facilities: Vec<&'a Facility>,
                     }
-                    // The same JSON as `OfflineCatalog`, without copying.
+                    // The same JSON as `OfflineCatalog`, without copying;
+                    // in id order (edits append to the index), so servers
+                    // with the same data give the same bytes and ETag.
+                    let mut facilities: Vec<&Facility> = snapshot.index.facilities().iter().collect();
+                    facilities.sort_by_key(|f| f.id);
                     let body = serde_json::to_string(&Offline {
                         communities: &snapshot.communities,
-                        facilities: snapshot.index.facilities(),
+                        facilities,
                     })
                     .expect("the catalogue serialises");
                     Download::new(body, "application/json", FACILITIES_QUALITY)

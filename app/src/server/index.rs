@@ -373,9 +373,24 @@ mod tests {
         changed = (0..100)
             .map(|i| facility(i, 30.6 + 0.001 * i as f64, 104.0, true))
             .collect();
-        let bulk = index.with_changes(changed);
+        let bulk = index.with_changes(changed.clone());
+        let mut base = index.facilities().to_vec();
+        for c in changed {
+            let id = c.id;
+            *base.iter_mut().find(|f| f.id == id).unwrap() = c;
+        }
+        let fresh = FacilityIndex::new(base);
         assert_eq!(bulk.len(), 300);
-        assert!(bulk.nearby(&query(30.6, 104.0, &[("kind", "meal")])).within.len() >= 8);
+        for (lat, lng, extra) in [
+            (30.6, 104.0, vec![("kind", "meal"), ("limit", "100")]),
+            (30.65, 104.05, vec![("minutes", "60"), ("limit", "100")]),
+            // Nothing inside: the nearest beyond, ties and all.
+            (31.5, 104.0, vec![("minutes", "1")]),
+        ] {
+            let q = query(lat, lng, &extra);
+            assert_eq!(bulk.nearby(&q), fresh.nearby(&q), "at {lat},{lng} {extra:?}");
+        }
+        assert!(!bulk.nearby(&query(31.5, 104.0, &[("minutes", "1")])).beyond.is_empty());
     }
 
     #[test]

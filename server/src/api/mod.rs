@@ -79,12 +79,12 @@ fn download(file: &app::server::catalog::Download, headers: &HeaderMap) -> Respo
                 .any(|e| e.split(';').next().is_some_and(|e| e.trim() == "br"))
         });
     let mut res = if brotli {
-        let mut res = file.brotli.to_vec().into_response();
+        let mut res = file.brotli.clone().into_response();
         res.headers_mut()
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
         res
     } else {
-        file.body.to_string().into_response()
+        file.body.clone().into_response()
     };
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));

@@ -123,6 +123,10 @@ pub async fn area(State(state): State<AppState>, ApiQuery(q): ApiQuery<AreaQuery
         }
         _ => return Err(bad("give `lat` and `lng`, or `community`, or `keep`")),
     };
+    // Near the poles tiles are small and an area would be hundreds.
+    if wanted.len() > MAX_KEEP {
+        return Err(bad(&format!("an area there would be more than {MAX_KEEP} tiles")));
+    }
     let mut refs = Vec::with_capacity(wanted.len());
     for tile in wanted {
         let download = snapshot.tile_download(tile).await;
