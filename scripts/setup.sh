@@ -25,6 +25,8 @@ if [ "${1:-}" = "--test" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
   # …and nginx in front of two app servers (deploy/nginx.conf).
   [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+  # …which speaks TLS with a throwaway CA made by openssl.
+  have openssl || need_apt+=(openssl)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
