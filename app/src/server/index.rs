@@ -227,6 +227,18 @@ mod tests {
         p.validate().unwrap()
     }
 
+    /// `n` facilities at pseudo-random places around Chengdu (the same for
+    /// the same `seed`), every third a meal point.
+    fn scattered(n: i64, mut seed: u64) -> Vec<Facility> {
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        (0..n)
+            .map(|i| facility(i, 30.55 + 0.2 * next(), 103.95 + 0.2 * next(), i % 3 == 0))
+            .collect()
+    }
+
     /// A grid of facilities every ~110 m north of the origin.
     fn column(n: i64) -> FacilityIndex {
         FacilityIndex::new(
@@ -239,14 +251,7 @@ mod tests {
     #[test]
     fn agrees_with_a_brute_force_scan() {
         // Pseudo-random points around Chengdu; compare with sorting by haversine.
-        let mut seed = 42u64;
-        let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
-        let fs: Vec<Facility> = (0..500)
-            .map(|i| facility(i, 30.55 + 0.2 * next(), 103.95 + 0.2 * next(), i % 3 == 0))
-            .collect();
+        let fs = scattered(500, 42);
         let index = FacilityIndex::new(fs.clone());
         let q = query(30.65, 104.05, &[("minutes", "30"), ("limit", "100")]);
         let got: Vec<i64> = index.nearby(&q).within.iter().map(|h| h.facility.id).collect();
@@ -264,14 +269,7 @@ mod tests {
     #[test]
     fn the_browser_scan_gives_the_same_answers() {
         use crate::domain::nearby::scan;
-        let mut seed = 7u64;
-        let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
-        let fs: Vec<Facility> = (0..400)
-            .map(|i| facility(i, 30.55 + 0.2 * next(), 103.95 + 0.2 * next(), i % 3 == 0))
-            .collect();
+        let fs = scattered(400, 7);
         let index = FacilityIndex::new(fs.clone());
         for (lat, lng, extra) in [
             (30.65, 104.05, vec![]),
@@ -318,14 +316,7 @@ mod tests {
 
     #[test]
     fn changes_applied_answer_like_a_fresh_build() {
-        let mut seed = 3u64;
-        let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
-        let mut fs: Vec<Facility> = (0..300)
-            .map(|i| facility(i, 30.55 + 0.2 * next(), 103.95 + 0.2 * next(), i % 3 == 0))
-            .collect();
+        let mut fs = scattered(300, 3);
         let index = FacilityIndex::new(fs.clone());
         // Moved, renamed, changed kind, unchanged place; and two new.
         let mut changed = vec![

@@ -300,13 +300,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
         }
-        let version = sqlx::query("SELECT facilities, sorting FROM catalog_version WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
-        let version = CatalogVersion {
-            facilities: version.try_get("facilities")?,
-            sorting: version.try_get("sorting")?,
-        };
+        let version = shared::read_catalog_version(&mut *tx).await?;
         let rows = sqlx::query(&format!(
             "SELECT {FACILITY_COLUMNS} FROM facilities WHERE revision > $1 ORDER BY id"
         ))

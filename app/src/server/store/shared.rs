@@ -13,19 +13,28 @@ pub struct CatalogVersion {
     pub sorting: i64,
 }
 
+/// The counters, through any executor (the pool, or a transaction that
+/// reads them in the same snapshot as the rows, see
+/// [`Db::facility_changes`]).
+pub(super) async fn read_catalog_version<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+) -> Result<CatalogVersion, StoreError> {
+    let row = sqlx::query("SELECT facilities, sorting FROM catalog_version WHERE id = 1")
+        .fetch_one(executor)
+        .await?;
+    Ok(CatalogVersion {
+        facilities: row.try_get("facilities")?,
+        sorting: row.try_get("sorting")?,
+    })
+}
+
 impl Db {
     /// Bumped by triggers on every change, by any process: facilities and
     /// communities, and the sorting dictionary. A server rebuilds the part
     /// of its catalogue whose counter moved. Counters in the database, not
     /// times, so hosts' clocks do not matter.
     pub async fn catalog_version(&self) -> Result<CatalogVersion, StoreError> {
-        let row = sqlx::query("SELECT facilities, sorting FROM catalog_version WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(CatalogVersion {
-            facilities: row.try_get("facilities")?,
-            sorting: row.try_get("sorting")?,
-        })
+        read_catalog_version(&self.pool).await
     }
 
     /// Takes one request from `key`'s bucket (generic cell rate algorithm:
