@@ -122,18 +122,26 @@ async fn put_file(root: &Path, key: &str, jpeg: &[u8]) -> std::io::Result<()> {
     }
     let dir = path.parent().expect("photo paths have a folder");
     tokio::fs::create_dir_all(dir).await?;
-    let tmp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
+    // A name of its own for every write: two uploads of the same bytes at
+    // once (a retry while the first try is still being filed) must not
+    // share a temporary file, or one renames it away under the other.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{key}.{}.{n}.tmp", std::process::id()));
     let bytes = jpeg.to_vec();
-    let tmp_for_write = tmp.clone();
+    let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         use std::io::Write;
-        let mut f = std::fs::File::create(&tmp_for_write)?;
+        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&bytes)?;
-        f.sync_all()
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        // The new name itself survives a power cut once its folder is
+        // flushed too.
+        std::fs::File::open(&dir)?.sync_all()
     })
     .await
-    .map_err(std::io::Error::other)??;
-    tokio::fs::rename(&tmp, &path).await
+    .map_err(std::io::Error::other)?
 }
 
 async fn sweep_files(root: PathBuf, referenced: HashSet<String>, min_age: Duration) -> std::io::Result<usize> {
@@ -220,5 +228,29 @@ mod tests {
             .unwrap();
         round_trip(PhotoStore::new(dir.path().join("photos")), &db).await;
         round_trip(PhotoStore::in_database(db.clone()), &db).await;
+    }
+
+    /// Found by the crash test: a retry re-sends the same photo while the
+    /// first try is still writing it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_same_photo_stored_many_times_at_once_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PhotoStore::new(dir.path().join("photos"));
+        let bytes = vec![7u8; 256 * 1024];
+        let puts: Vec<_> = (0..16)
+            .map(|_| {
+                let (store, bytes) = (store.clone(), bytes.clone());
+                tokio::spawn(async move { store.put(&bytes).await })
+            })
+            .collect();
+        let mut keys = HashSet::new();
+        for put in puts {
+            keys.insert(put.await.unwrap().expect("every put succeeds"));
+        }
+        assert_eq!(keys.len(), 1);
+        let key = keys.into_iter().next().unwrap();
+        assert_eq!(store.get(&key).await.unwrap(), Some(bytes));
+        let folder = dir.path().join("photos").join(&key[..2]);
+        assert_eq!(std::fs::read_dir(folder).unwrap().count(), 1, "no temporary files left");
     }
 }
