@@ -28,10 +28,7 @@ const PASSWORD: &str = "a long enough password";
 const COMMUNITY: &str = "wuhou-yulin";
 
 fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 /// A small, seeded generator: the run prints its seed, and
@@ -310,7 +307,15 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
     target.spawn();
     healthy(&http, &base).await;
     let created = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["create-user", "--username", "crash-1", "--role", "committee", "--community", COMMUNITY])
+        .args([
+            "create-user",
+            "--username",
+            "crash-1",
+            "--role",
+            "committee",
+            "--community",
+            COMMUNITY,
+        ])
         .env("DATABASE_URL", &database_url)
         .env("RUST_LOG", "error")
         .stdin(Stdio::piped())
@@ -421,7 +426,10 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
         for url in &stored {
             let photo = http.get(format!("{base}{url}")).send().await.unwrap();
             assert_eq!(photo.status(), 200, "{url}");
-            assert!(photo.bytes().await.unwrap().starts_with(&[0xff, 0xd8]), "{url} is a JPEG");
+            assert!(
+                photo.bytes().await.unwrap().starts_with(&[0xff, 0xd8]),
+                "{url} is a JPEG"
+            );
         }
     }
     // A retry now still finds the same suggestion.
@@ -430,7 +438,11 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
     assert_eq!(again.code, last.code);
 
     let db = Db::connect(&database_url).await.unwrap();
-    assert_eq!(db.suggestion_count().await.unwrap(), submissions as i64, "none stored twice");
+    assert_eq!(
+        db.suggestion_count().await.unwrap(),
+        submissions as i64,
+        "none stored twice"
+    );
     // Every status change that was asked for is in the audit trail once,
     // with its actor and reply; the acknowledged ones among them certainly.
     let mut moved = HashMap::new();
@@ -476,10 +488,16 @@ async fn integrity_check(database_url: &str) {
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(database_url).await.unwrap();
     if database_url.starts_with("sqlite:") {
-        let rows = sqlx::query("PRAGMA integrity_check").fetch_all(&mut conn).await.unwrap();
+        let rows = sqlx::query("PRAGMA integrity_check")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
         let verdict: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
         assert_eq!(verdict, ["ok"], "SQLite integrity check");
-        let orphans = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut conn).await.unwrap();
+        let orphans = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
         assert!(orphans.is_empty(), "{} rows break a foreign key", orphans.len());
     } else {
         sqlx::query("CREATE EXTENSION IF NOT EXISTS amcheck")
