@@ -198,3 +198,27 @@ impl TestApp {
         .await
     }
 }
+
+/// A port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a port")
+        .local_addr()
+        .expect("its address")
+        .port()
+}
+
+/// `server serve` (the binary under test) on `database_url` and
+/// 127.0.0.1:`port`, with the repository's static files and quiet logs.
+pub fn serve_command(database_url: &str, port: u16) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_OUTPUT_NAME", "linli")
+        .env("LEPTOS_SITE_ROOT", concat!(env!("CARGO_MANIFEST_DIR"), "/../public"))
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null());
+    command
+}

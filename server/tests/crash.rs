@@ -55,18 +55,11 @@ struct Target {
 
 impl Target {
     fn spawn(&self) {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+        let mut command = common::serve_command(&self.database_url, self.port);
+        // Not a test of the rate limits: every client is 127.0.0.1.
         command
-            .arg("serve")
-            .env("DATABASE_URL", &self.database_url)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", self.port))
-            .env("LEPTOS_OUTPUT_NAME", "linli")
-            .env("LEPTOS_SITE_ROOT", concat!(env!("CARGO_MANIFEST_DIR"), "/../public"))
-            // Not a test of the rate limits: every client is 127.0.0.1.
             .env("LINLI_WRITE_BURST", "1000000")
-            .env("LINLI_WRITE_PERIOD_MS", "1")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null());
+            .env("LINLI_WRITE_PERIOD_MS", "1");
         match &self.photo_dir {
             Some(dir) => command.env("LINLI_PHOTO_DIR", dir),
             None => command.env_remove("LINLI_PHOTO_DIR"),
@@ -290,11 +283,7 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
     let database_url = common::database_url(dir.path()).await;
     let target = Arc::new(Target {
         database_url: database_url.clone(),
-        port: std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port(),
+        port: common::free_port(),
         photo_dir: (backend == "sqlite").then(|| dir.path().join("photos")),
         child: Mutex::new(None),
     });

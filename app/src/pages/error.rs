@@ -51,3 +51,30 @@ pub fn app_state() -> Result<crate::server::AppState, PageError> {
         PageError::Unavailable
     })
 }
+
+/// What a page shows when storage could not answer: a 503 with
+/// `Retry-After` (so monitors and the service worker see a failure, not a
+/// page), a plain message, and a button that asks again for the same page.
+#[leptos::component]
+pub fn TryAgain() -> impl leptos::prelude::IntoView {
+    use crate::i18n::*;
+    use leptos::prelude::*;
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{header, HeaderValue, StatusCode};
+        response.set_status(StatusCode::SERVICE_UNAVAILABLE);
+        response.insert_header(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
+    let locale = crate::prefs::use_locale();
+    // An empty reference is this very address, query included.
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p>{td!(locale, error_server)}</p>
+            <p>
+                <a class="button" href="" rel="external">
+                    {td!(locale, error_try_again)}
+                </a>
+            </p>
+        </div>
+    }
+}

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::pages::error::PageError;
+use crate::pages::error::{PageError, TryAgain};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -125,7 +125,7 @@ fn nearby(offline: bool) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <NearbyBody page offline /> }.into_any(),
-                        Err(_) => view! { <p class="notice notice-error" role="alert">{td!(locale, error_server)}</p> }.into_any(),
+                        Err(_) => view! { <TryAgain /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::pages::error::PageError;
+use crate::pages::error::{PageError, TryAgain};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -80,7 +80,7 @@ pub fn SuggestionsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(list) => view! { <ListBody list /> }.into_any(),
-                        Err(_) => view! { <p class="notice notice-error" role="alert">{td!(locale, error_server)}</p> }.into_any(),
+                        Err(_) => view! { <TryAgain /> }.into_any(),
                     }
                 })}
             </Suspense>

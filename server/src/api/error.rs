@@ -57,6 +57,10 @@ pub enum ApiError {
     Internal(#[source] anyhow::Error),
 }
 
+/// What a 503 asks clients to wait: about how long a database restart or
+/// a fail-over takes.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
@@ -71,7 +75,8 @@ pub struct ErrorDetail {
     /// With `invalid_fields`: what is wrong with each field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldProblem>,
-    /// With `rate_limited`: seconds to wait.
+    /// With `rate_limited` and `unavailable`: seconds to wait (also in
+    /// `Retry-After`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
 }
@@ -128,6 +133,7 @@ impl IntoResponse for ApiError {
         };
         let retry_after = match &self {
             ApiError::TooManyRequests(secs) => Some(*secs),
+            ApiError::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECS),
             _ => None,
         };
         let body = ErrorBody {

@@ -215,7 +215,9 @@ impl From<IntakeError> for ApiError {
                 code: "malformed_body",
                 message: m,
             },
-            IntakeError::Io(e) => ApiError::Internal(e.into()),
+            // The photo store failing (a full disk, an unreachable
+            // database) is not the client's fault: try again later.
+            IntakeError::Io(e) => ApiError::Unavailable(e.into()),
         }
     }
 }

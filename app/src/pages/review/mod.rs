@@ -51,9 +51,7 @@ pub fn failed(e: PageError, next: &str) -> AnyView {
         to_login(next);
         return ().into_any();
     }
-    let locale = crate::prefs::use_locale();
-    use crate::i18n::*;
-    view! { <p class="notice notice-error" role="alert">{td!(locale, error_server)}</p> }.into_any()
+    view! { <crate::pages::error::TryAgain /> }.into_any()
 }
 
 /// The hidden CSRF field of every committee form.

@@ -87,14 +87,38 @@ impl StoreError {
         matches!(self, StoreError::Sqlx(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()))
     }
 
-    /// The database could not be reached or had no connection free in
-    /// time: worth trying again shortly.
+    /// The database could not serve now (unreachable, restarting, full,
+    /// read-only, busy, no connection free in time), as opposed to this
+    /// request being wrong: worth trying again shortly.
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Sqlx(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
-        )
+        match self {
+            StoreError::Sqlx(
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed,
+            ) => true,
+            StoreError::Sqlx(sqlx::Error::Database(e)) => e.code().is_some_and(|code| unavailable_code(&code)),
+            _ => false,
+        }
     }
+}
+
+/// Whether a database's error code says "not now" rather than "not this".
+/// SQLite gives numbers (extended result codes, whose low byte is the
+/// primary code); PostgreSQL gives SQLSTATEs.
+fn unavailable_code(code: &str) -> bool {
+    if let Ok(n) = code.parse::<i64>() {
+        // BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN
+        return matches!(n & 0xff, 5 | 6 | 8 | 10 | 13 | 14);
+    }
+    // Connection exceptions, insufficient resources (disk full, out of
+    // memory, too many connections), operator intervention (shutdown,
+    // restart, starting up), a standby that cannot write, a database not
+    // accepting connections, a serialization failure or deadlock.
+    ["08", "53", "57P"].iter().any(|class| code.starts_with(class))
+        || matches!(code, "25006" | "55000" | "40001" | "40P01")
 }
 
 /// A handle on the database; cheap to clone.
@@ -111,6 +135,13 @@ const FACILITY_BATCH: usize = 500;
 /// Connections per app server. SQLite has one writer anyway; PostgreSQL
 /// shares `max_connections` (100 by default) among every app server.
 pub const POOL_SIZE: u32 = 8;
+
+/// How long a request waits for a connection (a free one, or a new one
+/// while the database restarts) before it is answered 503: a resident
+/// sees "try again" within seconds instead of a page that hangs. Long
+/// enough to ride out a quick restart; a pool with no connection free
+/// for this long is overloaded, and shedding load is right then too.
+pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A facility before it has an id, as the importer produces it.
 #[derive(Clone, Debug, PartialEq)]
@@ -212,6 +243,7 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(pool_size.max(1))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     if conn.backend_name() != "SQLite" {
