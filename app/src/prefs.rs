@@ -123,3 +123,103 @@ mod tests {
         );
     }
 }
+
+/// Property tests: any `Cookie` and `Accept-Language` header gives
+/// preferences, never a panic, and a language cookie always wins. Failures
+/// proptest finds are kept in `app/proptest-regressions/`.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    /// Known-nasty headers (`Cookie`, `Accept-Language`), run on every pass.
+    const SEEDS: &[(&str, &str)] = &[
+        ("", ""),
+        (";;;", ",,,"),
+        ("=", ";q="),
+        ("linli_lang", "en;q"),
+        ("linli_lang=", "en;q=NaN"),
+        ("linli_lang==en", "en;q=inf, zh;q=-inf"),
+        ("linli_lang=en-", "en;q=1e400"),
+        ("linli_lang=\u{0130}N", "zh;q=0.5;q=0.9"),
+        (" linli_lang = en ", "en;q=-0"),
+        ("linli_text=large; linli_text=normal", "*"),
+        ("linli_lang=\u{0}en", "\u{FEFF}en"),
+    ];
+
+    fn check(cookie: &str, accept_language: &str) -> Prefs {
+        let prefs = Prefs::from_headers(Some(cookie), Some(accept_language));
+        assert_eq!(
+            Prefs::from_headers(Some(cookie), None).large_text,
+            prefs.large_text,
+            "text size is the cookie's alone"
+        );
+        prefs
+    }
+
+    /// A cookie pair, a bare word or nothing, as browsers and scripts send.
+    fn pair() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ("[a-z_]{0,10}", "[ -:<-~]{0,8}").prop_map(|(n, v)| format!("{n}={v}")),
+            "[ -:<-~]{0,8}",
+        ]
+    }
+
+    fn language() -> impl Strategy<Value = String> {
+        let tag = prop_oneof![
+            select(vec!["en", "EN-gb", "zh", "zh-Hant", "fr", "*", ""]).prop_map(String::from),
+            "[a-zA-Z-]{0,8}"
+        ];
+        let q = prop_oneof![
+            Just(String::new()),
+            (0u32..=1000).prop_map(|q| format!(";q={}", f64::from(q) / 1000.0)),
+            "(;q=)?[0-9a-zA-Z.+-]{0,6}",
+        ];
+        vec((tag, q).prop_map(|(t, q)| format!("{t}{q}")), 0..6).prop_map(|l| l.join(","))
+    }
+
+    #[test]
+    fn seeds() {
+        for (cookie, accept_language) in SEEDS {
+            check(cookie, accept_language);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_headers_give_preferences(cookie in "(?s).{0,80}", accept_language in "(?s).{0,80}") {
+            check(&cookie, &accept_language);
+        }
+
+        #[test]
+        fn the_language_cookie_wins(
+            before in vec(pair(), 0..4),
+            english in any::<bool>(),
+            after in vec(pair(), 0..4),
+            accept_language in language(),
+        ) {
+            let before: Vec<String> = before.into_iter().filter(|p| !p.starts_with("linli_lang=")).collect();
+            let tag = if english { "en" } else { "zh-CN" };
+            let cookie = [before, vec![format!("{LANG_COOKIE}={tag}")], after].concat().join("; ");
+            let want = if english { Locale::en } else { Locale::zh_CN };
+            prop_assert_eq!(check(&cookie, &accept_language).locale, want, "{}", cookie);
+        }
+
+        #[test]
+        fn unknown_languages_fall_back_to_chinese(accept_language in language()) {
+            let lower = accept_language.to_ascii_lowercase();
+            if !lower.contains("en") && !lower.contains("zh") {
+                prop_assert_eq!(check("", &accept_language).locale, Locale::zh_CN);
+            }
+        }
+
+        #[test]
+        fn locale_tags_ignore_case_and_spaces(tag in "(?s).{0,12}") {
+            let locale = parse_locale(&tag);
+            prop_assert_eq!(parse_locale(&tag.to_ascii_uppercase()), locale);
+            prop_assert_eq!(parse_locale(&format!(" \t{tag} ")), locale);
+        }
+    }
+}

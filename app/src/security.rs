@@ -127,3 +127,88 @@ mod tests {
         assert!(!is_hex_token("../../etc/passwd", 16));
     }
 }
+
+/// Property tests of the rules that read outside input: any `Cookie`
+/// header is read without a panic and finds exactly the pair asked for;
+/// any `next` either stays on this site or falls back. Failures proptest
+/// finds are kept in `app/proptest-regressions/`.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    /// Known-nasty inputs, run on every test pass.
+    const SEEDS: &[&str] = &[
+        "",
+        ";",
+        "=",
+        "==",
+        "a",
+        "a=",
+        "=a",
+        " a = b ; a=c",
+        "a=b;a=c",
+        "\u{0}a=b",
+        "a=\r\nSet-Cookie: x",
+        "//evil",
+        "/\\evil",
+        "/\u{3000}x",
+        "/%0d%0aSet-Cookie:x",
+        "/\u{85}",
+    ];
+
+    fn check_cookie(header: &str, name: &str) {
+        if let Some(v) = cookie([header], name) {
+            assert!(!v.contains(';'), "{header:?}: {v:?}");
+            assert!(header.contains(&format!("{name}={v}")), "{header:?}: {v:?}");
+        }
+    }
+
+    fn check_next(next: &str) {
+        let n = safe_next(Some(next), "/fallback");
+        assert!(n == "/fallback" || n == next, "{next:?} → {n:?}");
+        assert!(n.starts_with('/') && !n.starts_with("//"), "{next:?} → {n:?}");
+        assert!(
+            !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()),
+            "{n:?}"
+        );
+    }
+
+    #[test]
+    fn seeds() {
+        for seed in SEEDS {
+            check_cookie(seed, "a");
+            check_cookie(seed, "");
+            check_next(seed);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_cookie_header_is_read(header in "(?s).{0,120}", name in "[a-z=; ]{0,4}") {
+            check_cookie(&header, &name);
+        }
+
+        #[test]
+        fn the_first_pair_of_a_name_is_found(
+            pairs in vec(("[a-c]{1,2}", "[!-:<-~]{0,6}"), 1..8),
+            gaps in vec("[ ]{0,2};[ ]{0,2}", 8),
+        ) {
+            let header: String = pairs
+                .iter()
+                .zip(&gaps)
+                .map(|((n, v), gap)| format!("{n}={v}{gap}"))
+                .collect();
+            for (name, _) in &pairs {
+                let first = pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+                prop_assert_eq!(cookie([header.as_str()], name), first, "{}", header);
+            }
+        }
+
+        #[test]
+        fn redirects_stay_here(next in "(?s)[/\\\\]{0,2}.{0,40}") {
+            check_next(&next);
+        }
+    }
+}

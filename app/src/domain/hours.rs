@@ -134,7 +134,8 @@ impl WeeklyHours {
     }
 
     pub fn state_at(&self, t: LocalTime) -> OpenState {
-        let yesterday = (t.weekday + 6) % 7;
+        // Any weekday counts modulo 7, as in `on`; `weekday + 6` would overflow past 249.
+        let yesterday = (t.weekday % 7 + 6) % 7;
         // A span from yesterday that runs past midnight.
         if let Some(s) = self.on(yesterday).iter().find(|s| s.overnight() && t.minute < s.close) {
             return OpenState::OpenUntil(s.close);
@@ -379,5 +380,176 @@ mod tests {
         let json = serde_json::to_string(&h).unwrap();
         assert_eq!(json, "\"Mo-Fr 09:00-17:00; Sa-Su off\"");
         assert_eq!(serde_json::from_str::<WeeklyHours>(&json).unwrap(), h);
+    }
+}
+
+/// Property tests: any text is parsed or refused with a reason, never a
+/// panic; what parses prints back to the same hours; every moment of every
+/// week has a sensible state. Failures proptest finds are kept in
+/// `app/proptest-regressions/`; `PROPTEST_CASES` sets the number of cases.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    /// Known-nasty inputs, run on every test pass.
+    const SEEDS: &[&str] = &[
+        "",
+        ";",
+        " ; ;; ",
+        "Mo",
+        "Mo ",
+        "-",
+        "Mo- 09:00-10:00",
+        "Mo--Fr 09:00-10:00",
+        "Mo-Fr-Sa 09:00-10:00",
+        "Mo,,Tu 09:00-10:00",
+        "Su-Mo 09:00-10:00",
+        "Mo-Mo 09:00-10:00",
+        "Mo 09:00-10:00,",
+        "Mo ,",
+        "Mo 00:00-00:00",
+        "Mo 24:00-24:00",
+        "Mo 23:59-00:00",
+        "Mo 00:00-24:00",
+        "Mo 99:99-99:99",
+        "Mo +1:00-+2:00",
+        "Mo -1:00-02:00",
+        "Mo 001:00-02:00",
+        "Mo 65535:00-01:00",
+        "Mo 09:00-10:00-11:00",
+        "Mo 09:00\u{2013}10:00",
+        "Mo\u{3000}09:00-10:00",
+        "Mo \u{FF10}\u{FF19}:00-10:00",
+        "Mo \u{0669}:00-10:00",
+        "Mo 09:00-10:00\0",
+        "Mo 09:00-10:00; Mo off",
+        "Mo OFF",
+        "24/7",
+        " 24/7 ",
+        "24/7; Mo off",
+        "Mo-Su 00:00-24:00",
+    ];
+
+    /// Parses `text` and checks what comes back.
+    fn check(text: &str) {
+        match WeeklyHours::parse(text) {
+            Ok(hours) => {
+                for s in hours.days.iter().flatten() {
+                    assert!(
+                        s.open < MINUTES_PER_DAY && (1..=MINUTES_PER_DAY).contains(&s.close) && s.open != s.close,
+                        "{text:?} gave the span {s:?}"
+                    );
+                }
+                let shown = hours.to_string();
+                assert_eq!(WeeklyHours::parse(&shown), Ok(hours), "{text:?} shown as {shown:?}");
+            }
+            // The reason quotes at most the input.
+            Err(e) => assert!(e.to_string().len() <= text.len() + 64, "{e}"),
+        }
+    }
+
+    /// The state at `t` is the state at the same weekday modulo 7, and
+    /// within the day it names a later minute.
+    fn check_moment(hours: &WeeklyHours, t: LocalTime) {
+        let state = hours.state_at(t);
+        let weekday = t.weekday % 7;
+        assert_eq!(state, hours.state_at(LocalTime { weekday, ..t }), "{t:?}");
+        if t.minute < MINUTES_PER_DAY {
+            match state {
+                OpenState::OpenUntil(m) => assert!(t.minute < m && m <= MINUTES_PER_DAY, "{t:?}: {state:?}"),
+                OpenState::OpensAt(m) => assert!(t.minute < m && m < MINUTES_PER_DAY, "{t:?}: {state:?}"),
+                OpenState::ClosedToday => {}
+            }
+        }
+    }
+
+    fn day() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => select(DAY_CODES.to_vec()).prop_map(String::from),
+            1 => "[A-Za-z\u{4E00}-\u{4E05}]{0,3}",
+        ]
+    }
+
+    fn days() -> impl Strategy<Value = String> {
+        let part = prop_oneof![day(), (day(), day()).prop_map(|(a, b)| format!("{a}-{b}"))];
+        vec(part, 1..4).prop_map(|p| p.join(","))
+    }
+
+    fn time() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => (0u32..25, 0u32..60).prop_map(|(h, m)| format!("{h:02}:{m:02}")),
+            1 => (0u32..100_000, 0u32..1000).prop_map(|(h, m)| format!("{h}:{m}")),
+            1 => "[0-9+ -]{0,3}:?[0-9]{0,3}",
+        ]
+    }
+
+    fn times() -> impl Strategy<Value = String> {
+        let span = (time(), time()).prop_map(|(a, b)| format!("{a}-{b}"));
+        prop_oneof![
+            6 => vec(span, 1..4).prop_map(|s| s.join(",")),
+            1 => Just("off".to_string()),
+            1 => Just("closed".to_string()),
+        ]
+    }
+
+    /// Text in the shape of opening hours, often valid, sometimes not.
+    fn hours_text() -> impl Strategy<Value = String> {
+        let gap = select(vec![" ", "  ", "\t", "\u{3000}", ""]);
+        let rule = (days(), gap, times()).prop_map(|(d, g, t)| format!("{d}{g}{t}"));
+        (vec(rule, 0..6), select(vec![";", "; ", " ;", ";;"])).prop_map(|(r, sep)| r.join(sep))
+    }
+
+    fn span() -> impl Strategy<Value = Span> {
+        (0..MINUTES_PER_DAY, 1..=MINUTES_PER_DAY)
+            .prop_filter("a span has a length", |(open, close)| open != close)
+            .prop_map(|(open, close)| Span { open, close })
+    }
+
+    /// A week whose days share a few span lists, so the printer merges runs.
+    fn week() -> impl Strategy<Value = WeeklyHours> {
+        (vec(vec(span(), 0..3), 1..4), proptest::array::uniform7(0usize..3)).prop_map(|(pool, pick)| WeeklyHours {
+            days: pick.map(|i| pool[i % pool.len()].clone()),
+        })
+    }
+
+    #[test]
+    fn seeds() {
+        for seed in SEEDS {
+            check(seed);
+        }
+        // Weekday 250 and up overflowed `state_at` (found by this module).
+        let hours = WeeklyHours::parse("Su 22:00-02:00; Mo 08:00-09:00").unwrap();
+        for weekday in [6, 7, 13, 249, 250, 255] {
+            for minute in [0, 60, 500, 1439, 1440, u16::MAX] {
+                check_moment(&hours, LocalTime { weekday, minute });
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused(text in "(?s).{0,120}") {
+            check(&text);
+        }
+
+        #[test]
+        fn hours_like_text_parses_or_is_refused(text in hours_text()) {
+            check(&text);
+        }
+
+        #[test]
+        fn hours_print_and_parse_back(hours in week()) {
+            prop_assert_eq!(WeeklyHours::parse(&hours.to_string()), Ok(hours.clone()));
+            let json = serde_json::to_string(&hours).unwrap();
+            prop_assert_eq!(serde_json::from_str::<WeeklyHours>(&json).unwrap(), hours);
+        }
+
+        #[test]
+        fn every_moment_has_a_sensible_state(hours in week(), weekday in any::<u8>(), minute in any::<u16>()) {
+            check_moment(&hours, LocalTime { weekday, minute });
+        }
     }
 }

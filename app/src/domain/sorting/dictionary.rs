@@ -129,3 +129,82 @@ mod tests {
         assert!(from_tsv("too\tfew\n").is_empty());
     }
 }
+
+/// Property tests: any downloaded text is read without a panic, and every
+/// dictionary the importer can produce survives the trip through TSV.
+/// Failures proptest finds are kept in `app/proptest-regressions/`.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    /// Known-nasty inputs, run on every test pass.
+    const SEEDS: &[&str] = &[
+        "",
+        "\n\n\n",
+        "\t\t\t\t\t\t\t\t",
+        "\t\t\t\trecyclable\t\t\t\t",
+        "a\t\t\t\trecyclable\t\t\t\t\r\n",
+        "a\t|||\t\t|\trecyclable\t\t\t\t|",
+        "a\t\t\t\tRecyclable\t\t\t\t",
+        "a\t\t\t\trecyclable\t\t\t\t\t",
+        "\u{FEFF}a\t\t\t\tfood\t\t\t\t",
+    ];
+
+    /// A field as the importer lets through: no tab or line break.
+    const TEXT: &str = "[^\t\r\n]{0,12}";
+    /// A list entry: not empty, no `|`.
+    const ENTRY: &str = "[^\t\r\n|]{1,8}";
+
+    fn item() -> impl Strategy<Value = SortingItem> {
+        let list = || vec(ENTRY, 0..3);
+        (
+            (TEXT, list(), TEXT, list()),
+            select(WasteCategory::ALL.to_vec()),
+            (TEXT, TEXT, TEXT, list()),
+        )
+            .prop_map(
+                |((name_zh, aliases_zh, name_en, aliases_en), category, (tip_zh, tip_en, pinyin, aliases_pinyin))| {
+                    SortingItem {
+                        name_zh,
+                        aliases_zh,
+                        name_en,
+                        aliases_en,
+                        category,
+                        tip_zh,
+                        tip_en,
+                        pinyin,
+                        aliases_pinyin,
+                    }
+                },
+            )
+    }
+
+    #[test]
+    fn seeds() {
+        for seed in SEEDS {
+            let items = from_tsv(seed);
+            assert!(items.len() <= seed.lines().count(), "{seed:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_read(text in "(?s).{0,300}") {
+            prop_assert!(from_tsv(&text).len() <= text.lines().count());
+        }
+
+        #[test]
+        fn tsv_like_text_is_read(lines in vec(vec("[^\n]{0,6}", 0..11).prop_map(|f| f.join("\t")), 0..6)) {
+            let text = lines.join("\n");
+            prop_assert!(from_tsv(&text).len() <= lines.len());
+        }
+
+        #[test]
+        fn dictionaries_round_trip(items in vec(item(), 0..6)) {
+            prop_assert_eq!(from_tsv(&to_tsv(&items)), items);
+        }
+    }
+}

@@ -33,16 +33,18 @@ pub fn normalize(text: &str) -> String {
         if c < ' ' || ('\u{7F}'..='\u{9F}').contains(&c) {
             continue;
         }
-        if pending_space {
-            out.push(' ');
-            count += 1;
-            pending_space = false;
-        }
-        if count >= MAX_QUERY_CHARS {
+        // A space is kept only with the character after it, so a cut query
+        // never ends in one.
+        let width = if pending_space { 2 } else { 1 };
+        if count + width > MAX_QUERY_CHARS {
             break;
         }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
         out.push(c.to_ascii_lowercase());
-        count += 1;
+        count += width;
     }
     out
 }
@@ -125,5 +127,102 @@ mod tests {
             assert_eq!(singular(plural), one, "{plural}");
         }
         assert_eq!(singular_phrase("plastic bags"), "plastic bag");
+    }
+}
+
+/// Property tests: whatever is typed, the query comes out short, trimmed
+/// and stable, and the way it was typed does not change it. Failures
+/// proptest finds are kept in `app/proptest-regressions/`.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Known-nasty inputs, run on every test pass.
+    const SEEDS: &[&str] = &[
+        "",
+        " ",
+        "\u{3000}\u{A0}\u{200B}\t\r\n",
+        "\0\u{7F}\u{9F}\u{85}",
+        "\u{FF01}\u{FF5E}\u{FF5F}\u{FF00}",
+        "\u{FEFF}a",
+        "e\u{301}",
+        "\u{1F600}\u{1F600}",
+        "ies",
+        "ves",
+        "sses",
+        "\u{E9}s",
+        "\u{E9}\u{E9}s",
+        "\u{4E2D}ies",
+        "a  b",
+        " s",
+        // 63 characters and then a word: the cut left a trailing space
+        // (found by this module).
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b",
+    ];
+
+    fn check(text: &str) {
+        let n = normalize(text);
+        assert!(n.chars().count() <= MAX_QUERY_CHARS, "{text:?} → {n:?}");
+        assert!(n.len() <= MAX_QUERY_CHARS * 4);
+        assert_eq!(n.trim_matches(' '), n, "trimmed: {text:?} → {n:?}");
+        assert!(!n.contains("  "), "{n:?}");
+        assert!(
+            !n.chars().any(|c| c.is_control()
+                || c.is_ascii_uppercase()
+                || c == '\u{3000}'
+                || ('\u{FF01}'..='\u{FF5E}').contains(&c)),
+            "{text:?} → {n:?}"
+        );
+        assert_eq!(normalize(&n), n, "normalising twice changes {text:?}");
+
+        let one = singular(text);
+        assert!(one.len() <= text.len(), "{text:?} → {one:?}");
+        if !text.ends_with('s') {
+            assert_eq!(one, text);
+        }
+        let phrase = singular_phrase(text);
+        assert_eq!(
+            phrase.split(' ').count(),
+            text.split(' ').count(),
+            "{text:?} → {phrase:?}"
+        );
+    }
+
+    /// The full-width form of printable ASCII, as a Chinese keyboard types it.
+    fn full_width(text: &str) -> String {
+        text.chars()
+            .map(|c| match c {
+                ' ' => '\u{3000}',
+                '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+                _ => c,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn seeds() {
+        for seed in SEEDS {
+            check(seed);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_normalises(text in "(?s).{0,200}") {
+            check(&text);
+        }
+
+        #[test]
+        fn spaced_words_normalise(text in "([a-zA-Z\u{4E00}-\u{4E10}]{0,12}[ \t\u{3000}\u{A0}]{0,3}){0,12}") {
+            check(&text);
+        }
+
+        #[test]
+        fn case_and_width_do_not_matter(text in "[ -~]{0,100}") {
+            let n = normalize(&text);
+            prop_assert_eq!(&normalize(&text.to_ascii_uppercase()), &n);
+            prop_assert_eq!(&normalize(&full_width(&text)), &n);
+        }
     }
 }

@@ -185,3 +185,137 @@ mod tests {
         assert_eq!(reencode(&deep), Err(PhotoError::TooManyPixels));
     }
 }
+
+/// Property tests: any bytes, and damaged copies of real JPEG, PNG and WebP
+/// files, are re-encoded or refused with a [`PhotoError`], never a panic,
+/// and in bounded time. Failures proptest finds are kept in
+/// `app/proptest-regressions/`; `PROPTEST_CASES` sets the number of cases
+/// (these run an eighth of it: each decodes an image).
+#[cfg(test)]
+mod fuzz {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::server::photos::samples::{jpeg, jpeg_with_gps, png_bomb_with};
+    use image::{ImageBuffer, Rgb};
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::sample::{select, Index};
+
+    /// Far above what one small image takes, even in a debug build on a
+    /// busy machine; a hang or a runaway decode exceeds it.
+    const TIME_LIMIT: Duration = Duration::from_secs(20);
+
+    fn webp(w: u32, h: u32) -> Vec<u8> {
+        let img = ImageBuffer::from_fn(w, h, |x, y| Rgb([x as u8, y as u8, 7]));
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::WebP)
+            .unwrap();
+        out
+    }
+
+    fn samples() -> Vec<Vec<u8>> {
+        vec![
+            jpeg(64, 48),
+            jpeg_with_gps(40, 20),
+            png_bomb_with(48, 2, 8),
+            webp(24, 16),
+        ]
+    }
+
+    /// Known-nasty inputs, run on every test pass: headers alone, and
+    /// headers claiming sizes the data cannot hold.
+    fn seeds() -> Vec<Vec<u8>> {
+        let mut seeds = vec![
+            Vec::new(),
+            vec![0xFF],
+            vec![0xFF, 0xD8],
+            vec![0xFF, 0xD8, 0xFF],
+            vec![0xFF, 0xD8, 0xFF, 0xD9],
+            b"\x89PNG\r\n\x1a\n".to_vec(),
+            b"RIFF\0\0\0\0WEBP".to_vec(),
+            b"RIFF\xff\xff\xff\xffWEBPVP8 ".to_vec(),
+            b"GIF89a".to_vec(),
+        ];
+        for sample in samples() {
+            seeds.push(sample[..sample.len() / 2].to_vec());
+        }
+        seeds.push(with_jpeg_size(&jpeg(16, 16), 12_000, 4_166));
+        seeds.push(with_jpeg_size(&jpeg(16, 16), 0, 0));
+        seeds.push(with_jpeg_size(&jpeg(16, 16), u16::MAX, u16::MAX));
+        seeds
+    }
+
+    /// `jpeg` with the frame header claiming `w`×`h` pixels.
+    fn with_jpeg_size(jpeg: &[u8], w: u16, h: u16) -> Vec<u8> {
+        let mut out = jpeg.to_vec();
+        let sof = out.windows(2).position(|m| m == [0xFF, 0xC0]).expect("a baseline JPEG");
+        out[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+        out[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+        out
+    }
+
+    fn check(bytes: &[u8]) {
+        let start = Instant::now();
+        let result = reencode(bytes);
+        assert!(
+            start.elapsed() < TIME_LIMIT,
+            "{:?} for {} bytes",
+            start.elapsed(),
+            bytes.len()
+        );
+        if let Ok(photo) = result {
+            let signature = [&b"\xFF\xD8\xFF"[..], b"\x89PNG", b"RIFF"];
+            assert!(signature.iter().any(|s| bytes.starts_with(s)), "accepted a non-image");
+            assert!(photo.width.max(photo.height) <= STORED_LONG_SIDE && photo.width * photo.height > 0);
+            assert!(photo.jpeg.starts_with(b"\xFF\xD8"));
+        }
+    }
+
+    fn config() -> ProptestConfig {
+        let base = ProptestConfig::default();
+        ProptestConfig {
+            cases: (base.cases / 8).max(1),
+            ..base
+        }
+    }
+
+    #[test]
+    fn seeds_are_refused_or_reencoded() {
+        for seed in seeds() {
+            check(&seed);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn any_bytes_are_refused_or_reencoded(bytes in vec(any::<u8>(), 0..4096)) {
+            check(&bytes);
+        }
+
+        #[test]
+        fn damaged_images_are_refused_or_reencoded(
+            sample in select(samples()),
+            flips in vec((any::<Index>(), any::<u8>()), 0..12),
+            cut in proptest::option::of(any::<Index>()),
+        ) {
+            let mut bytes = sample;
+            for (at, byte) in flips {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            if let Some(cut) = cut {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            check(&bytes);
+        }
+
+        #[test]
+        fn claimed_sizes_are_refused_or_reencoded(w in any::<u16>(), h in any::<u16>()) {
+            check(&with_jpeg_size(&jpeg(16, 16), w, h));
+        }
+    }
+}
