@@ -2,14 +2,15 @@
 # Installs what building and testing Linli needs, skipping what is present.
 # Idempotent: safe to run before every `run` or `test`.
 #   scripts/setup.sh          toolchain for building and running the app
-#   scripts/setup.sh --test   plus Debian's Chromium and PostgreSQL, and the
-#                             end2end npm packages
+#   scripts/setup.sh --test   plus Debian's Chromium and PostgreSQL, the
+#                             end2end npm packages and schemathesis
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10
 # Must equal the `wasm-bindgen` crate version pinned in Cargo.toml.
 WASM_BINDGEN_VERSION=0.2.130
+SCHEMATHESIS_VERSION=4.32.5
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -27,6 +28,10 @@ if [ "${1:-}" = "--test" ]; then
   [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
   # …which speaks TLS with a throwaway CA made by openssl.
   have openssl || need_apt+=(openssl)
+  # The API fuzzing (scripts/api-fuzz.sh): schemathesis from PyPI in a
+  # virtualenv of its own, and curl.
+  python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3 python3-venv)
+  have curl || need_apt+=(curl)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
@@ -65,5 +70,10 @@ if [ "${1:-}" = "--test" ] && [ ! -d end2end/node_modules/@playwright/test ]; th
   # Chromium (end2end/playwright.config.ts).
   log "installing end2end npm packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+if [ "${1:-}" = "--test" ] && ! tools/venv/bin/st --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
+  log "installing schemathesis $SCHEMATHESIS_VERSION from PyPI (tools/venv)"
+  python3 -m venv tools/venv
+  tools/venv/bin/pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 log "ready"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Sets up what is missing and runs every check and test:
-# formatting, lints, unit tests, the server's integration tests (the real
-# router) on SQLite and again on a throwaway PostgreSQL server, the
-# benchmarks' build, a release build, and the end-to-end tests in Debian's
-# Chromium against the release server.
+# formatting, lints, unit and property tests, the server's integration
+# tests (the real router, and real server processes: crashes, a database
+# going away, slow clients) on SQLite and again on a throwaway PostgreSQL
+# server, schemathesis over the API on both, the benchmarks' build, a
+# release build, and the end-to-end tests in Debian's Chromium against the
+# release server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -33,11 +35,18 @@ cargo test -p app --features ssr
 # concurrently. Under investigation, see the issue notes.
 cargo test -p server -- --test-threads=1
 
+step "API fuzzing (schemathesis) on SQLite"
+scripts/api-fuzz.sh target/debug/server
+
 step "integration tests again on PostgreSQL"
 LINLI_TEST_POSTGRES="$(scripts/postgres.sh start "$pg_dir")"
 LINLI_TEST_POSTGRES_CA="$pg_dir/ca.crt"
 export LINLI_TEST_POSTGRES LINLI_TEST_POSTGRES_CA
 cargo test -p server -- --test-threads=1
+
+step "API fuzzing (schemathesis) on PostgreSQL"
+psql -q "$LINLI_TEST_POSTGRES" -c "CREATE DATABASE linli_fuzz"
+scripts/api-fuzz.sh target/debug/server "${LINLI_TEST_POSTGRES%/*}/linli_fuzz"
 
 step "benchmarks compile (run them with: cargo bench -p app --features ssr; cargo bench -p server)"
 cargo bench -p app --features ssr --no-run

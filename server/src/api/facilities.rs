@@ -20,19 +20,29 @@ use super::error::{ApiError, ApiQuery};
 #[allow(dead_code)]
 pub struct NearbyQueryDoc {
     /// Latitude of the origin, WGS-84 decimal degrees.
+    #[param(minimum = -90, maximum = 90)]
     lat: f64,
     /// Longitude of the origin, WGS-84 decimal degrees.
+    #[param(minimum = -180, maximum = 180)]
     lng: f64,
-    /// `meal`, `reading` or `sorting`; omitted (or `all`) means every kind.
+    /// `meal`, `reading` or `sorting`; omitted, empty or `all` means every
+    /// kind.
+    #[param(pattern = "^(meal|reading|sorting|all)?$")]
     kind: Option<String>,
     /// Walking radius in minutes, 1–60; default 15.
+    #[param(minimum = 1, maximum = 60)]
     minutes: Option<u32>,
-    /// `normal` (1.2 m/s, default) or `elderly` (0.9 m/s).
+    /// `normal` (1.2 m/s, default) or `elderly` (0.9 m/s); empty is the
+    /// default.
+    #[param(pattern = "^(normal|elderly)?$")]
     pace: Option<String>,
     /// At most this many results, 1–100; default 20.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     /// Only sorting points that accept this waste category (`recyclable`,
-    /// `hazardous`, `food`, `residual`); ignored for meal and reading.
+    /// `hazardous`, `food`, `residual`); ignored for meal and reading;
+    /// empty means any.
+    #[param(pattern = "^(recyclable|hazardous|food|residual)?$")]
     accepts: Option<String>,
 }
 

@@ -24,9 +24,16 @@ const MAX_LIMIT: usize = 50;
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// What to look up: Chinese characters, pinyin (full or initials) or
-    /// English; at most 200 characters.
+    /// English; 1–200 characters, not only spaces or control characters.
+    #[param(
+        required = true,
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+    )]
     q: Option<String>,
     /// At most this many results, 1–50; default 10.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 50)]
     limit: Option<String>,
 }
 

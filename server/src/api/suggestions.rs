@@ -29,9 +29,14 @@ use crate::state::ServerState;
 #[serde(default)]
 pub struct SuggestionRequest {
     /// `seating`, `lighting`, `greenery`, `accessibility`, `sanitation`,
-    /// `traffic`, `play` or `other`.
+    /// `traffic`, `play` or `other` (spaces around it are forgiven).
+    #[schema(
+        required = true,
+        pattern = "^\\s*(seating|lighting|greenery|accessibility|sanitation|traffic|play|other)\\s*$"
+    )]
     pub category: String,
-    /// 2–80 characters.
+    /// 2–80 characters, not counting spaces around them.
+    #[schema(required = true, min_length = 2)]
     pub title: String,
     /// Up to 2 000 characters.
     pub description: String,
@@ -391,12 +396,16 @@ pub async fn show(State(app): State<AppState>, Path(code): Path<String>) -> Resu
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// A community code.
+    /// A community code (an unknown one is a 404).
     community: String,
-    /// Only this category.
+    /// Only this category; empty means every category.
+    #[param(pattern = "^(seating|lighting|greenery|accessibility|sanitation|traffic|play|other)?$")]
     category: Option<String>,
     /// 1–100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
+    /// How many to skip, from 0 (the default).
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 

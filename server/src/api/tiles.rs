@@ -26,12 +26,15 @@ pub const MAX_KEEP: usize = 81;
 #[into_params(parameter_in = Query)]
 pub struct AreaQuery {
     /// Latitude of the place, WGS-84 decimal degrees (with `lng`).
+    #[param(value_type = Option<f64>, minimum = -90, maximum = 90)]
     lat: Option<String>,
     /// Longitude of the place, WGS-84 decimal degrees (with `lat`).
+    #[param(value_type = Option<f64>, minimum = -180, maximum = 180)]
     lng: Option<String>,
     /// A community code: the area around its centre.
     community: Option<String>,
     /// Tiles already kept, as `13/x/y` separated by commas (at most 81).
+    #[param(pattern = "^(13/[0-9]{1,4}/[0-9]{1,4}(,13/[0-9]{1,4}/[0-9]{1,4}){0,80})?$")]
     keep: Option<String>,
 }
 
@@ -154,9 +157,9 @@ pub async fn area(State(state): State<AppState>, ApiQuery(q): ApiQuery<AreaQuery
     path = "/api/v1/facilities/tiles/{z}/{x}/{y}",
     tag = "facilities",
     params(
-        ("z" = u8, Path, description = "Zoom: only 13"),
-        ("x" = u32, Path, description = "Column, 0–8191 from 180° W"),
-        ("y" = u32, Path, description = "Row, 0–8191 from 85° N")
+        ("z" = u8, Path, minimum = 13, maximum = 13, description = "Zoom: only 13"),
+        ("x" = u32, Path, maximum = 8191, description = "Column, 0–8191 from 180° W"),
+        ("y" = u32, Path, maximum = 8191, description = "Row, 0–8191 from 85° N")
     ),
     responses(
         (status = 200, description = "The tile's facilities and communities (`zoom`, `x`, `y`, `communities`, `facilities`)"),
