@@ -322,7 +322,13 @@ async fn sign_in_does_not_tell_names_apart_and_is_throttled() {
     let mut throttled = false;
     for _ in 0..6 {
         let r = app.send(attempt("member-a", "wrong password!!")).await;
-        throttled |= r.headers[header::LOCATION].to_str().unwrap().contains("wait=");
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            let wait: u64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+            assert!(wait > 0);
+            assert!(r.text.contains(&format!("{wait}秒后再试")), "the page says how long");
+            assert!(r.text.contains("name=\"password\""), "and the form is there for then");
+            throttled = true;
+        }
     }
     assert!(throttled, "guessing is throttled");
     let page = app.get("/login?wait=42").await;

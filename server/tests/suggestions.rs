@@ -757,8 +757,36 @@ async fn the_form_is_rate_limited_without_losing_the_text() {
     app.send(form_post(&fields)).await;
     let r = app.send(form_post(&fields)).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
     assert!(r.text.contains("提交太频繁"));
     assert!(r.text.contains("value=\"我的长椅建议\""));
+}
+
+#[tokio::test]
+async fn the_support_button_pressed_too_often_is_answered_429() {
+    let app = common::app().await;
+    let code = app.send(post_json(&body(), None)).await.json()["receipt_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let press = || {
+        Request::post(format!("/track/{code}/support"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let mut limited = None;
+    for _ in 0..20 {
+        let r = app.send(press()).await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(r);
+            break;
+        }
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let r = limited.expect("a device-less flood of +1s is limited");
+    let wait: u64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!(r.text.contains(&format!("请{wait}秒后再试")), "the tracking page says how long");
+    assert!(r.text.contains(&code));
 }
 
 #[tokio::test]

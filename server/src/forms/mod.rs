@@ -7,8 +7,10 @@ pub mod review;
 pub mod suggest;
 pub mod support;
 
-use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -44,4 +46,46 @@ pub fn router() -> Router<ServerState> {
             REQUEST_TIMEOUT,
         ));
     steps.merge(small)
+}
+
+/// The Leptos page at `uri` as the answer to a form POST, with `status`
+/// (the form again with its errors, or a "wait" page): rendered as if the
+/// browser had asked for it, with the request's headers (language, cookies)
+/// and `context` provided to the page.
+pub async fn render_page(
+    state: &ServerState,
+    uri: Uri,
+    headers: HeaderMap,
+    status: StatusCode,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
+    let app_state = state.app.clone();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            leptos::prelude::provide_context(app_state.clone());
+            context();
+        },
+        move || app::app::shell(options.clone()),
+    );
+    let mut req = Request::new(Body::empty());
+    *req.method_mut() = Method::GET;
+    *req.uri_mut() = uri;
+    *req.headers_mut() = headers;
+    req.headers_mut().remove(header::CONTENT_TYPE);
+    req.headers_mut().remove(header::CONTENT_LENGTH);
+    let mut response = handler(req).await;
+    *response.status_mut() = status;
+    response
+}
+
+/// A form sent too often: `429` with `Retry-After`, and the page at `uri`
+/// (which says how long to wait, in the reader's language).
+pub async fn too_many(state: &ServerState, uri: &str, headers: HeaderMap, wait_secs: u64) -> Response {
+    let uri = uri.parse().unwrap_or_else(|_| Uri::from_static("/"));
+    let mut response = render_page(state, uri, headers, StatusCode::TOO_MANY_REQUESTS, || ()).await;
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait_secs));
+    response
 }

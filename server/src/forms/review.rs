@@ -42,6 +42,7 @@ fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
 pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
     let ip = client_ip(req.extensions());
     let secure = is_https(req.extensions());
+    let headers = req.headers().clone();
     let Ok(body) = axum::body::to_bytes(req.into_body(), crate::state::LOGIN_BODY_LIMIT).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response();
     };
@@ -58,7 +59,13 @@ pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
     let plausible = crate::users::valid_username(&username);
     let throttle_key = if plausible { username.as_str() } else { "" };
     if let Err(wait) = state.limits.check_login(ip, throttle_key).await {
-        return back(&format!("wait={}", retry_after_secs(wait)));
+        // Before any password is hashed: a flood costs a lookup each.
+        let secs = retry_after_secs(wait);
+        let page = format!(
+            "/login?wait={secs}&next={}",
+            percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC)
+        );
+        return super::too_many(&state, &page, headers, secs).await;
     }
     let account = match state.app.db.account(if plausible { &username } else { "" }).await {
         Ok(a) => a,

@@ -5,13 +5,11 @@
 
 use std::collections::HashSet;
 
-use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::Response;
 use leptos::prelude::provide_context;
 
-use app::app::shell;
 use app::domain::coords::LatLng;
 use app::domain::suggestion::draft::{Step, MAX_PHOTOS};
 use app::domain::suggestion::{Category, Draft, FieldError, FieldErrors, SuggestionField};
@@ -346,24 +344,14 @@ async fn duplicates(state: &ServerState, draft: &Draft) -> Vec<app::domain::sugg
 
 /// Renders the app for `/suggest` with the form's state in context.
 async fn render(state: &ServerState, uri: Uri, headers: HeaderMap, flow: SuggestFlow, status: StatusCode) -> Response {
-    let app_state = state.app.clone();
-    let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(app_state.clone());
-            provide_context(flow.clone());
-        },
-        move || shell(options.clone()),
-    );
-    let mut req = Request::new(Body::empty());
-    *req.method_mut() = Method::GET;
-    *req.uri_mut() = uri;
-    *req.headers_mut() = headers;
-    req.headers_mut().remove(header::CONTENT_TYPE);
-    req.headers_mut().remove(header::CONTENT_LENGTH);
-    let mut response = handler(req).await;
-    *response.status_mut() = status;
-    response.into_response()
+    let retry_after = flow.retry_after;
+    let mut response = super::render_page(state, uri, headers, status, move || provide_context(flow.clone())).await;
+    if let Some(secs) = retry_after.filter(|_| status == StatusCode::TOO_MANY_REQUESTS) {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+    }
+    response
 }
 
 #[cfg(test)]

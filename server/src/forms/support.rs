@@ -23,7 +23,9 @@ pub async fn support(State(state): State<ServerState>, Path(code): Path<String>,
         .check_support(client_ip(req.extensions()), code.as_str())
         .await
     {
-        return see_other(format!("/track/{code}?limited={}", retry_after_secs(wait)));
+        let secs = retry_after_secs(wait);
+        let headers = req.headers().clone();
+        return super::too_many(&state, &format!("/track/{code}?limited={secs}"), headers, secs).await;
     }
     let (id, new_cookie) = match device::device_id(req.headers()) {
         Some(id) => (id, None),
