@@ -28,12 +28,10 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests"
 cargo test -p app --features ssr
-# One test at a time: each #[tokio::test] has its own runtime, and with
-# several Leptos apps rendering in one process on parallel runtimes a page
-# request occasionally never completes (2 in 30 runs; 0 in 25 runs one at a
-# time). A real server has one runtime; the end-to-end tests load it
-# concurrently. Under investigation, see the issue notes.
-cargo test -p server -- --test-threads=1
+# In parallel: the old rare hang (a page waiting forever while another
+# test built its router) is explained and fixed, see
+# server/tests/parallel_routers.rs; scripts/repeat-tests.sh repeats runs.
+cargo test -p server
 
 step "API fuzzing (schemathesis) on SQLite"
 scripts/api-fuzz.sh target/debug/server
@@ -42,7 +40,7 @@ step "integration tests again on PostgreSQL"
 LINLI_TEST_POSTGRES="$(scripts/postgres.sh start "$pg_dir")"
 LINLI_TEST_POSTGRES_CA="$pg_dir/ca.crt"
 export LINLI_TEST_POSTGRES LINLI_TEST_POSTGRES_CA
-cargo test -p server -- --test-threads=1
+cargo test -p server
 
 step "API fuzzing (schemathesis) on PostgreSQL"
 psql -q "$LINLI_TEST_POSTGRES" -c "CREATE DATABASE linli_fuzz"

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -33,6 +33,18 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     )
 }
 
+/// The app's routes, listed once per process. Listing renders the app
+/// with resources switched off by a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`), so a page rendered meanwhile by another router
+/// of the same process waited forever for its data: the test suite's rare
+/// hang, where parallel tests built a router each
+/// (`server/tests/parallel_routers.rs`). The server builds its one router
+/// before it listens; once is enough for any number.
+fn route_list() -> &'static Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
+}
+
 pub fn router_with(
     app_state: AppState,
     leptos_options: LeptosOptions,
@@ -46,7 +58,7 @@ pub fn router_with(
         service_worker: crate::pwa::ServiceWorker::new(&leptos_options.site_root),
         proxies: proxies.clone(),
     };
-    let routes = generate_route_list(App);
+    let routes = route_list().clone();
     let context = {
         let app_state = app_state.clone();
         move || provide_context(app_state.clone())

@@ -158,6 +158,11 @@ fn router(
 }
 
 impl TestApp {
+    /// A new router over the same state, as another test would build one.
+    pub fn another_router(&self) -> Router {
+        router(&self.db, &self.catalog, &self.photos, WriteQuota::default(), Default::default())
+    }
+
     /// The same app behind reverse proxies at `proxies`
     /// (`LINLI_TRUSTED_PROXIES`' syntax).
     pub fn behind(mut self, proxies: &str) -> Self {
