@@ -160,7 +160,13 @@ fn router(
 impl TestApp {
     /// A new router over the same state, as another test would build one.
     pub fn another_router(&self) -> Router {
-        router(&self.db, &self.catalog, &self.photos, WriteQuota::default(), Default::default())
+        router(
+            &self.db,
+            &self.catalog,
+            &self.photos,
+            WriteQuota::default(),
+            Default::default(),
+        )
     }
 
     /// The same app behind reverse proxies at `proxies`
