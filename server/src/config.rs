@@ -55,6 +55,18 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=1_000_000), global = true)]
     pub max_connections: u32,
 
+    /// Milliseconds a page, a small form or an API read may take, its
+    /// body included (a body dribbled in is cut off with 408).
+    #[arg(long, env = "LINLI_REQUEST_TIMEOUT_MS", default_value_t = crate::state::REQUEST_TIMEOUT.as_millis() as u64,
+          value_parser = clap::value_parser!(u64).range(100..=3_600_000), global = true)]
+    pub request_timeout_ms: u64,
+
+    /// The same for uploads: the API's suggestions and the form's steps,
+    /// which carry photos.
+    #[arg(long, env = "LINLI_UPLOAD_TIMEOUT_MS", default_value_t = crate::state::UPLOAD_TIMEOUT.as_millis() as u64,
+          value_parser = clap::value_parser!(u64).range(100..=3_600_000), global = true)]
+    pub upload_timeout_ms: u64,
+
     /// A folder for photo files (every server must see the same one). Not
     /// set: `data/photos` with SQLite, the database itself with PostgreSQL.
     #[arg(long, env = "LINLI_PHOTO_DIR", global = true)]
@@ -89,6 +101,13 @@ impl Config {
         crate::http::ConnectionLimits {
             header_timeout: Duration::from_millis(self.header_timeout_ms),
             max_connections: self.max_connections as usize,
+        }
+    }
+
+    pub fn request_timeouts(&self) -> crate::state::RequestTimeouts {
+        crate::state::RequestTimeouts {
+            request: Duration::from_millis(self.request_timeout_ms),
+            upload: Duration::from_millis(self.upload_timeout_ms),
         }
     }
 

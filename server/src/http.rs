@@ -22,7 +22,7 @@ use app::server::AppState;
 
 use crate::forwarded::TrustedProxies;
 use crate::limits::{WriteLimiter, WriteQuota};
-use crate::state::{ServerState, BODY_LIMIT_BYTES, REQUEST_TIMEOUT, UPLOAD_BODY_LIMIT, UPLOAD_TIMEOUT};
+use crate::state::{RequestTimeouts, ServerState, BODY_LIMIT_BYTES, UPLOAD_BODY_LIMIT};
 
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     router_with(
@@ -30,6 +30,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         leptos_options,
         WriteLimiter::new(WriteQuota::default()),
         TrustedProxies::default(),
+        RequestTimeouts::default(),
     )
 }
 
@@ -50,6 +51,7 @@ pub fn router_with(
     leptos_options: LeptosOptions,
     limits: WriteLimiter,
     proxies: TrustedProxies,
+    timeouts: RequestTimeouts,
 ) -> Router {
     let state = ServerState {
         app: app_state.clone(),
@@ -104,7 +106,7 @@ pub fn router_with(
         .layer(DefaultBodyLimit::disable())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            UPLOAD_TIMEOUT,
+            timeouts.upload,
         ));
     let site = Router::new()
         .route("/healthz", get(healthz))
@@ -117,11 +119,11 @@ pub fn router_with(
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            timeouts.request,
         ));
     Router::new()
         .merge(api)
-        .merge(crate::forms::router())
+        .merge(crate::forms::router(timeouts))
         .merge(site)
         .fallback_service(ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone())))
         .with_state(state)

@@ -174,6 +174,7 @@ async fn with_database(command: Command, config: Config) -> anyhow::Result<()> {
                 leptos_options,
                 limits,
                 config.trusted_proxies.clone(),
+                config.request_timeouts(),
             );
             http::serve(router, addr, config.connection_limits()).await?;
             db.close().await;

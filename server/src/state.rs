@@ -28,10 +28,28 @@ pub const FORM_BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// (the longest real field, the description, is 2 000 characters: at most
 /// 8 000 bytes).
 pub const TEXT_FIELD_MAX_BYTES: usize = 16 * 1024;
-/// A request taking longer than this is answered with 408.
+/// A request taking longer than this (a body dribbled in, too) is
+/// answered with 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Uploads get longer: three phone photos over a weak connection.
 pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// How long a request may take, body included: pages and small forms, and
+/// uploads (the API's suggestions, the form's steps with photos).
+#[derive(Clone, Copy, Debug)]
+pub struct RequestTimeouts {
+    pub request: Duration,
+    pub upload: Duration,
+}
+
+impl Default for RequestTimeouts {
+    fn default() -> Self {
+        Self {
+            request: REQUEST_TIMEOUT,
+            upload: UPLOAD_TIMEOUT,
+        }
+    }
+}
 
 /// The axum state: the app's state plus what leptos_axum needs.
 #[derive(Clone, FromRef)]

@@ -154,6 +154,7 @@ fn router(
         options,
         WriteLimiter::for_backend(quota, db),
         proxies,
+        Default::default(),
     )
 }
 

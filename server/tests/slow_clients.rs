@@ -168,3 +168,40 @@ fn sigterm_lets_the_request_in_flight_finish_and_refuses_new_ones() {
     };
     assert!(status.success(), "{status}");
 }
+
+#[test]
+fn a_body_dribbled_in_is_cut_off_with_408_and_others_are_served_meanwhile() {
+    let server = start(&[("LINLI_UPLOAD_TIMEOUT_MS", "800"), ("LINLI_REQUEST_TIMEOUT_MS", "800")]);
+    let started = Instant::now();
+    // A suggestion that says it is 4 KB long and sends a few bytes a
+    // while, and a sign-in form that does the same.
+    let mut slow: Vec<TcpStream> = ["/api/v1/suggestions", "/login"]
+        .iter()
+        .map(|path| {
+            let mut tcp = TcpStream::connect(&server.addr).unwrap();
+            tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            write!(
+                tcp,
+                "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+                 Content-Length: 4096\r\n\r\n{{\"title\":",
+                server.addr
+            )
+            .unwrap();
+            tcp
+        })
+        .collect();
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(200));
+        for tcp in &mut slow {
+            // Writes may fail once the server has answered and closed.
+            let _ = tcp.write_all(b" ");
+        }
+        assert_eq!(get(&server.addr, "/healthz"), Some(200), "others are served");
+    }
+    for tcp in &mut slow {
+        let mut answer = String::new();
+        let _ = tcp.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}

@@ -16,10 +16,10 @@ use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::state::{ServerState, BODY_LIMIT_BYTES, FORM_BODY_LIMIT, REQUEST_TIMEOUT, UPLOAD_TIMEOUT};
+use crate::state::{RequestTimeouts, ServerState, BODY_LIMIT_BYTES, FORM_BODY_LIMIT};
 
 /// Every form route, each group with its own body limit and timeout.
-pub fn router() -> Router<ServerState> {
+pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
     // The suggestion form's steps carry photos: a large body, more time.
     let steps = Router::new()
         .route("/suggest", post(suggest::step))
@@ -27,7 +27,7 @@ pub fn router() -> Router<ServerState> {
         .layer(DefaultBodyLimit::disable())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            UPLOAD_TIMEOUT,
+            timeouts.upload,
         ));
     let small = Router::new()
         .route("/prefs", post(crate::prefs::set_prefs))
@@ -43,7 +43,7 @@ pub fn router() -> Router<ServerState> {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            timeouts.request,
         ));
     steps.merge(small)
 }
