@@ -91,7 +91,8 @@ fn form_fields(key: &str) -> Vec<(&'static str, String)> {
 
 /// What residents and clients see while the database is away, for a
 /// suggestion `code` filed before.
-async fn while_away(http: &reqwest::Client, base: &str, code: &str) {
+async fn while_away(http: &reqwest::Client, base: &str, code: &str, round: &str) {
+    let (api_key, form_key) = (format!("away-api-{round}"), format!("away-form-{round}"));
     let asked = Instant::now();
     assert_unavailable(
         http.get(format!("{base}/api/v1/suggestions/{code}"))
@@ -102,7 +103,7 @@ async fn while_away(http: &reqwest::Client, base: &str, code: &str) {
     )
     .await;
     assert_unavailable(
-        submit(http, base, "away-api", &suggestion(9000)).await,
+        submit(http, base, &api_key, &suggestion(9000)).await,
         "filing a suggestion",
     )
     .await;
@@ -128,7 +129,7 @@ async fn while_away(http: &reqwest::Client, base: &str, code: &str) {
     // The form says "could not save" and keeps everything typed.
     let form = http
         .post(format!("{base}/suggest"))
-        .form(&form_fields("away-form"))
+        .form(&form_fields(&form_key))
         .send()
         .await
         .unwrap();
@@ -137,7 +138,7 @@ async fn while_away(http: &reqwest::Client, base: &str, code: &str) {
     assert!(html.contains("暂时无法保存"), "{html}");
     assert!(html.contains(&format!("value=\"{TITLE}\"")), "the title is kept");
     assert!(
-        html.contains("value=\"away-form\""),
+        html.contains(&format!("value=\"{form_key}\"")),
         "and its key, so the retry is the same suggestion"
     );
 
@@ -162,12 +163,13 @@ async fn while_away(http: &reqwest::Client, base: &str, code: &str) {
 
 /// Once the database is back: the form's retry goes through (the same
 /// key), and what was filed before is there.
-async fn after_return(http: &reqwest::Client, base: &str, before: &[String]) {
+async fn after_return(http: &reqwest::Client, base: &str, before: &[String], round: &str) {
+    let (api_key, form_key) = (format!("away-api-{round}"), format!("away-form-{round}"));
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let r = http
             .post(format!("{base}/suggest"))
-            .form(&form_fields("away-form"))
+            .form(&form_fields(&form_key))
             .send()
             .await
             .unwrap();
@@ -180,7 +182,7 @@ async fn after_return(http: &reqwest::Client, base: &str, before: &[String]) {
         assert!(Instant::now() < deadline, "the server did not recover by itself");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    let again = submit(http, base, "away-api", &suggestion(9000)).await;
+    let again = submit(http, base, &api_key, &suggestion(9000)).await;
     assert_eq!(again.status(), 201, "the API's retry is filed now");
     for code in before {
         let r = http
@@ -196,7 +198,7 @@ async fn after_return(http: &reqwest::Client, base: &str, before: &[String]) {
 }
 
 #[tokio::test]
-async fn postgresql_stopping_and_starting_again_gives_try_again_then_recovers() {
+async fn postgresql_closing_and_stopping_gives_try_again_then_recovers() {
     if common::postgres_server().is_none() {
         eprintln!("skipped: set LINLI_TEST_POSTGRES (scripts/test.sh does)");
         return;
@@ -215,7 +217,7 @@ async fn postgresql_stopping_and_starting_again_gives_try_again_then_recovers() 
         );
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
-    let url = pg("start");
+    let admin_url = pg("start");
     struct Stop<'a>(&'a dyn Fn(&str) -> String);
     impl Drop for Stop<'_> {
         fn drop(&mut self) {
@@ -223,6 +225,10 @@ async fn postgresql_stopping_and_starting_again_gives_try_again_then_recovers() 
         }
     }
     let _stop = Stop(&pg);
+    use sqlx::{Connection, Executor};
+    let admin = || async { sqlx::PgConnection::connect(&admin_url).await.unwrap() };
+    admin().await.execute("CREATE DATABASE linli").await.unwrap();
+    let url = format!("{}/linli", admin_url.rsplit_once('/').unwrap().0);
 
     let port = common::free_port();
     let mut served = Served {
@@ -241,14 +247,31 @@ async fn postgresql_stopping_and_starting_again_gives_try_again_then_recovers() 
         .unwrap()
         .to_string();
 
+    // The database closed to connections and every session cut, as an
+    // operator does before a restore (SQLSTATE 55000 on connecting).
+    let mut conn = admin().await;
+    conn.execute("ALTER DATABASE linli ALLOW_CONNECTIONS false")
+        .await
+        .unwrap();
+    conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'linli'")
+        .await
+        .unwrap();
+    while_away(&http, &served.base, &code, "closed").await;
+    conn.execute("ALTER DATABASE linli ALLOW_CONNECTIONS true")
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    after_return(&http, &served.base, &[code.clone()], "closed").await;
+
+    // The whole server stopped (connections refused), then started again.
     pg("stop");
-    while_away(&http, &served.base, &code).await;
+    while_away(&http, &served.base, &code, "stopped").await;
     assert!(
         served.child.try_wait().unwrap().is_none(),
         "the server is still running"
     );
     pg("resume");
-    after_return(&http, &served.base, &[code]).await;
+    after_return(&http, &served.base, &[code], "stopped").await;
 }
 
 /// The control of a server whose SQLite database is on a small disk of

@@ -99,26 +99,30 @@ impl StoreError {
                 | sqlx::Error::PoolClosed
                 | sqlx::Error::WorkerCrashed,
             ) => true,
-            StoreError::Sqlx(sqlx::Error::Database(e)) => e.code().is_some_and(|code| unavailable_code(&code)),
+            StoreError::Sqlx(sqlx::Error::Database(e)) => match e.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+                Some(_) => e.code().and_then(|c| c.parse().ok()).is_some_and(sqlite_unavailable),
+                None => e.code().is_some_and(|c| postgres_unavailable(&c)),
+            },
             _ => false,
         }
     }
 }
 
-/// Whether a database's error code says "not now" rather than "not this".
-/// SQLite gives numbers (extended result codes, whose low byte is the
-/// primary code); PostgreSQL gives SQLSTATEs.
-fn unavailable_code(code: &str) -> bool {
-    if let Ok(n) = code.parse::<i64>() {
-        // BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN
-        return matches!(n & 0xff, 5 | 6 | 8 | 10 | 13 | 14);
-    }
-    // Connection exceptions, insufficient resources (disk full, out of
-    // memory, too many connections), operator intervention (shutdown,
-    // restart, starting up), a standby that cannot write, a database not
-    // accepting connections, a serialization failure or deadlock.
-    ["08", "53", "57P"].iter().any(|class| code.starts_with(class))
-        || matches!(code, "25006" | "55000" | "40001" | "40P01")
+/// Whether SQLite's (extended) result code says "not now" rather than
+/// "not this": its low byte is the primary code.
+fn sqlite_unavailable(code: i64) -> bool {
+    // BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN
+    matches!(code & 0xff, 5 | 6 | 8 | 10 | 13 | 14)
+}
+
+/// The same for a PostgreSQL SQLSTATE: connection exceptions,
+/// insufficient resources (disk full, out of memory, too many
+/// connections), operator intervention (shutdown, restart, starting up),
+/// a standby that cannot write, a database not accepting connections, a
+/// serialization failure or deadlock.
+fn postgres_unavailable(sqlstate: &str) -> bool {
+    ["08", "53", "57P"].iter().any(|class| sqlstate.starts_with(class))
+        || matches!(sqlstate, "25006" | "55000" | "40001" | "40P01")
 }
 
 /// A handle on the database; cheap to clone.
@@ -579,5 +583,40 @@ mod tests {
         );
         assert_eq!(redact("postgres://linli@db/linli"), "postgres://linli@db/linli");
         assert_eq!(redact("sqlite://data/linli.db"), "sqlite://data/linli.db");
+    }
+
+    /// A database that can read but not write (a read-only file or
+    /// mount; here SQLite's own switch, which fails writes the same way)
+    /// is "try again", not a 500, and reads go on.
+    #[tokio::test]
+    async fn a_read_only_sqlite_database_is_unavailable_for_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("ro.db").display());
+        Db::connect(&url).await.unwrap().close().await;
+        let db = Db::connect_only(&url, 1).await.unwrap();
+        sqlx::query("PRAGMA query_only = ON").execute(&db.pool).await.unwrap();
+        let err = db.put_photo_blob(&"a".repeat(64), b"jpeg").await.unwrap_err();
+        assert!(err.is_unavailable(), "{err}");
+        assert!(db.communities().await.is_ok(), "reads still work");
+    }
+
+    #[test]
+    fn error_codes_that_mean_not_now() {
+        // SQLite: primary codes and extended ones (READONLY_DBMOVED,
+        // IOERR_WRITE), and a unique constraint, which is not.
+        for code in [5, 8, 1032, 778, 13, 14] {
+            assert!(sqlite_unavailable(code), "{code}");
+        }
+        assert!(!sqlite_unavailable(2067), "a unique constraint is the request's fault");
+        // PostgreSQL (all-digit SQLSTATEs are not SQLite numbers: the first
+        // version of this read "08006" as 8006): connection failures, disk
+        // full, shutdown, starting up, a standby, serialization; not a
+        // syntax error or a unique violation.
+        for code in ["08006", "53100", "57P01", "57P03", "25006", "40001", "55000"] {
+            assert!(postgres_unavailable(code), "{code}");
+        }
+        for code in ["42601", "23505"] {
+            assert!(!postgres_unavailable(code), "{code}");
+        }
     }
 }
