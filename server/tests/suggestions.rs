@@ -852,3 +852,33 @@ async fn the_openapi_document_describes_suggestions() {
         "no contact details in the public schema"
     );
 }
+
+/// Found by the database-away test on PostgreSQL: a connection that first
+/// filed a suggestion without a position (a NULL `lat`) had its statement
+/// prepared with an untyped parameter, and a later suggestion with a
+/// position on the same connection failed (`incorrect binary data format
+/// in bind parameter 8`, a 500). Alternating both through every pooled
+/// connection must work.
+#[tokio::test]
+async fn suggestions_with_and_without_a_position_alternate_on_every_connection() {
+    let app = common::app().await;
+    let mut without = body();
+    without["lat"] = Value::Null;
+    without["lng"] = Value::Null;
+    without["community"] = json!("test-a");
+    for round in 0..24 {
+        let sent = if round % 2 == 0 { &without } else { &body() };
+        let r = app.send(post_json(sent, None)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "round {round}: {}", r.text);
+    }
+    // Concurrently too, so that several connections see both orders.
+    let replies = futures::future::join_all((0..16).map(|i| {
+        let sent = if i % 2 == 0 { without.clone() } else { body() };
+        let app = &app;
+        async move { app.send(post_json(&sent, None)).await }
+    }))
+    .await;
+    for r in replies {
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+}

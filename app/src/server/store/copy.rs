@@ -366,7 +366,9 @@ async fn insert_row(
     row: &AnyRow,
     tx: &mut Transaction<'static, Any>,
 ) -> Result<(), StoreError> {
-    let mut q = sqlx::query(sql);
+    // Not kept prepared: a NULL `OptReal` first would fix that parameter's
+    // type for later rows (see `insert_suggestion`).
+    let mut q = sqlx::query(sql).persistent(!columns.iter().any(|c| matches!(c, OptReal(_))));
     for col in columns {
         q = match *col {
             Int(n) => q.bind(row.try_get::<i64, _>(n)?),

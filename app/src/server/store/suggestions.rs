@@ -51,11 +51,17 @@ impl Db {
         let now = now_millis();
         let v = new.valid;
         let mut tx = self.pool.begin().await?;
+        // Not kept prepared: sqlx 0.8's Any driver sends a NULL f64 as a
+        // NULL float4 (launchbadge/sqlx#4284), so a connection whose first
+        // suggestion had no position prepared `lat` as float4, and every
+        // later one with a position failed there on PostgreSQL. Parsed
+        // afresh, each insert declares the types of its own values.
         let inserted = sqlx::query(
             "INSERT INTO suggestions (receipt_code, idempotency_key, request_hash, community, category, title, \
              description, lat, lng, location_text, contact_name, contact_phone, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
         )
+        .persistent(false)
         .bind(new.receipt_code.as_str())
         .bind(new.idempotency_key)
         .bind(new.request_hash)
