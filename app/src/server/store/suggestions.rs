@@ -52,7 +52,7 @@ impl Db {
         let v = new.valid;
         let mut tx = self.pool.begin().await?;
         // Not kept prepared: sqlx 0.8's Any driver sends a NULL f64 as a
-        // NULL float4 (launchbadge/sqlx#4284), so a connection whose first
+        // NULL float4 (sqlx issue 4284), so a connection whose first
         // suggestion had no position prepared `lat` as float4, and every
         // later one with a position failed there on PostgreSQL. Parsed
         // afresh, each insert declares the types of its own values.
