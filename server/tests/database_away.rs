@@ -261,7 +261,7 @@ async fn postgresql_closing_and_stopping_gives_try_again_then_recovers() {
         .await
         .unwrap();
     conn.close().await.unwrap();
-    after_return(&http, &served.base, &[code.clone()], "closed").await;
+    after_return(&http, &served.base, std::slice::from_ref(&code), "closed").await;
 
     // The whole server stopped (connections refused), then started again.
     pg("stop");
