@@ -15,13 +15,13 @@ url="${2:-sqlite://$dir/fuzz.db}"
 examples="${3:-40}"
 st=tools/venv/bin/st
 [ -x "$st" ] || { echo "schemathesis is missing: scripts/setup.sh --test" >&2; exit 1; }
-port=$((20000 + RANDOM % 40000))
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
 DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=linli LEPTOS_SITE_ROOT=public \
   LINLI_PHOTO_DIR="$dir/photos" LINLI_WRITE_BURST=100000000 LINLI_WRITE_PERIOD_MS=1 RUST_LOG=error \
   "$bin" serve >"$dir/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 300); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
 curl -sf "$base/healthz" >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 LINLI_FUZZ_RECEIPT="$(curl -sf -H 'content-type: application/json' \
@@ -29,6 +29,8 @@ LINLI_FUZZ_RECEIPT="$(curl -sf -H 'content-type: application/json' \
   "$base/api/v1/suggestions" | sed -E 's/.*"receipt_code":"([^"]+)".*/\1/')"
 LINLI_FUZZ_FACILITY="$(curl -sf "$base/api/v1/facilities/nearby?lat=30.6291&lng=104.0591&limit=1" \
   | sed -E 's/.*"results":\[\{"id":([0-9]+).*/\1/')"
+[[ "$LINLI_FUZZ_RECEIPT" =~ ^[A-Z]{2}-[A-Z0-9]{4}$ ]] || { echo "no receipt code: $LINLI_FUZZ_RECEIPT" >&2; exit 1; }
+[[ "$LINLI_FUZZ_FACILITY" =~ ^[0-9]+$ ]] || { echo "no facility id: $LINLI_FUZZ_FACILITY" >&2; exit 1; }
 export LINLI_FUZZ_RECEIPT LINLI_FUZZ_FACILITY
 echo "api-fuzz: $url, receipt $LINLI_FUZZ_RECEIPT, facility $LINLI_FUZZ_FACILITY, $examples examples per operation"
 status=0

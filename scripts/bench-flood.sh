@@ -16,16 +16,21 @@ secs="${1:-10}"
 bin=target/release/server
 [ -x "$bin" ] || { echo "build first: cargo leptos build --release --precompress --split" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "needs wrk" >&2; exit 1; }
-ulimit -n 8192
+# 2,000 connections need more open files than the usual soft limit.
+ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 dir="$(mktemp -d)"
-port=$((20000 + RANDOM % 40000))
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
 DATABASE_URL="sqlite://$dir/flood.db" LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$port" \
   LEPTOS_ENV=PROD LEPTOS_OUTPUT_NAME=linli RUST_LOG=error LINLI_TRUSTED_PROXIES=127.0.0.1 \
   LINLI_PHOTO_DIR="$dir/photos" "$bin" serve &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
-until curl -sf "$base/healthz" >/dev/null; do sleep 0.1; done
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+for _ in $(seq 600); do
+  curl -sf "$base/healthz" >/dev/null && break
+  kill -0 $pid 2>/dev/null || { echo "the server exited" >&2; exit 1; }
+  sleep 0.1
+done
 rss() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status"; }
 page="/nearby?lat=30.651&lng=104.058&minutes=15"
 

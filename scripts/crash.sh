@@ -12,6 +12,14 @@ export LINLI_CRASH_SUBMISSIONS="${1:-1000}" LINLI_CRASH_KILLS="${2:-10}" LINLI_C
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 pg_dir="$(mktemp -d)"
 trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
-run() { cargo test -q -p server --test crash -- --nocapture 2>&1 | grep -E '^crash run|panicked|FAILED|^test result'; }
+log="$pg_dir/crash.log"
+run() {
+  if cargo test -q -p server --test crash -- --nocapture >"$log" 2>&1; then
+    grep -E '^crash run|^test result' "$log"
+  else
+    grep -E -A4 '^crash run|panicked' "$log" >&2 || tail -40 "$log" >&2
+    exit 1
+  fi
+}
 run
 LINLI_TEST_POSTGRES="$(scripts/postgres.sh start "$pg_dir")" LINLI_TEST_POSTGRES_CA="$pg_dir/ca.crt" run

@@ -13,7 +13,7 @@ tests=("$@")
 args=()
 for t in "${tests[@]}"; do args+=(--test "$t"); done
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
-cargo test -q -p server "${args[@]}" --no-run 2>/dev/null
+cargo test -q -p server "${args[@]}" --no-run
 failed=0 hung=0
 start=$(date +%s)
 for i in $(seq "$runs"); do

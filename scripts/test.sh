@@ -28,9 +28,8 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests"
 cargo test -p app --features ssr
-# In parallel: the old rare hang (a page waiting forever while another
-# test built its router) is explained and fixed, see
-# server/tests/parallel_routers.rs; scripts/repeat-tests.sh repeats runs.
+# In parallel (routes are listed once per process, see route_list in
+# server/src/http.rs); scripts/repeat-tests.sh repeats runs to find hangs.
 cargo test -p server
 
 step "API fuzzing (schemathesis) on SQLite"

@@ -36,11 +36,10 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
 
 /// The app's routes, listed once per process. Listing renders the app
 /// with resources switched off by a process-wide flag (leptos_server's
-/// `SuppressResourceLoad`), so a page rendered meanwhile by another router
-/// of the same process waited forever for its data: the test suite's rare
-/// hang, where parallel tests built a router each
-/// (`server/tests/parallel_routers.rs`). The server builds its one router
-/// before it listens; once is enough for any number.
+/// `SuppressResourceLoad`), so a page that another router of the same
+/// process renders meanwhile would wait forever for its data (tests build
+/// many routers in parallel: `server/tests/parallel_routers.rs`). Once is
+/// enough for any number of routers.
 fn route_list() -> &'static Vec<AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App))
@@ -97,17 +96,14 @@ pub fn router_with(
         )
     };
     // The API's uploads take a large body and more time; everything else
-    // is small and quick. The forms set their own limits.
+    // is small and quick (`api::router` sets both). The forms set their
+    // own limits.
     let api = Router::new()
         .nest(
             "/api/v1",
-            crate::api::router().layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT)),
+            crate::api::router(timeouts).layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT)),
         )
-        .layer(DefaultBodyLimit::disable())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            timeouts.upload,
-        ));
+        .layer(DefaultBodyLimit::disable());
     let site = Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(crate::pwa::service_worker))

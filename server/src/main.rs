@@ -132,8 +132,23 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     }
 }
 
+/// How long start-up waits for a database that is not answering yet (one
+/// starting alongside the app). A wrong address, password or certificate
+/// fails at once.
+const STARTUP_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 async fn with_database(command: Command, config: Config) -> anyhow::Result<()> {
-    let db = Db::connect_only(&config.database_url, config.db_pool).await?;
+    let deadline = std::time::Instant::now() + STARTUP_WAIT;
+    let db = loop {
+        match Db::connect_only(&config.database_url, config.db_pool).await {
+            Ok(db) => break db,
+            Err(e) if e.is_unavailable() && std::time::Instant::now() < deadline => {
+                tracing::warn!(error = %e, "the database is not answering yet; waiting");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
     db.migrate().await?;
     match command {
         Command::Serve => {

@@ -14,6 +14,10 @@ use app::server::Db;
 
 const PASSWORD: &str = "a long enough password";
 
+/// One at a time: each test runs several servers (and nginx) and times
+/// what they do, and the suite runs tests in parallel on two cores.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 struct Server {
     child: Child,
     base: String,
@@ -102,6 +106,7 @@ async fn sign_in(http: &reqwest::Client, s: &Server, username: &str, password: &
 
 #[tokio::test]
 async fn two_servers_on_one_database_behave_as_one() {
+    let _one = SERIAL.lock().await;
     let Some(_) = common::postgres_server() else {
         eprintln!("skipped: set LINLI_TEST_POSTGRES (scripts/test.sh does)");
         return;
@@ -357,6 +362,7 @@ fn is_root() -> bool {
 
 #[tokio::test]
 async fn behind_nginx_the_client_is_who_nginx_saw() {
+    let _one = SERIAL.lock().await;
     let Some(_) = common::postgres_server() else {
         eprintln!("skipped: set LINLI_TEST_POSTGRES (scripts/test.sh does)");
         return;

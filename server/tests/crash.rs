@@ -70,6 +70,9 @@ impl Target {
     /// SIGKILL: no drain, no clean-up, no flush.
     fn kill(&self) {
         if let Some(mut child) = self.child.lock().unwrap().take() {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("the server exited by itself ({status}) before it was killed");
+            }
             child.kill().expect("SIGKILL");
             child.wait().expect("reaped");
         }
@@ -82,7 +85,11 @@ impl Target {
 
 impl Drop for Target {
     fn drop(&mut self) {
-        self.kill();
+        // Never panics: this may run while a failed assertion unwinds.
+        if let Some(mut child) = self.child.get_mut().ok().and_then(Option::take) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -122,9 +129,15 @@ fn submission(title: &str, photos: usize) -> reqwest::multipart::Form {
     form
 }
 
+/// How long a client keeps retrying one request before the test fails
+/// (instead of hanging): far more than a restart takes.
+const GIVE_UP: Duration = Duration::from_secs(120);
+
 /// Sends one submission until it is answered, as a phone's outbox does.
 async fn file(http: &reqwest::Client, base: &str, key: String, title: String, photos: usize, tally: &Tally) -> Filed {
+    let deadline = Instant::now() + GIVE_UP;
     loop {
+        assert!(Instant::now() < deadline, "{title}: no answer for {GIVE_UP:?}");
         let sent = http
             .post(format!("{base}/api/v1/suggestions"))
             .header("idempotency-key", &key)
@@ -178,7 +191,9 @@ struct Member {
 }
 
 async fn sign_in(http: &reqwest::Client, base: &str) -> Member {
+    let deadline = Instant::now() + GIVE_UP;
     loop {
+        assert!(Instant::now() < deadline, "could not sign in for {GIVE_UP:?}");
         let Ok(r) = http
             .post(format!("{base}/login"))
             .form(&[("username", "crash-1"), ("password", PASSWORD), ("next", "/review")])
@@ -223,7 +238,12 @@ enum Outcome {
 
 async fn mark_reviewing(http: &reqwest::Client, base: &str, member: &Member, code: &str) -> Outcome {
     let reply = format!("已收到 {code}");
+    let deadline = Instant::now() + GIVE_UP;
     loop {
+        assert!(
+            Instant::now() < deadline,
+            "status change of {code}: no answer for {GIVE_UP:?}"
+        );
         let Ok(r) = http
             .post(format!("{base}/review/s/{code}/status"))
             .header("cookie", &member.cookie)

@@ -218,13 +218,16 @@ async fn postgresql_closing_and_stopping_gives_try_again_then_recovers() {
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
     let admin_url = pg("start");
-    struct Stop<'a>(&'a dyn Fn(&str) -> String);
+    /// Stops the throwaway server however the test ends; never panics
+    /// (it may run while a failed assertion unwinds).
+    struct Stop<'a>(&'a std::path::Path);
     impl Drop for Stop<'_> {
         fn drop(&mut self) {
-            (self.0)("stop");
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/postgres.sh");
+            let _ = Command::new(script).arg("stop").arg(self.0).output();
         }
     }
-    let _stop = Stop(&pg);
+    let _stop = Stop(pg_dir.path());
     use sqlx::{Connection, Executor};
     let admin = || async { sqlx::PgConnection::connect(&admin_url).await.unwrap() };
     admin().await.execute("CREATE DATABASE linli").await.unwrap();
@@ -288,7 +291,8 @@ struct SmallDisk {
 const SMALL_DISK: &str = r#"
 set -e
 mount -t tmpfs -o size=24m linli-small-disk "$1/disk"
-"$2" serve &
+# The server dies with this shell, however the test ends.
+setpriv --pdeathsig KILL "$2" serve &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null || true' EXIT
 echo started
@@ -348,6 +352,29 @@ impl SmallDisk {
     }
 }
 
+/// A step of the suggestion form with photos: those staged earlier
+/// (`photo` tokens) and perhaps a new file.
+fn photo_step(step: &str, action: &str, staged: &[&str], new_photo: Option<Vec<u8>>) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in form_fields("photo-form") {
+        if k != "step" && k != "action" {
+            form = form.text(k, v);
+        }
+    }
+    form = form.text("step", step.to_string()).text("action", action.to_string());
+    for token in staged {
+        form = form.text("photo", token.to_string());
+    }
+    if let Some(bytes) = new_photo {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name("p.jpg")
+            .mime_str("image/jpeg")
+            .unwrap();
+        form = form.part("photos", part);
+    }
+    form
+}
+
 #[tokio::test]
 async fn a_full_disk_under_sqlite_gives_try_again_then_recovers() {
     if common::postgres_server().is_some() {
@@ -368,6 +395,19 @@ async fn a_full_disk_under_sqlite_gives_try_again_then_recovers() {
         let v: serde_json::Value = r.json().await.unwrap();
         filed.push(v["receipt_code"].as_str().unwrap().to_string());
     }
+
+    // A photo attached on the form's third step, kept for the last one.
+    let step3 = photo_step("3", "next", &[], Some(app::server::photos::samples::jpeg(320, 240)));
+    let r = http
+        .post(format!("{base}/suggest"))
+        .multipart(step3)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let at = html.find("name=\"photo\" value=\"").expect("the photo is staged") + 20;
+    let staged = html[at..at + 32].to_string();
 
     disk.tell("fill");
     // Writes fail once SQLite needs a page the disk no longer has (it
@@ -431,6 +471,29 @@ async fn a_full_disk_under_sqlite_gives_try_again_then_recovers() {
     let html = form.text().await.unwrap();
     assert!(html.contains("暂时无法保存"), "{html}");
     assert!(html.contains(&format!("value=\"{TITLE}\"")), "the title is kept");
+    // The last step with the staged photo and one more: the new one
+    // cannot be stored, so nothing is filed, the staged photo stays in the
+    // form, and the resident is told which to choose again.
+    let last = photo_step(
+        "5",
+        "submit",
+        &[staged.as_str()],
+        Some(app::server::photos::samples::jpeg(300, 200)),
+    );
+    let r = http
+        .post(format!("{base}/suggest"))
+        .multipart(last)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "5");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("这张照片暂时没能保存"), "{html}");
+    assert!(
+        html.contains(&format!("value=\"{staged}\"")),
+        "the staged photo is kept"
+    );
     assert!(disk.served.child.try_wait().unwrap().is_none(), "still running");
 
     disk.tell("free");
@@ -456,6 +519,31 @@ async fn a_full_disk_under_sqlite_gives_try_again_then_recovers() {
         assert!(Instant::now() < deadline, "the form never went through: {}", r.status());
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+    let r = http
+        .post(format!("{base}/suggest"))
+        .multipart(photo_step("5", "submit", &[staged.as_str()], None))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "filed once the disk has room");
+    let code = r.headers()["location"].to_str().unwrap()["/track/".len()..]
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let v: serde_json::Value = http
+        .get(format!("{base}/api/v1/suggestions/{code}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        v["photos"].as_array().unwrap().len(),
+        1,
+        "with the photo kept through the outage"
+    );
     for code in &filed {
         let r = http
             .get(format!("{base}/api/v1/suggestions/{code}"))
@@ -483,7 +571,7 @@ async fn a_full_disk_under_sqlite_gives_try_again_then_recovers() {
         .get(0);
     assert_eq!(
         count as usize,
-        filed.len() + 1,
-        "every acknowledged one and the form's, once each"
+        filed.len() + 2,
+        "every acknowledged one and the form's two, once each"
     );
 }

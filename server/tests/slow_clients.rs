@@ -8,6 +8,10 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// One at a time: these tests time what the server does, and the suite
+/// runs tests in parallel on two cores.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 struct Server {
     child: Child,
     addr: String,
@@ -86,6 +90,7 @@ fn closed_by_server(tcp: &mut TcpStream) -> bool {
 
 #[test]
 fn half_sent_and_silent_connections_are_cut_off_and_others_are_served_meanwhile() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let server = start(&[("LINLI_HEADER_TIMEOUT_MS", "500")]);
     let started = Instant::now();
     let mut slow: Vec<TcpStream> = (0..100).map(|_| dribbler(&server.addr)).collect();
@@ -111,6 +116,7 @@ fn half_sent_and_silent_connections_are_cut_off_and_others_are_served_meanwhile(
 
 #[test]
 fn at_the_connection_limit_the_next_client_waits_its_turn() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let server = start(&[("LINLI_HEADER_TIMEOUT_MS", "800"), ("LINLI_MAX_CONNECTIONS", "4")]);
     let held: Vec<TcpStream> = (0..4).map(|_| dribbler(&server.addr)).collect();
     std::thread::sleep(Duration::from_millis(100));
@@ -128,6 +134,7 @@ fn at_the_connection_limit_the_next_client_waits_its_turn() {
 
 #[test]
 fn sigterm_lets_the_request_in_flight_finish_and_refuses_new_ones() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut server = start(&[("LINLI_SEED", "1")]);
     let body = r#"{"category":"seating","title":"门口的长椅坏了","lat":30.6291,"lng":104.0591}"#;
     let mut tcp = TcpStream::connect(&server.addr).unwrap();
@@ -170,14 +177,16 @@ fn sigterm_lets_the_request_in_flight_finish_and_refuses_new_ones() {
 }
 
 #[test]
-fn a_body_dribbled_in_is_cut_off_with_408_and_others_are_served_meanwhile() {
-    let server = start(&[("LINLI_UPLOAD_TIMEOUT_MS", "800"), ("LINLI_REQUEST_TIMEOUT_MS", "800")]);
+fn a_body_dribbled_in_is_cut_off_with_408_after_its_own_limit_and_others_are_served() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // Uploads get the shorter limit here, to tell the two apart.
+    let server = start(&[("LINLI_UPLOAD_TIMEOUT_MS", "700"), ("LINLI_REQUEST_TIMEOUT_MS", "2500")]);
     let started = Instant::now();
-    // A suggestion that says it is 4 KB long and sends a few bytes a
-    // while, and a sign-in form that does the same.
-    let mut slow: Vec<TcpStream> = ["/api/v1/suggestions", "/login"]
+    // A suggestion (an upload) and a sign-in form (a small form), each
+    // saying it is 4 KB long and sending a byte now and then.
+    let mut slow: Vec<(TcpStream, Duration)> = [("/api/v1/suggestions", 700), ("/login", 2500)]
         .iter()
-        .map(|path| {
+        .map(|(path, limit)| {
             let mut tcp = TcpStream::connect(&server.addr).unwrap();
             tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
             write!(
@@ -187,21 +196,23 @@ fn a_body_dribbled_in_is_cut_off_with_408_and_others_are_served_meanwhile() {
                 server.addr
             )
             .unwrap();
-            tcp
+            (tcp, Duration::from_millis(*limit))
         })
         .collect();
     for _ in 0..3 {
         std::thread::sleep(Duration::from_millis(200));
-        for tcp in &mut slow {
+        for (tcp, _) in &mut slow {
             // Writes may fail once the server has answered and closed.
             let _ = tcp.write_all(b" ");
         }
         assert_eq!(get(&server.addr, "/healthz"), Some(200), "others are served");
     }
-    for tcp in &mut slow {
+    for (tcp, limit) in &mut slow {
         let mut answer = String::new();
         let _ = tcp.read_to_string(&mut answer);
+        let after = started.elapsed();
         assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(after >= *limit, "cut off after its own limit: {after:?} < {limit:?}");
     }
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
 }

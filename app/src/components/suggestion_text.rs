@@ -77,6 +77,7 @@ pub fn photo_problem_text(locale: Locale, code: &str) -> String {
         "photo_too_large" => td_string!(locale, err_photo_too_large),
         "photo_too_many_pixels" => td_string!(locale, err_photo_pixels),
         "photo_unsupported" => td_string!(locale, err_photo_unsupported),
+        "photo_not_saved" => td_string!(locale, err_photo_not_saved),
         _ => td_string!(locale, err_photo_corrupt),
     }
     .to_string()

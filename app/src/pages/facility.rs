@@ -67,7 +67,7 @@ pub fn FacilityPage() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Err(_) => view! { <TryAgain /> }.into_any(),
+                    Err(error) => view! { <TryAgain error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -125,7 +125,7 @@ fn nearby(offline: bool) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <NearbyBody page offline /> }.into_any(),
-                        Err(_) => view! { <TryAgain /> }.into_any(),
+                        Err(error) => view! { <TryAgain error /> }.into_any(),
                     }
                 })}
             </Suspense>

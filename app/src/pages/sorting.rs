@@ -108,7 +108,7 @@ pub fn SortingPage() -> impl IntoView {
                             view! { <SortingSearch labels=labels(locale) english query>{server_answer}</SortingSearch> }
                                 .into_any()
                         }
-                        Err(_) => view! { <TryAgain /> }.into_any(),
+                        Err(error) => view! { <TryAgain error /> }.into_any(),
                     }
                 })}
             </Suspense>

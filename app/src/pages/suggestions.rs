@@ -80,7 +80,7 @@ pub fn SuggestionsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(list) => view! { <ListBody list /> }.into_any(),
-                        Err(_) => view! { <TryAgain /> }.into_any(),
+                        Err(error) => view! { <TryAgain error /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -109,7 +109,7 @@ pub fn TrackPage() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Err(_) => view! { <TryAgain /> }.into_any(),
+                    Err(error) => view! { <TryAgain error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -247,9 +247,15 @@ pub async fn store_photo(store: &PhotoStore, bytes: Vec<u8>) -> Result<StoredPho
     }
     let photo = {
         let _permit = DECODING.acquire().await.map_err(std::io::Error::other)?;
+        // A decoder that panics on some crafted file has not read it:
+        // that photo is unreadable (422), not the store away (503), so a
+        // phone's outbox does not retry it for ever.
         tokio::task::spawn_blocking(move || photos::reencode(&bytes))
             .await
-            .map_err(std::io::Error::other)??
+            .map_err(|e| {
+                tracing::error!(error = %e, "decoding a photo panicked");
+                PhotoError::Corrupt
+            })??
     };
     let key = store.put(&photo.jpeg).await?;
     Ok(StoredPhoto {

@@ -57,10 +57,6 @@ pub enum ApiError {
     Internal(#[source] anyhow::Error),
 }
 
-/// What a 503 asks clients to wait: about how long a database restart or
-/// a fail-over takes.
-pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
-
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
@@ -133,7 +129,7 @@ impl IntoResponse for ApiError {
         };
         let retry_after = match &self {
             ApiError::TooManyRequests(secs) => Some(*secs),
-            ApiError::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            ApiError::Unavailable(_) => Some(app::pages::error::UNAVAILABLE_RETRY_SECS),
             _ => None,
         };
         let body = ErrorBody {

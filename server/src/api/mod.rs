@@ -14,8 +14,9 @@ use axum::{Json, Router};
 use utoipa::OpenApi;
 
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 
-use crate::state::{ServerState, BODY_LIMIT_BYTES};
+use crate::state::{RequestTimeouts, ServerState, BODY_LIMIT_BYTES};
 
 pub use error::{ApiError, ApiQuery};
 
@@ -42,11 +43,17 @@ pub use error::{ApiError, ApiQuery};
 )]
 pub struct ApiDoc;
 
-pub fn router() -> Router<ServerState> {
-    // Only filing a suggestion takes a large body (photos); everything else
-    // keeps the site-wide 64 KB limit.
-    // (The whole API sits under the upload limit set in `http`.)
-    let uploads = Router::new().route("/suggestions", post(suggestions::create).get(suggestions::list));
+pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
+    // Only filing a suggestion takes a large body (photos) and the time to
+    // upload it; everything else keeps the site-wide 64 KB limit and the
+    // request timeout. (The whole API sits under the upload limit set in
+    // `http`.)
+    let uploads = Router::new()
+        .route("/suggestions", post(suggestions::create).get(suggestions::list))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeouts.upload,
+        ));
     Router::new()
         .route("/suggestions/{code}", get(suggestions::show))
         .route("/suggestions/{code}/support", post(suggestions::support))
@@ -59,6 +66,10 @@ pub fn router() -> Router<ServerState> {
         .route("/sorting/dictionary", get(sorting::dictionary))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeouts.request,
+        ))
         .merge(uploads)
         .fallback(|| async { ApiError::NotFound("no such API route".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -83,9 +83,16 @@ pub async fn render_page(
 /// (which says how long to wait, in the reader's language).
 pub async fn too_many(state: &ServerState, uri: &str, headers: HeaderMap, wait_secs: u64) -> Response {
     let uri = uri.parse().unwrap_or_else(|_| Uri::from_static("/"));
-    let mut response = render_page(state, uri, headers, StatusCode::TOO_MANY_REQUESTS, || ()).await;
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(wait_secs));
+    let response = render_page(state, uri, headers, StatusCode::TOO_MANY_REQUESTS, || ()).await;
+    with_retry_after(response, Some(wait_secs))
+}
+
+/// `Retry-After: secs`, when there is a wait to tell.
+pub fn with_retry_after(mut response: Response, secs: Option<u64>) -> Response {
+    if let Some(secs) = secs {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
     response
 }

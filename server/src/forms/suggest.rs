@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use leptos::prelude::provide_context;
 
@@ -17,7 +17,7 @@ use app::pages::suggest::{StagedPhoto, SuggestFlow};
 use app::server::suggestions::{self, random_token, resolve_community, CreateError, Submission};
 
 use super::support::see_other;
-use crate::intake::{self, draft_from_fields, field, fields, Intake};
+use crate::intake::{self, draft_from_fields, field, fields, Intake, IntakeError};
 use crate::limits::{client_ip, retry_after_secs};
 use crate::state::ServerState;
 
@@ -60,6 +60,10 @@ pub async fn step(State(state): State<ServerState>, req: Request) -> Response {
     if let Some(wait) = limited {
         flow.retry_after = Some(retry_after_secs(wait));
         return render(&state, uri, headers, flow, StatusCode::TOO_MANY_REQUESTS).await;
+    }
+    if flow.failed {
+        // A photo could not be read or kept: nothing is filed without it.
+        return render(&state, uri, headers, flow, StatusCode::SERVICE_UNAVAILABLE).await;
     }
     let action = Action::parse(field(&intake.fields, "action"));
     let status = advance(&state, &mut flow, action).await;
@@ -120,6 +124,7 @@ async fn restore(state: &ServerState, intake: &mut Intake) -> SuggestFlow {
     let removed: HashSet<&str> = fields(f, "remove_photo").collect();
     let mut photos: Vec<StagedPhoto> = Vec::new();
     let mut errors = FieldErrors::default();
+    let mut unavailable = false;
     // At most MAX_PHOTOS lookups, of well-formed tokens only: a body full of
     // `photo=` fields costs nothing.
     let tokens = fields(f, "photo")
@@ -135,12 +140,23 @@ async fn restore(state: &ServerState, intake: &mut Intake) -> SuggestFlow {
             // Forgotten (a day old) or already used: say so, do not drop it
             // silently.
             Ok(None) => errors.add(SuggestionField::Photos, FieldError::Invalid),
-            Err(e) => tracing::error!(error = %e, "reading a staged photo failed"),
+            // The store is away: keep the photo in the form (its size is
+            // only for display) and say "try again".
+            Err(e) => {
+                tracing::error!(error = %e, "reading a staged photo failed");
+                unavailable = true;
+                photos.push(StagedPhoto {
+                    token: token.to_string(),
+                    width: 0,
+                    height: 0,
+                });
+            }
         }
     }
     // Keep the order the resident added them in.
     let order: Vec<&str> = fields(f, "photo").collect();
     photos.sort_by_key(|p| order.iter().position(|t| *t == p.token));
+    let mut not_saved = false;
     for photo in std::mem::take(&mut intake.photos) {
         if photos.len() >= MAX_PHOTOS {
             intake.too_many = true;
@@ -153,16 +169,27 @@ async fn restore(state: &ServerState, intake: &mut Intake) -> SuggestFlow {
                 width: photo.width,
                 height: photo.height,
             }),
-            Err(e) => tracing::error!(error = %e, "staging a photo failed"),
+            Err(e) => {
+                tracing::error!(error = %e, "staging a photo failed");
+                unavailable = true;
+                not_saved = true;
+            }
         }
     }
     if intake.too_many {
         errors.add(SuggestionField::Photos, FieldError::TooMany { max: MAX_PHOTOS });
     }
+    // The photo store failing (a full disk) is "try again", not the photo's
+    // fault.
+    if matches!(intake.error, Some(IntakeError::Io(_))) {
+        unavailable = true;
+        not_saved = true;
+    }
     let photo_problem = intake
         .rejected
         .first()
         .map(|p| p.code().to_string())
+        .or_else(|| not_saved.then(|| "photo_not_saved".to_string()))
         .or_else(|| intake.error.as_ref().map(|_| "photo_too_large".to_string()));
     SuggestFlow {
         step,
@@ -171,6 +198,7 @@ async fn restore(state: &ServerState, intake: &mut Intake) -> SuggestFlow {
         idempotency_key,
         errors,
         photo_problem,
+        failed: unavailable,
         ..SuggestFlow::default()
     }
 }
@@ -344,14 +372,13 @@ async fn duplicates(state: &ServerState, draft: &Draft) -> Vec<app::domain::sugg
 
 /// Renders the app for `/suggest` with the form's state in context.
 async fn render(state: &ServerState, uri: Uri, headers: HeaderMap, flow: SuggestFlow, status: StatusCode) -> Response {
-    let retry_after = flow.retry_after;
-    let mut response = super::render_page(state, uri, headers, status, move || provide_context(flow.clone())).await;
-    if let Some(secs) = retry_after.filter(|_| status == StatusCode::TOO_MANY_REQUESTS) {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
-    }
-    response
+    let retry_after = match status {
+        StatusCode::TOO_MANY_REQUESTS => flow.retry_after,
+        StatusCode::SERVICE_UNAVAILABLE => Some(app::pages::error::UNAVAILABLE_RETRY_SECS),
+        _ => None,
+    };
+    let response = super::render_page(state, uri, headers, status, move || provide_context(flow.clone())).await;
+    super::with_retry_after(response, retry_after)
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ pub fn failed(e: PageError, next: &str) -> AnyView {
         to_login(next);
         return ().into_any();
     }
-    view! { <crate::pages::error::TryAgain /> }.into_any()
+    view! { <crate::pages::error::TryAgain error=e /> }.into_any()
 }
 
 /// The hidden CSRF field of every committee form.

@@ -93,11 +93,7 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         match self {
             StoreError::Sqlx(
-                sqlx::Error::Io(_)
-                | sqlx::Error::Tls(_)
-                | sqlx::Error::PoolTimedOut
-                | sqlx::Error::PoolClosed
-                | sqlx::Error::WorkerCrashed,
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed,
             ) => true,
             StoreError::Sqlx(sqlx::Error::Database(e)) => match e.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
                 Some(_) => e.code().and_then(|c| c.parse().ok()).is_some_and(sqlite_unavailable),
@@ -608,10 +604,10 @@ mod tests {
             assert!(sqlite_unavailable(code), "{code}");
         }
         assert!(!sqlite_unavailable(2067), "a unique constraint is the request's fault");
-        // PostgreSQL (all-digit SQLSTATEs are not SQLite numbers: the first
-        // version of this read "08006" as 8006): connection failures, disk
-        // full, shutdown, starting up, a standby, serialization; not a
-        // syntax error or a unique violation.
+        // PostgreSQL (all-digit SQLSTATEs such as "08006" are not SQLite
+        // numbers): connection failures, disk full, shutdown, starting up,
+        // a standby, serialization; not a syntax error or a unique
+        // violation.
         for code in ["08006", "53100", "57P01", "57P03", "25006", "40001", "55000"] {
             assert!(postgres_unavailable(code), "{code}");
         }
