@@ -258,8 +258,19 @@ test("a new version of the service worker is offered and taken on reload", async
     // A search keeps its area's facility tiles.
     await page.goto(`/nearby?kind=meal&${AT}`);
     const tiles = async () => page.evaluate(async () => (await (await caches.open("linli-areas")).keys()).length);
-    await expect.poll(tiles).toBeGreaterThan(0);
-    const keptTiles = await tiles();
+    // Once the download is done: the same count twice, half a second apart.
+    let keptTiles = 0;
+    await expect
+      .poll(
+        async () => {
+          const n = await tiles();
+          const settled = n > 0 && n === keptTiles;
+          keptTiles = n;
+          return settled;
+        },
+        { intervals: [500] },
+      )
+      .toBe(true);
     await page.goto("/");
 
     // The next deployment: one more file in the build, a restart.

@@ -325,8 +325,13 @@ async fn sign_in_does_not_tell_names_apart_and_is_throttled() {
         if r.status == StatusCode::TOO_MANY_REQUESTS {
             let wait: u64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
             assert!(wait > 0);
-            assert!(r.text.contains(&format!("{wait}秒后再试")), "the page says how long");
-            assert!(r.text.contains("name=\"password\""), "and the form is there for then");
+            // A few bytes that lead the browser on to the sign-in page,
+            // which says how long, with the form there for then.
+            let to = format!("/login?wait={wait}&amp;next=");
+            assert!(r.text.contains(&format!("content=\"0;url={to}")), "{}", r.text);
+            let page = app.get(&format!("/login?wait={wait}")).await;
+            assert!(page.text.contains(&format!("{wait}秒后再试")), "the page says how long");
+            assert!(page.text.contains("name=\"password\""));
             throttled = true;
         }
     }

@@ -785,11 +785,13 @@ async fn the_support_button_pressed_too_often_is_answered_429() {
     }
     let r = limited.expect("a device-less flood of +1s is limited");
     let wait: u64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let to = format!("/track/{code}?limited={wait}");
+    assert!(r.text.contains(&format!("content=\"0;url={to}\"")), "{}", r.text);
+    let page = app.get(&to).await;
     assert!(
-        r.text.contains(&format!("请{wait}秒后再试")),
+        page.text.contains(&format!("请{wait}秒后再试")),
         "the tracking page says how long"
     );
-    assert!(r.text.contains(&code));
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ pub mod support;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -79,12 +79,38 @@ pub async fn render_page(
     response
 }
 
-/// A form sent too often: `429` with `Retry-After`, and the page at `uri`
-/// (which says how long to wait, in the reader's language).
-pub async fn too_many(state: &ServerState, uri: &str, headers: HeaderMap, wait_secs: u64) -> Response {
-    let uri = uri.parse().unwrap_or_else(|_| Uri::from_static("/"));
-    let response = render_page(state, uri, headers, StatusCode::TOO_MANY_REQUESTS, || ()).await;
+/// A form sent too often: `429` with `Retry-After`, and a few bytes that
+/// send the browser on to the page at `uri` (which says how long to wait,
+/// in the reader's language). A flood is answered for the price of a
+/// string, not of a page; a person sees the whole page at once.
+pub fn too_many(uri: &str, wait_secs: u64) -> Response {
+    let to = html_escape(uri);
+    let body = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={to}\"><title>429</title></head>\
+         <body><p><a href=\"{to}\">继续 / Continue</a></p></body></html>"
+    );
+    let response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            // Nothing to load, nothing to run.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; frame-ancestors 'none'",
+            ),
+        ],
+        body,
+    )
+        .into_response();
     with_retry_after(response, Some(wait_secs))
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// `Retry-After: secs`, when there is a wait to tell.

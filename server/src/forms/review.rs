@@ -42,7 +42,6 @@ fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
 pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
     let ip = client_ip(req.extensions());
     let secure = is_https(req.extensions());
-    let headers = req.headers().clone();
     let Ok(body) = axum::body::to_bytes(req.into_body(), crate::state::LOGIN_BODY_LIMIT).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response();
     };
@@ -65,7 +64,7 @@ pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
             "/login?wait={secs}&next={}",
             percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC)
         );
-        return super::too_many(&state, &page, headers, secs).await;
+        return super::too_many(&page, secs);
     }
     let account = match state.app.db.account(if plausible { &username } else { "" }).await {
         Ok(a) => a,

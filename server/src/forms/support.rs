@@ -24,8 +24,7 @@ pub async fn support(State(state): State<ServerState>, Path(code): Path<String>,
         .await
     {
         let secs = retry_after_secs(wait);
-        let headers = req.headers().clone();
-        return super::too_many(&state, &format!("/track/{code}?limited={secs}"), headers, secs).await;
+        return super::too_many(&format!("/track/{code}?limited={secs}"), secs);
     }
     let (id, new_cookie) = match device::device_id(req.headers()) {
         Some(id) => (id, None),
