@@ -259,6 +259,30 @@ impl Db {
                     Ok(())
                 })
             })
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    if conn.backend_name() != "SQLite" {
+                        return Ok(true);
+                    }
+                    // A connection must come back outside any transaction.
+                    // After SQLITE_FULL, SQLite may roll a transaction back
+                    // by itself; sqlx-sqlite then loses count of its
+                    // nesting, and a later rollback ("ROLLBACK TO
+                    // SAVEPOINT") leaves a transaction open on this
+                    // connection, whose reads see an old snapshot. If one
+                    // is open, BEGIN fails: close the connection instead.
+                    match conn.execute("BEGIN").await {
+                        Ok(_) => {
+                            conn.execute("ROLLBACK").await?;
+                            Ok(true)
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "a SQLite connection came back inside a transaction; closing it");
+                            Ok(false)
+                        }
+                    }
+                })
+            })
             .connect_with(options)
             .await?;
         Ok(Self { pool, backend })
