@@ -234,3 +234,13 @@ pub fn serve_command(database_url: &str, port: u16) -> std::process::Command {
         .stdout(std::process::Stdio::null());
     command
 }
+
+/// Waits until the server at `base` answers `/healthz` with 200 (at most
+/// two minutes, then the test fails).
+pub async fn healthy(http: &reqwest::Client, base: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !matches!(http.get(format!("{base}/healthz")).send().await, Ok(r) if r.status() == 200) {
+        assert!(std::time::Instant::now() < deadline, "{base} never became healthy");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -270,14 +270,6 @@ async fn mark_reviewing(http: &reqwest::Client, base: &str, member: &Member, cod
     }
 }
 
-async fn healthy(http: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !matches!(http.get(format!("{base}/healthz")).send().await, Ok(r) if r.status() == 200) {
-        assert!(Instant::now() < deadline, "the server never became healthy");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
     let submissions = setting("LINLI_CRASH_SUBMISSIONS", 90) as usize;
@@ -314,7 +306,7 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
         .build()
         .unwrap();
     target.spawn();
-    healthy(&http, &base).await;
+    common::healthy(&http, &base).await;
     let created = Command::new(env!("CARGO_BIN_EXE_server"))
         .args([
             "create-user",
@@ -410,7 +402,7 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
     let outcomes = reviewer.await.unwrap();
     let elapsed = started.elapsed();
     let replayed = tally.replayed.load(Ordering::Relaxed);
-    healthy(&http, &base).await;
+    common::healthy(&http, &base).await;
 
     // Every submission was acknowledged once, under its own code.
     assert_eq!(filed.len(), submissions);

@@ -38,14 +38,6 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-async fn healthy(http: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !matches!(http.get(format!("{base}/healthz")).send().await, Ok(r) if r.status() == 200) {
-        assert!(Instant::now() < deadline, "never healthy");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 fn suggestion(n: usize) -> serde_json::Value {
     serde_json::json!({
         "category": "seating",
@@ -89,6 +81,24 @@ fn form_fields(key: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The form's last step, sent while nothing can be saved: "could not
+/// save", with everything typed and its key kept (so the retry is the same
+/// suggestion).
+async fn form_is_kept(http: &reqwest::Client, base: &str, key: &str) {
+    let form = http
+        .post(format!("{base}/suggest"))
+        .form(&form_fields(key))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 503);
+    assert_eq!(form.headers()["retry-after"], "5");
+    let html = form.text().await.unwrap();
+    assert!(html.contains("暂时无法保存"), "{html}");
+    assert!(html.contains(&format!("value=\"{TITLE}\"")), "the title is kept");
+    assert!(html.contains(&format!("value=\"{key}\"")), "and its key");
+}
+
 /// What residents and clients see while the database is away, for a
 /// suggestion `code` filed before.
 async fn while_away(http: &reqwest::Client, base: &str, code: &str, round: &str) {
@@ -127,20 +137,7 @@ async fn while_away(http: &reqwest::Client, base: &str, code: &str, round: &str)
     assert!(html.contains("Try again"));
 
     // The form says "could not save" and keeps everything typed.
-    let form = http
-        .post(format!("{base}/suggest"))
-        .form(&form_fields(&form_key))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(form.status(), 503);
-    let html = form.text().await.unwrap();
-    assert!(html.contains("暂时无法保存"), "{html}");
-    assert!(html.contains(&format!("value=\"{TITLE}\"")), "the title is kept");
-    assert!(
-        html.contains(&format!("value=\"{form_key}\"")),
-        "and its key, so the retry is the same suggestion"
-    );
+    form_is_kept(http, base, &form_key).await;
 
     // Health says so; the facility search, held in memory, still answers.
     assert_eq!(http.get(format!("{base}/healthz")).send().await.unwrap().status(), 503);
@@ -242,7 +239,7 @@ async fn postgresql_closing_and_stopping_gives_try_again_then_recovers() {
         base: format!("http://127.0.0.1:{port}"),
     };
     let http = client();
-    healthy(&http, &served.base).await;
+    common::healthy(&http, &served.base).await;
     let first = submit(&http, &served.base, "before-1", &suggestion(1)).await;
     assert_eq!(first.status(), 201);
     let code = first.json::<serde_json::Value>().await.unwrap()["receipt_code"]
@@ -387,7 +384,7 @@ async fn a_full_disk_under_sqlite_gives_try_again_then_recovers() {
     };
     let http = client();
     let base = disk.served.base.clone();
-    healthy(&http, &base).await;
+    common::healthy(&http, &base).await;
     let mut filed = Vec::new();
     for n in 0..3 {
         let r = submit(&http, &base, &format!("before-{n}"), &suggestion(n)).await;
@@ -461,16 +458,7 @@ async fn a_full_disk_under_sqlite_gives_try_again_then_recovers() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let form = http
-        .post(format!("{base}/suggest"))
-        .form(&form_fields("away-form"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(form.status(), 503);
-    let html = form.text().await.unwrap();
-    assert!(html.contains("暂时无法保存"), "{html}");
-    assert!(html.contains(&format!("value=\"{TITLE}\"")), "the title is kept");
+    form_is_kept(&http, &base, "away-form").await;
     // The last step with the staged photo and one more: the new one
     // cannot be stored, so nothing is filed, the staged photo stays in the
     // form, and the resident is told which to choose again.
