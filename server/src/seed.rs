@@ -2,6 +2,7 @@
 //! runs with sample facilities without any extra step, and is loaded only
 //! into an empty database.
 
+use app::domain::coords::Crs;
 use app::server::Db;
 
 use crate::import::{import_communities, import_facilities, import_sorting, Format, ImportError};
@@ -24,14 +25,14 @@ pub async fn load_demo_if_empty(db: &Db) -> Result<bool, ImportError> {
 async fn load_unlocked(db: &Db) -> Result<bool, ImportError> {
     let f = db.fingerprint().await?;
     if f.sorting_items == 0 {
-        let report = import_sorting(db, SORTING, false).await?;
+        let report = import_sorting(db, SORTING, Format::Csv, false).await?;
         tracing::info!(items = report.rows, "loaded the sorting dictionary from seeds/");
     }
     if f.facilities > 0 || f.communities > 0 {
         return Ok(f.sorting_items == 0);
     }
-    import_communities(db, COMMUNITIES, Format::Csv, false).await?;
-    let report = import_facilities(db, FACILITIES, Format::Csv, false).await?;
+    import_communities(db, COMMUNITIES, Format::Csv, Crs::Wgs84, false).await?;
+    let report = import_facilities(db, FACILITIES, Format::Csv, Crs::Wgs84, false).await?;
     tracing::info!(facilities = report.rows, "loaded the demo data from seeds/");
     Ok(true)
 }

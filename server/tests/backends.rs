@@ -6,6 +6,7 @@
 
 mod common;
 
+use app::domain::coords::Crs;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::json;
@@ -84,7 +85,9 @@ async fn text_sorts_by_code_point_whatever_the_database_locale() {
         z-wu,武一,,武侯区,,30.64,104.05\n\
         z-cheng,成一,,成华区,,30.67,104.10\n\
         Z-upper,武二,,武侯区,,30.64,104.05\n";
-    import_communities(&app.db, csv, Format::Csv, false).await.unwrap();
+    import_communities(&app.db, csv, Format::Csv, Crs::Wgs84, false)
+        .await
+        .unwrap();
     let order: Vec<String> = app
         .db
         .communities()

@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+use app::domain::coords::Crs;
 use std::net::SocketAddr;
 
 use axum::body::Body;
@@ -57,10 +58,10 @@ pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = database_url(dir.path()).await;
     let db = Db::connect(&url).await.expect("connect");
-    import_communities(&db, COMMUNITIES, Format::Csv, false)
+    import_communities(&db, COMMUNITIES, Format::Csv, Crs::Wgs84, false)
         .await
         .expect("communities");
-    import_facilities(&db, FACILITIES, Format::Csv, false)
+    import_facilities(&db, FACILITIES, Format::Csv, Crs::Wgs84, false)
         .await
         .expect("facilities");
     app_on(db, dir, quota).await

@@ -5,6 +5,7 @@
 
 mod common;
 
+use app::domain::coords::Crs;
 use std::process::Command;
 
 use axum::body::Body;
@@ -79,15 +80,32 @@ async fn a_pilot_database_moves_whole_onto_the_city_database() {
     let pilot_dir = tempfile::tempdir().unwrap();
     let pilot_url = format!("sqlite://{}", pilot_dir.path().join("pilot.db").display());
     let pilot_db = Db::connect(&pilot_url).await.unwrap();
-    server::import::import_communities(&pilot_db, common::COMMUNITIES, server::import::Format::Csv, false)
-        .await
-        .unwrap();
-    server::import::import_facilities(&pilot_db, common::FACILITIES, server::import::Format::Csv, false)
-        .await
-        .unwrap();
-    server::import::import_sorting(&pilot_db, include_str!("../../seeds/sorting.csv"), false)
-        .await
-        .unwrap();
+    server::import::import_communities(
+        &pilot_db,
+        common::COMMUNITIES,
+        server::import::Format::Csv,
+        Crs::Wgs84,
+        false,
+    )
+    .await
+    .unwrap();
+    server::import::import_facilities(
+        &pilot_db,
+        common::FACILITIES,
+        server::import::Format::Csv,
+        Crs::Wgs84,
+        false,
+    )
+    .await
+    .unwrap();
+    server::import::import_sorting(
+        &pilot_db,
+        include_str!("../../seeds/sorting.csv"),
+        server::import::Format::Csv,
+        false,
+    )
+    .await
+    .unwrap();
     let quota = WriteQuota {
         burst: 10_000,
         period: std::time::Duration::from_millis(1),

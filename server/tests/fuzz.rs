@@ -11,6 +11,7 @@
 //! proptest finds are kept in `tests/fuzz.proptest-regressions` and run
 //! first; the `SEEDS` lists hold known-nasty inputs, run on every pass.
 
+use app::domain::coords::Crs;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -235,6 +236,7 @@ fn records(text: &str, format: Format) -> Option<Vec<Record>> {
                 let want = match format {
                     Format::Csv => format!("line {}", i + 2),
                     Format::GeoJson => format!("feature {}", i + 1),
+                    Format::Xlsx => unreachable!("text is never a workbook"),
                 };
                 assert_eq!(r.row, want);
             }
@@ -281,7 +283,7 @@ fn judged_alone<T>(records: &[Record], parse: impl Fn(&[Record]) -> Result<Vec<T
 
 /// Runs every row validator on the records and checks what it promises.
 fn check_import(records: &[Record]) {
-    let facilities = parse_facilities(records, &known_communities());
+    let facilities = parse_facilities(records, &known_communities(), Crs::Wgs84);
     all_or_nothing(records, &facilities);
     for f in facilities.iter().flatten() {
         assert!(f.location.is_valid() && in_china(f.location), "{:?}", f.location);
@@ -297,14 +299,14 @@ fn check_import(records: &[Record]) {
             assert!(!text.chars().any(char::is_control), "{text:?}");
         }
     }
-    judged_alone(records, |r| parse_facilities(r, &known_communities()));
+    judged_alone(records, |r| parse_facilities(r, &known_communities(), Crs::Wgs84));
 
-    let communities = parse_communities(records);
+    let communities = parse_communities(records, Crs::Wgs84);
     all_or_nothing(records, &communities);
     for c in communities.iter().flatten() {
         assert!(c.centre.is_valid() && in_china(c.centre), "{:?}", c.centre);
     }
-    judged_alone(records, parse_communities);
+    judged_alone(records, |r| parse_communities(r, Crs::Wgs84));
 
     let sorting = parse_sorting(records);
     all_or_nothing(records, &sorting);
@@ -388,7 +390,7 @@ fn deep_nesting_is_refused_not_a_crash() {
             }
         }
         // Unclosed, too.
-        assert!(read_records(&"[".repeat(depth), Format::GeoJson).is_err());
+        assert!(read_records("[".repeat(depth), Format::GeoJson).is_err());
     }
     // Within the limit, a nested property is kept as its JSON text.
     let nested = format!("{}{}", "[".repeat(100), "]".repeat(100));
@@ -495,8 +497,42 @@ fn any_kind_row(i: usize) -> Vec<String> {
     facility_row(i, Kind::ALL[i % Kind::ALL.len()])
 }
 
+/// A small valid workbook of facility rows.
+fn workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["ref", "kind", "name_zh", "lat", "lng"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "m-1").unwrap();
+    sheet.write_string(1, 1, "meal").unwrap();
+    sheet.write_string(1, 2, "食堂").unwrap();
+    sheet.write_number(1, 3, 30.64).unwrap();
+    sheet.write_number(1, 4, 104.05).unwrap();
+    book.save_to_buffer().unwrap()
+}
+
 proptest! {
     #![proptest_config(config(1))]
+
+    /// A workbook with bytes changed or cut short (a broken upload) is read
+    /// or refused with a message; never a panic.
+    #[test]
+    fn damaged_workbooks_are_read_or_refused(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let mut bytes = workbook();
+        for (at, b) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        bytes.truncate(cut.index(bytes.len() + 1).max(bytes.len() / 2));
+        match read_records(&bytes, Format::Xlsx) {
+            Ok(records) => check_import(&records),
+            Err(e) => prop_assert!(!e.is_empty() && e.len() < 1000, "{}", e),
+        }
+    }
 
     #[test]
     fn any_text_is_read_or_refused(text in "(?s).{0,400}", geo in any::<bool>()) {
@@ -530,7 +566,7 @@ proptest! {
         let text = csv(&FACILITY_HEADER, &rows, quoted);
         if let Some(records) = records(&text, Format::Csv) {
             check_import(&records);
-            let facilities = parse_facilities(&records, &known_communities());
+            let facilities = parse_facilities(&records, &known_communities(), Crs::Wgs84);
             if untouched {
                 prop_assert_eq!(facilities.map(|f| f.len()), Ok(rows.len()));
             }
@@ -544,7 +580,7 @@ proptest! {
         if let Some(records) = records(&csv(&COMMUNITY_HEADER, &rows, quoted), Format::Csv) {
             check_import(&records);
             if untouched {
-                prop_assert_eq!(parse_communities(&records).map(|c| c.len()), Ok(rows.len()));
+                prop_assert_eq!(parse_communities(&records, Crs::Wgs84).map(|c| c.len()), Ok(rows.len()));
             }
         }
     }
@@ -565,7 +601,7 @@ proptest! {
     fn facility_geojson_is_all_or_nothing((doc, untouched) in geojson(&FACILITY_HEADER, any_kind_row)) {
         let records = records(&doc, Format::GeoJson);
         if untouched {
-            prop_assert!(parse_facilities(records.as_deref().unwrap(), &known_communities()).is_ok());
+            prop_assert!(parse_facilities(records.as_deref().unwrap(), &known_communities(), Crs::Wgs84).is_ok());
         }
         if let Some(records) = records {
             check_import(&records);
@@ -576,7 +612,7 @@ proptest! {
     fn community_geojson_is_all_or_nothing((doc, untouched) in geojson(&COMMUNITY_HEADER, community_row)) {
         let records = records(&doc, Format::GeoJson);
         if untouched {
-            prop_assert!(parse_communities(records.as_deref().unwrap()).is_ok());
+            prop_assert!(parse_communities(records.as_deref().unwrap(), Crs::Wgs84).is_ok());
         }
         if let Some(records) = records {
             check_import(&records);

@@ -158,9 +158,14 @@ async fn prefs_set_cookies_and_return_to_the_page() {
 
 async fn with_dictionary() -> common::TestApp {
     let app = common::app().await;
-    server::import::import_sorting(&app.db, include_str!("../../seeds/sorting.csv"), false)
-        .await
-        .unwrap();
+    server::import::import_sorting(
+        &app.db,
+        include_str!("../../seeds/sorting.csv"),
+        server::import::Format::Csv,
+        false,
+    )
+    .await
+    .unwrap();
     app.catalog.refresh(&app.db).await.unwrap();
     app
 }

@@ -5,6 +5,7 @@
 
 mod common;
 
+use app::domain::coords::Crs;
 use axum::http::{header, StatusCode};
 
 use app::domain::nearby::OfflineCatalog;
@@ -200,9 +201,15 @@ async fn facilities_across_an_edge(app: &common::TestApp) -> (f64, f64) {
     }
     // And one in another district, 50 km away.
     csv.push_str("\nfar-1,meal,远方食堂,,远路1号,,31.000000,104.500000,,test-b,Mo-Su 00:00-24:00,1,0,,,0,,,");
-    server::import::import_facilities(&app.db, &format!("{csv}\n"), server::import::Format::Csv, false)
-        .await
-        .unwrap();
+    server::import::import_facilities(
+        &app.db,
+        &format!("{csv}\n"),
+        server::import::Format::Csv,
+        Crs::Wgs84,
+        false,
+    )
+    .await
+    .unwrap();
     app.catalog.refresh(&app.db).await.unwrap();
     (30.645, edge)
 }
@@ -338,7 +345,7 @@ async fn a_refresh_downloads_only_the_tile_that_changed() {
         "{CSV_HEADER}\nedge-2,meal,改名的食堂,,边路2号,,30.645,{:.6},,test-a,Mo-Su 00:00-24:00,1,0,,,0,,,\n",
         edge - 0.0005
     );
-    server::import::import_facilities(&app.db, &row, server::import::Format::Csv, false)
+    server::import::import_facilities(&app.db, &row, server::import::Format::Csv, Crs::Wgs84, false)
         .await
         .unwrap();
     assert!(app.catalog.refresh(&app.db).await.unwrap());

@@ -5,6 +5,9 @@
 //! Chengdu; a navigation link that skipped the conversion would put the pin on
 //! the wrong street. The conversion below is the publicly documented GCJ-02
 //! algorithm (Krasovsky 1940 ellipsoid plus a polynomial-and-sine offset).
+//! Baidu's BD-09 is GCJ-02 shifted once more (a small rotation and offset).
+//! Imports convert from a file's system to WGS-84 on the way in ([`Crs`]);
+//! the inverses have no closed form, so they iterate the forward transform.
 
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +63,85 @@ pub fn gcj02_to_wgs84(g: LatLng) -> LatLng {
         w = LatLng::new(w.lat + (g.lat - back.lat), w.lng + (g.lng - back.lng));
     }
     w
+}
+
+/// `x_pi` of Baidu's published BD-09 transform.
+const BD_X_PI: f64 = std::f64::consts::PI * 3000.0 / 180.0;
+
+/// Converts GCJ-02 to Baidu's BD-09 (the published forward transform).
+pub fn gcj02_to_bd09(g: LatLng) -> LatLng {
+    let (x, y) = (g.lng, g.lat);
+    let z = (x * x + y * y).sqrt() + 0.000_02 * (y * BD_X_PI).sin();
+    let theta = y.atan2(x) + 0.000_003 * (x * BD_X_PI).cos();
+    LatLng::new(z * theta.sin() + 0.006, z * theta.cos() + 0.0065)
+}
+
+/// Converts BD-09 back to GCJ-02 by iterating the forward transform, like
+/// [`gcj02_to_wgs84`] (the usual one-step approximation is off by up to a
+/// metre).
+pub fn bd09_to_gcj02(b: LatLng) -> LatLng {
+    let mut g = LatLng::new(b.lat - 0.006, b.lng - 0.0065);
+    for _ in 0..8 {
+        let back = gcj02_to_bd09(g);
+        g = LatLng::new(g.lat + (b.lat - back.lat), g.lng + (b.lng - back.lng));
+    }
+    g
+}
+
+pub fn wgs84_to_bd09(p: LatLng) -> LatLng {
+    gcj02_to_bd09(wgs84_to_gcj02(p))
+}
+
+pub fn bd09_to_wgs84(b: LatLng) -> LatLng {
+    gcj02_to_wgs84(bd09_to_gcj02(b))
+}
+
+/// The coordinate system of an imported file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Crs {
+    /// GPS, OpenStreetMap, Tianditu (天地图), and Linli itself.
+    #[default]
+    Wgs84,
+    /// Amap (高德) and Tencent (腾讯) exports.
+    Gcj02,
+    /// Baidu (百度) exports.
+    Bd09,
+}
+
+impl Crs {
+    pub const ALL: [Crs; 3] = [Crs::Wgs84, Crs::Gcj02, Crs::Bd09];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Crs::Wgs84 => "wgs84",
+            Crs::Gcj02 => "gcj02",
+            Crs::Bd09 => "bd09",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase().replace(['-', '_'], "");
+        Crs::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// A point of this system in WGS-84.
+    pub fn to_wgs84(self, p: LatLng) -> LatLng {
+        match self {
+            Crs::Wgs84 => p,
+            Crs::Gcj02 => gcj02_to_wgs84(p),
+            Crs::Bd09 => bd09_to_wgs84(p),
+        }
+    }
+
+    /// A WGS-84 point in this system (for exports and tests).
+    pub fn from_wgs84(self, p: LatLng) -> LatLng {
+        match self {
+            Crs::Wgs84 => p,
+            Crs::Gcj02 => wgs84_to_gcj02(p),
+            Crs::Bd09 => wgs84_to_bd09(p),
+        }
+    }
 }
 
 fn gcj_offset(p: LatLng) -> (f64, f64) {
@@ -124,6 +206,55 @@ mod tests {
             let back = gcj02_to_wgs84(wgs84_to_gcj02(w));
             assert!(haversine_m(w, back) < 0.05, "{w:?} -> {back:?}");
         }
+    }
+
+    /// Beijing railway station as Baidu and Amap publish it: GCJ-02
+    /// (39.90245, 116.42703), BD-09 (39.90851, 116.43351), five decimals.
+    #[test]
+    fn matches_published_baidu_pair() {
+        let b = gcj02_to_bd09(LatLng::new(39.90245, 116.42703));
+        assert!(
+            (b.lat - 39.90851).abs() < 1e-5 && (b.lng - 116.43351).abs() < 1e-5,
+            "{b:?}"
+        );
+        let g = bd09_to_gcj02(LatLng::new(39.90851, 116.43351));
+        assert!(
+            (g.lat - 39.90245).abs() < 1e-5 && (g.lng - 116.42703).abs() < 1e-5,
+            "{g:?}"
+        );
+    }
+
+    /// Every 0.01° (about 1 km) over Chengdu's whole municipality
+    /// (30.08–31.44 N, 102.98–104.90 E): both inverses land within 0.5 m of
+    /// the point the forward transform started from.
+    #[test]
+    fn inverses_round_trip_over_all_of_chengdu() {
+        let mut worst: f64 = 0.0;
+        for i in 0..=136 {
+            for j in 0..=192 {
+                let w = LatLng::new(30.08 + f64::from(i) * 0.01, 102.98 + f64::from(j) * 0.01);
+                for crs in [Crs::Gcj02, Crs::Bd09] {
+                    let there = crs.from_wgs84(w);
+                    assert!(haversine_m(w, there) > 100.0, "{crs:?} moves points");
+                    worst = worst.max(haversine_m(w, crs.to_wgs84(there)));
+                }
+            }
+        }
+        assert!(worst < 0.5, "worst round trip {worst} m");
+        assert!(worst < 0.01, "iteration converges far below the goal: {worst} m");
+    }
+
+    #[test]
+    fn crs_names() {
+        for c in Crs::ALL {
+            assert_eq!(Crs::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(Crs::parse("GCJ-02"), Some(Crs::Gcj02));
+        assert_eq!(Crs::parse("BD_09"), Some(Crs::Bd09));
+        assert_eq!(Crs::parse("WGS-84"), Some(Crs::Wgs84));
+        assert_eq!(Crs::parse("utm"), None);
+        let p = LatLng::new(30.65, 104.06);
+        assert_eq!(Crs::Wgs84.to_wgs84(p), p);
     }
 
     #[test]

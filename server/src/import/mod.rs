@@ -1,4 +1,5 @@
-//! Importing facilities and communities from CSV or GeoJSON.
+//! Importing facilities and communities from CSV, GeoJSON or Excel, with
+//! coordinates in WGS-84, GCJ-02 (Amap, Tencent) or BD-09 (Baidu).
 //!
 //! Every row is validated before anything is written, and all errors are
 //! reported together with their row, so a committee can fix its spreadsheet
@@ -13,6 +14,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 
+use app::domain::coords::Crs;
 use app::domain::facility::Community;
 use app::server::store::{Db, NewFacility, StoreError};
 
@@ -53,21 +55,30 @@ pub struct ImportReport {
     pub stored: bool,
 }
 
+fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
+    std::fs::read(path).map_err(|e| ImportError::Read(path.display().to_string(), e))
+}
+
 /// Imports facilities from a file (format from its extension).
-pub async fn import_facilities_file(db: &Db, path: &Path, dry_run: bool) -> Result<ImportReport, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read(path.display().to_string(), e))?;
-    import_facilities(db, &text, Format::from_path(path), dry_run).await
+pub async fn import_facilities_file(
+    db: &Db,
+    path: &Path,
+    crs: Crs,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    import_facilities(db, read_file(path)?, Format::from_path(path), crs, dry_run).await
 }
 
 pub async fn import_facilities(
     db: &Db,
-    text: &str,
+    input: impl AsRef<[u8]>,
     format: Format,
+    crs: Crs,
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
-    let records = read_records(text, format).map_err(ImportError::Format)?;
+    let records = read_records(input, format).map_err(ImportError::Format)?;
     let known: HashSet<String> = db.communities().await?.into_iter().map(|c| c.code).collect();
-    let facilities: Vec<NewFacility> = parse_facilities(&records, &known).map_err(ImportError::Rows)?;
+    let facilities: Vec<NewFacility> = parse_facilities(&records, &known, crs).map_err(ImportError::Rows)?;
     if !dry_run {
         db.upsert_facilities(&facilities).await?;
     }
@@ -79,12 +90,20 @@ pub async fn import_facilities(
 
 /// Imports the sorting dictionary from a CSV file; it replaces the old one.
 pub async fn import_sorting_file(db: &Db, path: &Path, dry_run: bool) -> Result<ImportReport, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read(path.display().to_string(), e))?;
-    import_sorting(db, &text, dry_run).await
+    let format = match Format::from_path(path) {
+        Format::Xlsx => Format::Xlsx,
+        _ => Format::Csv,
+    };
+    import_sorting(db, read_file(path)?, format, dry_run).await
 }
 
-pub async fn import_sorting(db: &Db, text: &str, dry_run: bool) -> Result<ImportReport, ImportError> {
-    let records = read_records(text, Format::Csv).map_err(ImportError::Format)?;
+pub async fn import_sorting(
+    db: &Db,
+    input: impl AsRef<[u8]>,
+    format: Format,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    let records = read_records(input, format).map_err(ImportError::Format)?;
     let items = parse_sorting(&records).map_err(ImportError::Rows)?;
     if !dry_run {
         db.replace_sorting_items(&items).await?;
@@ -95,19 +114,24 @@ pub async fn import_sorting(db: &Db, text: &str, dry_run: bool) -> Result<Import
     })
 }
 
-pub async fn import_communities_file(db: &Db, path: &Path, dry_run: bool) -> Result<ImportReport, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read(path.display().to_string(), e))?;
-    import_communities(db, &text, Format::from_path(path), dry_run).await
+pub async fn import_communities_file(
+    db: &Db,
+    path: &Path,
+    crs: Crs,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    import_communities(db, read_file(path)?, Format::from_path(path), crs, dry_run).await
 }
 
 pub async fn import_communities(
     db: &Db,
-    text: &str,
+    input: impl AsRef<[u8]>,
     format: Format,
+    crs: Crs,
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
-    let records = read_records(text, format).map_err(ImportError::Format)?;
-    let communities: Vec<Community> = parse_communities(&records).map_err(ImportError::Rows)?;
+    let records = read_records(input, format).map_err(ImportError::Format)?;
+    let communities: Vec<Community> = parse_communities(&records, crs).map_err(ImportError::Rows)?;
     if !dry_run {
         db.upsert_communities(&communities).await?;
     }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use app::domain::coords::{in_china, LatLng};
+use app::domain::coords::{in_china, Crs, LatLng};
 use app::domain::facility::{Community, Kind, MealServices, ReadingServices, Services, SortingServices, WasteCategory};
 use app::domain::hours::WeeklyHours;
 use app::domain::sorting::SortingItem;
@@ -48,7 +48,8 @@ impl<'a> Row<'a> {
         v.to_string()
     }
 
-    fn location(&mut self) -> LatLng {
+    /// The row's `lat`/`lng` in the file's system, converted to WGS-84.
+    fn location(&mut self, crs: Crs) -> LatLng {
         let mut num = |field: &str, bound: f64| match self.record.get(field).parse::<f64>() {
             Ok(x) if x.is_finite() && x.abs() <= bound => x,
             Ok(x) if x.is_finite() => {
@@ -59,7 +60,7 @@ impl<'a> Row<'a> {
                 f64::NAN
             }
             _ => {
-                self.fail(field, "must be a number of decimal degrees (WGS-84)");
+                self.fail(field, "must be a number of decimal degrees");
                 f64::NAN
             }
         };
@@ -67,7 +68,11 @@ impl<'a> Row<'a> {
         if p.is_valid() && !in_china(p) {
             self.fail("lat", "the point is outside mainland China; are lat and lng swapped?");
         }
-        p
+        if p.is_valid() {
+            crs.to_wgs84(p)
+        } else {
+            p
+        }
     }
 
     fn flag(&mut self, field: &str) -> bool {
@@ -123,8 +128,13 @@ fn empty_file(records: &[Record]) -> Vec<RowError> {
     }
 }
 
-/// Validates facility rows. `communities`: the codes a row may refer to.
-pub fn parse_facilities(records: &[Record], communities: &HashSet<String>) -> Result<Vec<NewFacility>, Vec<RowError>> {
+/// Validates facility rows. `communities`: the codes a row may refer to;
+/// `crs`: the system of the file's coordinates.
+pub fn parse_facilities(
+    records: &[Record],
+    communities: &HashSet<String>,
+    crs: Crs,
+) -> Result<Vec<NewFacility>, Vec<RowError>> {
     let mut errors = empty_file(records);
     let mut out = Vec::new();
     let mut seen_refs = HashSet::new();
@@ -142,7 +152,7 @@ pub fn parse_facilities(records: &[Record], communities: &HashSet<String>) -> Re
         let name_en = row.text("name_en", false, MAX_NAME);
         let address_zh = row.text("address_zh", true, MAX_ADDRESS);
         let address_en = row.text("address_en", false, MAX_ADDRESS);
-        let location = row.location();
+        let location = row.location(crs);
         let phone = row.text("phone", false, 30);
         if !phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) {
             row.fail("phone", "may contain only digits, spaces and + - ( )");
@@ -296,7 +306,7 @@ pub fn parse_sorting(records: &[Record]) -> Result<Vec<SortingItem>, Vec<RowErro
 }
 
 /// Validates community rows.
-pub fn parse_communities(records: &[Record]) -> Result<Vec<Community>, Vec<RowError>> {
+pub fn parse_communities(records: &[Record], crs: Crs) -> Result<Vec<Community>, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -314,7 +324,7 @@ pub fn parse_communities(records: &[Record]) -> Result<Vec<Community>, Vec<RowEr
             name_en: row.text("name_en", false, MAX_NAME),
             district_zh: row.text("district_zh", false, MAX_NAME),
             district_en: row.text("district_en", false, MAX_NAME),
-            centre: row.location(),
+            centre: row.location(crs),
             code,
         };
         if row.errors.is_empty() {
@@ -342,8 +352,9 @@ mod tests {
 
     fn parse(rows: &str) -> Result<Vec<NewFacility>, Vec<RowError>> {
         parse_facilities(
-            &read_records(&format!("{HEADER}\n{rows}"), Format::Csv).unwrap(),
+            &read_records(format!("{HEADER}\n{rows}"), Format::Csv).unwrap(),
             &known(),
+            Crs::Wgs84,
         )
     }
 
@@ -451,7 +462,7 @@ mod tests {
                     wuhou-yulin,玉林街道,Yulin,武侯区,Wuhou,30.63,104.05\n\
                     wuhou-yulin,重复,,,,30.63,104.05\n\
                     bad code!,名字,,,,30.63,104.05\n";
-        let errors = parse_communities(&read_records(text, Format::Csv).unwrap()).unwrap_err();
+        let errors = parse_communities(&read_records(text, Format::Csv).unwrap(), Crs::Wgs84).unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].row == "line 3" && errors[1].row == "line 4");
     }
