@@ -40,6 +40,9 @@ fn facilities(n: usize) -> Vec<Facility> {
             phone: String::new(),
             community: String::new(),
             hours: Default::default(),
+            closures: Vec::new(),
+            checked_at: None,
+            retired: false,
             services: match i % 3 {
                 0 => Services::Meal(MealServices::default()),
                 1 => Services::Reading(ReadingServices::default()),

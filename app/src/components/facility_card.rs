@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::services::{day_text, kind_name, KindIcon, OpenBadge, ServiceList};
+use crate::components::services::{date_text, kind_name, ClosureNotice, KindIcon, OpenBadge, ServiceList};
 use crate::domain::facility::Facility;
 use crate::domain::hours::LocalTime;
 use crate::domain::navigation::nav_links;
@@ -28,7 +28,7 @@ pub fn FacilityCard(hit: Hit, number: usize, now: LocalTime, detail_href: String
     let english = prefs.english();
     let f = hit.facility.clone();
     let minutes = hit.display_minutes();
-    let today = day_text(locale, &f.hours, now.weekday);
+    let today = date_text(locale, &f, now.date);
     let kind = f.kind();
     view! {
         <li class=format!("card card-{}", kind.as_str())>
@@ -51,10 +51,11 @@ pub fn FacilityCard(hit: Hit, number: usize, now: LocalTime, detail_href: String
             </p>
             <p class="card-address">{f.address(english).to_string()}</p>
             <p class="card-hours">
-                <OpenBadge hours=f.hours.clone() now />
+                <OpenBadge state=f.state_at(now) />
                 " "
                 <span>{td_string!(locale, hours_today, hours = today).to_string()}</span>
             </p>
+            <ClosureNotice facility=f.clone() today=now.date />
             <ServiceList services=f.services.clone() />
             <Contact facility=f.clone() />
             <NavLinks facility=f />

@@ -205,6 +205,9 @@ mod tests {
             community: "c".into(),
             hours: Default::default(),
             services: Services::Meal(MealServices::default()),
+            closures: Vec::new(),
+            checked_at: None,
+            retired: false,
         };
         Kept {
             tiles: tiles::around(LatLng::new(30.6, 104.0), tiles::area_radius_m()),

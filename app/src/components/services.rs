@@ -4,8 +4,11 @@
 
 use leptos::prelude::*;
 
-use crate::domain::facility::{Kind, Services, WasteCategory};
-use crate::domain::hours::{clock, LocalTime, OpenState, WeeklyHours};
+use chrono::{Datelike, NaiveDate};
+
+use crate::domain::closures::{self, Closure};
+use crate::domain::facility::{Facility, Kind, Services, WasteCategory};
+use crate::domain::hours::{clock, OpenState, Span, WeeklyHours};
 use crate::i18n::*;
 
 /// A distinct pictogram per kind (bowl, book, bin), hidden from screen
@@ -56,9 +59,13 @@ pub fn weekday_name(locale: Locale, weekday: u8) -> String {
     .to_string()
 }
 
-/// The spans of one day as text, or "closed".
+/// The spans of one weekday as text, or "closed".
 pub fn day_text(locale: Locale, hours: &WeeklyHours, weekday: u8) -> String {
-    let spans = hours.on(weekday);
+    spans_text(locale, hours.on(weekday))
+}
+
+/// Spans as text (`11:00-13:00, 17:00-19:00`), or "closed".
+pub fn spans_text(locale: Locale, spans: &[Span]) -> String {
     if spans.is_empty() {
         td_string!(locale, closed).to_string()
     } else {
@@ -66,10 +73,79 @@ pub fn day_text(locale: Locale, hours: &WeeklyHours, weekday: u8) -> String {
     }
 }
 
+/// The hours of a facility on a date, closures honoured.
+pub fn date_text(locale: Locale, f: &Facility, date: NaiveDate) -> String {
+    spans_text(locale, closures::spans_on(&f.hours, &f.closures, date))
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// "2月6日" / "6 Feb".
+pub fn short_date(locale: Locale, date: NaiveDate) -> String {
+    let month = if locale == Locale::en {
+        MONTHS_EN[date.month0() as usize].to_string()
+    } else {
+        date.month().to_string()
+    };
+    td_string!(locale, date_short, month = month, day = date.day()).to_string()
+}
+
+/// "2026年11月2日" / "2 Nov 2026".
+pub fn long_date(locale: Locale, date: NaiveDate) -> String {
+    let month = if locale == Locale::en {
+        MONTHS_EN[date.month0() as usize].to_string()
+    } else {
+        date.month().to_string()
+    };
+    td_string!(locale, date_long, year = date.year(), month = month, day = date.day()).to_string()
+}
+
+/// "2月6日–2月12日", or one date.
+pub fn date_range(locale: Locale, from: NaiveDate, to: NaiveDate) -> String {
+    if from == to {
+        short_date(locale, from)
+    } else {
+        format!("{}–{}", short_date(locale, from), short_date(locale, to))
+    }
+}
+
+/// One closure in a sentence: its dates, its hours, its note.
+pub fn closure_text(locale: Locale, english: bool, c: &Closure) -> String {
+    let dates = date_range(locale, c.from, c.to);
+    let head = if c.is_closed() {
+        td_string!(locale, closure_closed, dates = dates).to_string()
+    } else {
+        td_string!(
+            locale,
+            closure_hours,
+            dates = dates,
+            hours = spans_text(locale, &c.spans)
+        )
+        .to_string()
+    };
+    format!("{head} · {}", c.note(english))
+}
+
+/// The closure in force or coming soon, where hours are shown: words and a
+/// mark, never colour alone.
 #[component]
-pub fn OpenBadge(hours: WeeklyHours, now: LocalTime) -> impl IntoView {
+pub fn ClosureNotice(facility: Facility, today: NaiveDate) -> impl IntoView {
+    let prefs = crate::prefs::use_prefs();
+    closures::notice(&facility.closures, today).map(|c| {
+        view! {
+            <p class="closure-notice">
+                <span aria-hidden="true">"⚠ "</span>
+                {closure_text(prefs.locale, prefs.english(), c)}
+            </p>
+        }
+    })
+}
+
+#[component]
+pub fn OpenBadge(state: OpenState) -> impl IntoView {
     let locale = crate::prefs::use_locale();
-    let state = hours.state_at(now);
     let text = match state {
         OpenState::OpenUntil(1440) => td_string!(locale, open_now).to_string(),
         OpenState::OpenUntil(m) => td_string!(locale, open_until, time = clock(m)).to_string(),

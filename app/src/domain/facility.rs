@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::closures::{self, Closure};
 use super::coords::LatLng;
-use super::hours::WeeklyHours;
+use super::hours::{LocalTime, OpenState, WeeklyHours};
 
 /// The kinds of facility in the 15-minute life circle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -136,11 +137,31 @@ pub struct Facility {
     pub community: String,
     pub hours: WeeklyHours,
     pub services: Services,
+    /// Temporary closures and special hours, sorted by date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closures: Vec<Closure>,
+    /// When staff last confirmed these details (Unix ms); `None`: never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<i64>,
+    /// Closed for good: kept for its history, hidden from residents.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
 }
 
 impl Facility {
     pub fn kind(&self) -> Kind {
         self.services.kind()
+    }
+
+    /// Open or closed at a moment, temporary closures honoured.
+    pub fn state_at(&self, t: LocalTime) -> OpenState {
+        closures::state_at(&self.hours, &self.closures, t)
+    }
+
+    /// `open_now` of the API: `None` when no hours are known.
+    pub fn open_now(&self, t: LocalTime) -> Option<bool> {
+        (!self.hours.is_always_closed() || closures::on(&self.closures, t.date).is_some_and(|c| !c.is_closed()))
+            .then(|| self.state_at(t).is_open())
     }
 
     /// The name in the reader's language, falling back to Chinese.

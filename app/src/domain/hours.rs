@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 pub const DAY_CODES: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
@@ -68,11 +68,13 @@ impl OpenState {
     }
 }
 
-/// A weekday (0 = Monday) and minute of the day in China Standard Time.
+/// A weekday (0 = Monday) and minute of the day in China Standard Time, and
+/// the date they fall on (for temporary closures, `domain::closures`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalTime {
     pub weekday: u8,
     pub minute: u16,
+    pub date: NaiveDate,
 }
 
 impl LocalTime {
@@ -83,7 +85,24 @@ impl LocalTime {
         LocalTime {
             weekday: local.weekday().num_days_from_monday() as u8,
             minute: (local.hour() * 60 + local.minute()) as u16,
+            date: local.date_naive(),
         }
+    }
+
+    /// A minute of a date.
+    pub fn on(date: NaiveDate, minute: u16) -> Self {
+        LocalTime {
+            weekday: date.weekday().num_days_from_monday() as u8,
+            minute,
+            date,
+        }
+    }
+
+    /// A minute of a weekday, in the week of Monday 2024-01-01 (for tests
+    /// of weekly hours, where the date does not matter).
+    pub fn weekly(weekday: u8, minute: u16) -> Self {
+        let monday = NaiveDate::from_ymd_opt(2024, 1, 1).expect("a date");
+        Self::on(monday + chrono::Days::new(u64::from(weekday % 7)), minute)
     }
 }
 
@@ -133,29 +152,43 @@ impl WeeklyHours {
         self.days.iter().all(Vec::is_empty)
     }
 
+    /// The state by the weekly hours alone (closures: `Facility::state_at`).
     pub fn state_at(&self, t: LocalTime) -> OpenState {
         // Any weekday counts modulo 7, as in `on`; `weekday + 6` would overflow past 249.
         let yesterday = (t.weekday % 7 + 6) % 7;
-        // A span from yesterday that runs past midnight.
-        if let Some(s) = self.on(yesterday).iter().find(|s| s.overnight() && t.minute < s.close) {
-            return OpenState::OpenUntil(s.close);
-        }
-        let today = self.on(t.weekday);
-        if let Some(s) = today
-            .iter()
-            .find(|s| t.minute >= s.open && (s.overnight() || t.minute < s.close))
-        {
-            return OpenState::OpenUntil(if s.overnight() { MINUTES_PER_DAY } else { s.close });
-        }
-        match today.iter().filter(|s| s.open > t.minute).map(|s| s.open).min() {
-            Some(open) => OpenState::OpensAt(open),
-            None => OpenState::ClosedToday,
-        }
+        state_of(self.on(yesterday), self.on(t.weekday), t.minute)
     }
 
     pub fn is_open_at(&self, t: LocalTime) -> bool {
         self.state_at(t).is_open()
     }
+}
+
+/// The state at `minute` of a day with the spans `today`, after a day with
+/// the spans `yesterday` (whose overnight span may still be running).
+pub fn state_of(yesterday: &[Span], today: &[Span], minute: u16) -> OpenState {
+    if let Some(s) = yesterday.iter().find(|s| s.overnight() && minute < s.close) {
+        return OpenState::OpenUntil(s.close);
+    }
+    if let Some(s) = today
+        .iter()
+        .find(|s| minute >= s.open && (s.overnight() || minute < s.close))
+    {
+        return OpenState::OpenUntil(if s.overnight() { MINUTES_PER_DAY } else { s.close });
+    }
+    match today.iter().filter(|s| s.open > minute).map(|s| s.open).min() {
+        Some(open) => OpenState::OpensAt(open),
+        None => OpenState::ClosedToday,
+    }
+}
+
+/// Parses the spans of one day, `11:00-13:00,17:00-19:00` (`off`: none).
+pub fn parse_spans(text: &str) -> Result<Vec<Span>, HoursError> {
+    let text = text.trim();
+    if text.is_empty() || text == "off" || text == "closed" {
+        return Ok(Vec::new());
+    }
+    text.split(',').map(|s| parse_span(s.trim())).collect()
 }
 
 fn parse_days(text: &str) -> Result<Vec<usize>, HoursError> {
@@ -279,10 +312,7 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(weekday: u8, h: u16, m: u16) -> LocalTime {
-        LocalTime {
-            weekday,
-            minute: h * 60 + m,
-        }
+        LocalTime::weekly(weekday, h * 60 + m)
     }
 
     #[test]
@@ -357,21 +387,10 @@ mod tests {
     fn shanghai_time_ignores_the_servers_zone() {
         // 2026-11-26 is a Thursday; 20:30 UTC is Friday 04:30 in Chengdu.
         let t = LocalTime::shanghai(Utc.with_ymd_and_hms(2026, 11, 26, 20, 30, 0).unwrap());
-        assert_eq!(
-            t,
-            LocalTime {
-                weekday: 4,
-                minute: 270
-            }
-        );
+        assert_eq!((t.weekday, t.minute), (4, 270));
+        assert_eq!(t.date, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
         let t = LocalTime::shanghai(Utc.with_ymd_and_hms(2026, 11, 26, 3, 0, 0).unwrap());
-        assert_eq!(
-            t,
-            LocalTime {
-                weekday: 3,
-                minute: 660
-            }
-        );
+        assert_eq!(t, LocalTime::on(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), 660));
     }
 
     #[test]
@@ -524,7 +543,7 @@ mod fuzz {
         let hours = WeeklyHours::parse("Su 22:00-02:00; Mo 08:00-09:00").unwrap();
         for weekday in [6, 7, 13, 249, 250, 255] {
             for minute in [0, 60, 500, 1439, 1440, u16::MAX] {
-                check_moment(&hours, LocalTime { weekday, minute });
+                check_moment(&hours, LocalTime::weekly(weekday, minute));
             }
         }
     }
@@ -549,7 +568,7 @@ mod fuzz {
 
         #[test]
         fn every_moment_has_a_sensible_state(hours in week(), weekday in any::<u8>(), minute in any::<u16>()) {
-            check_moment(&hours, LocalTime { weekday, minute });
+            check_moment(&hours, LocalTime::weekly(weekday, minute));
         }
     }
 }

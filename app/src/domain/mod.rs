@@ -1,6 +1,8 @@
 //! The domain: plain Rust shared by the server and the browser, with no I/O,
 //! so every rule here is unit-tested directly.
 
+pub mod admin;
+pub mod closures;
 pub mod coords;
 pub mod facility;
 pub mod hours;

@@ -10,7 +10,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::components::facility_card::{distance_text, Contact, NavLinks};
-use crate::components::services::{day_text, kind_name, weekday_name, KindIcon, OpenBadge, ServiceList};
+use crate::components::services::{
+    closure_text, day_text, kind_name, long_date, weekday_name, ClosureNotice, KindIcon, OpenBadge, ServiceList,
+};
 use crate::domain::facility::{Community, Facility, Kind};
 use crate::domain::hours::LocalTime;
 use crate::domain::nearby::NearbyParams;
@@ -108,6 +110,20 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
     } else {
         td_string!(locale, hours_heading).to_string()
     };
+    let coming: Vec<String> = f
+        .closures
+        .iter()
+        .filter(|c| c.to >= view.now.date)
+        .map(|c| closure_text(locale, english, c))
+        .collect();
+    let checked = f.checked_at.and_then(chrono::DateTime::from_timestamp_millis).map(|t| {
+        td_string!(
+            locale,
+            checked_on,
+            date = long_date(locale, LocalTime::shanghai(t).date)
+        )
+        .to_string()
+    });
     let week = (0..7u8)
         .map(|d| {
             let today = d == view.now.weekday;
@@ -133,7 +149,8 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
             {view.community.map(|c| view! {
                 <p>{td!(locale, facility_community)}": "{c.name(english).to_string()}</p>
             })}
-            <p><OpenBadge hours=f.hours.clone() now=view.now /></p>
+            <p><OpenBadge state=f.state_at(view.now) /></p>
+            <ClosureNotice facility=f.clone() today=view.now.date />
             <Contact facility=f.clone() />
             <h2>{td!(locale, services_heading)}</h2>
             <ServiceList services=f.services.clone() />
@@ -141,6 +158,13 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
             <table class="hours">
                 <tbody>{week}</tbody>
             </table>
+            {(!coming.is_empty()).then(|| view! {
+                <h2>{td!(locale, closure_heading)}</h2>
+                <ul class="closures">
+                    {coming.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                </ul>
+            })}
+            {checked.map(|d| view! { <p class="checked-on">{d}</p> })}
             <NavLinks facility=f />
         </article>
     }

@@ -50,7 +50,9 @@ fn on_sphere(p: LatLng) -> [f64; 3] {
 
 impl FacilityIndex {
     /// Builds the trees with bulk loading (O(n log n)).
-    pub fn new(facilities: Vec<Facility>) -> Self {
+    /// The index of the facilities residents see (retired ones are left out).
+    pub fn new(mut facilities: Vec<Facility>) -> Self {
+        facilities.retain(|f| !f.retired);
         let entries = |kind: Option<Kind>| -> Vec<Entry> {
             facilities
                 .iter()
@@ -74,17 +76,25 @@ impl FacilityIndex {
     /// ones (by id) replaced, moving in the trees only when their place or
     /// kind changed. An edit of one facility in a city of 100 000 costs a
     /// copy and two tree updates, not a rebuild; many changes at once are
-    /// bulk loaded again, which is faster then.
+    /// bulk loaded again, which is faster then. A facility retired leaves
+    /// the index (rare: the index is built again).
     pub fn with_changes(&self, changed: Vec<Facility>) -> Self {
-        if changed.len() > self.len() / 8 {
+        let retiring = changed.iter().any(|f| f.retired && self.by_id.contains_key(&f.id));
+        if retiring || changed.len() > self.len() / 8 {
             let mut by_id: HashMap<i64, Facility> = self.facilities.iter().map(|f| (f.id, f.clone())).collect();
-            by_id.extend(changed.into_iter().map(|f| (f.id, f)));
+            for f in changed {
+                if f.retired {
+                    by_id.remove(&f.id);
+                } else {
+                    by_id.insert(f.id, f);
+                }
+            }
             let mut all: Vec<Facility> = by_id.into_values().collect();
             all.sort_by_key(|f| f.id);
             return Self::new(all);
         }
         let mut next = self.clone();
-        for f in changed {
+        for f in changed.into_iter().filter(|f| !f.retired) {
             let entry = |i: usize, f: &Facility| GeomWithData::new(on_sphere(f.location), i);
             match next.by_id.get(&f.id).copied() {
                 Some(i) => {
@@ -200,6 +210,9 @@ mod tests {
             phone: String::new(),
             community: String::new(),
             hours: Default::default(),
+            closures: Vec::new(),
+            checked_at: None,
+            retired: false,
             services: if meal {
                 Services::Meal(MealServices::default())
             } else {
@@ -312,6 +325,28 @@ mod tests {
         assert!(r.beyond[0].walk_minutes > 15.0);
         let empty = FacilityIndex::default();
         assert_eq!(empty.nearby(&query(30.55, 104.0, &[])), NearbyResult::default());
+    }
+
+    #[test]
+    fn retired_facilities_leave_and_restored_ones_come_back() {
+        let fs = scattered(50, 5);
+        let index = FacilityIndex::new(fs.clone());
+        let q = query(fs[3].location.lat, fs[3].location.lng, &[]);
+        let nearest = |i: &FacilityIndex| i.nearby(&q).within.first().map(|h| h.facility.id);
+        assert_eq!(nearest(&index), Some(fs[3].id));
+        let retired = Facility {
+            retired: true,
+            ..fs[3].clone()
+        };
+        let without = index.with_changes(vec![retired.clone()]);
+        assert_eq!(without.len(), 49);
+        assert!(without.get(fs[3].id).is_none());
+        assert_ne!(nearest(&without), Some(fs[3].id));
+        // A retired facility edited again stays out; restored, it is back.
+        assert_eq!(without.with_changes(vec![retired.clone()]).len(), 49);
+        let back = without.with_changes(vec![fs[3].clone()]);
+        assert_eq!(nearest(&back), Some(fs[3].id));
+        assert_eq!(FacilityIndex::new(vec![retired]).len(), 0);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use app::domain::facility::{Facility, Kind, Services};
+use app::domain::facility::{Kind, Services};
 use app::domain::hours::{LocalTime, DAY_CODES};
 use app::domain::nearby::{Field, NearbyParams, QueryError};
 use app::prefs::Prefs;
@@ -74,7 +74,8 @@ pub struct NearbyItem {
     pub distance_m: u32,
     /// Walking minutes (distance × 1.3 detour ÷ pace speed), rounded up.
     pub walk_minutes: u32,
-    /// Whether it is open now (Asia/Shanghai time); null when it has no hours.
+    /// Whether it is open now (Asia/Shanghai time), temporary closures
+    /// honoured; null when it has no hours.
     pub open_now: Option<bool>,
 }
 
@@ -94,8 +95,32 @@ pub struct FacilityResponse {
     /// Code of the community it belongs to.
     pub community: String,
     pub hours: HoursResponse,
+    /// Whether it is open now (Asia/Shanghai time), temporary closures
+    /// honoured; null when it has no hours.
     pub open_now: Option<bool>,
     pub services: Services,
+    /// Temporary closures and special hours from today on, by date.
+    pub closures: Vec<ClosureResponse>,
+    /// The date (Asia/Shanghai) staff last confirmed these details; null
+    /// when never.
+    #[schema(format = Date)]
+    pub checked_on: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClosureResponse {
+    /// First day, `YYYY-MM-DD` (Asia/Shanghai).
+    #[schema(format = Date)]
+    pub from: String,
+    /// Last day, included.
+    #[schema(format = Date)]
+    pub to: String,
+    /// The hours on each of those days, `HH:MM-HH:MM`; empty: closed.
+    pub hours: Vec<String>,
+    /// In the language of `Accept-Language`.
+    pub note: String,
+    pub note_zh: String,
+    pub note_en: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -105,10 +130,6 @@ pub struct HoursResponse {
     /// Spans per weekday (`Mo` … `Su`), `HH:MM-HH:MM`; an end not after the
     /// start runs past midnight.
     pub week: std::collections::BTreeMap<String, Vec<String>>,
-}
-
-fn open_now(f: &Facility, now: LocalTime) -> Option<bool> {
-    (!f.hours.is_always_closed()).then(|| f.hours.is_open_at(now))
 }
 
 fn english(headers: &HeaderMap) -> bool {
@@ -171,7 +192,7 @@ pub async fn nearby(
             lng: h.facility.location.lng,
             distance_m: h.distance_m.round() as u32,
             walk_minutes: h.display_minutes(),
-            open_now: open_now(&h.facility, now),
+            open_now: h.facility.open_now(now),
         })
         .collect();
     Ok(Json(NearbyResponse {
@@ -237,9 +258,29 @@ pub async fn facility(
             text: f.hours.to_string(),
             week,
         },
-        open_now: open_now(f, now),
+        open_now: f.open_now(now),
         services: f.services.clone(),
+        closures: f
+            .closures
+            .iter()
+            .filter(|c| c.to >= now.date)
+            .map(|c| ClosureResponse {
+                from: c.from.to_string(),
+                to: c.to.to_string(),
+                hours: c.spans.iter().map(ToString::to_string).collect(),
+                note: c.note(english).to_string(),
+                note_zh: c.note_zh.clone(),
+                note_en: c.note_en.clone(),
+            })
+            .collect(),
+        checked_on: f.checked_at.and_then(shanghai_date),
     }))
+}
+
+/// The Asia/Shanghai date of a Unix-millisecond time.
+fn shanghai_date(ms: i64) -> Option<String> {
+    let utc = chrono::DateTime::from_timestamp_millis(ms)?;
+    Some(LocalTime::shanghai(utc).date.to_string())
 }
 
 /// Every facility and community in one JSON document, for data users.

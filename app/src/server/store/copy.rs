@@ -78,6 +78,9 @@ const TABLES: &[Table] = &[
             Text("hours"),
             Text("services"),
             Int("updated_at"),
+            Text("closures"),
+            OptInt("checked_at"),
+            Int("retired"),
         ],
         order: "id",
         identity: true,
@@ -187,6 +190,20 @@ const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "facility_history",
+        columns: &[
+            Int("id"),
+            Int("facility_id"),
+            Int("at"),
+            OptInt("actor"),
+            Text("kind"),
+            Text("before"),
+            Text("after"),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
         name: "suggestion_supports",
         columns: &[Int("suggestion_id"), Text("device_hash"), Int("created_at")],
         order: "suggestion_id, device_hash",
@@ -210,6 +227,7 @@ const TABLES: &[Table] = &[
 /// Tables a target must have empty (the copied ones, and what refers to
 /// them).
 const CLEARED: &[&str] = &[
+    "facility_history",
     "sessions",
     "staged_photos",
     "suggestion_supports",

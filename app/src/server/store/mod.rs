@@ -364,7 +364,7 @@ impl Db {
         .fetch_all(&mut *tx)
         .await?;
         let facilities = rows.iter().map(facility_from_row).collect::<Result<Vec<_>, _>>()?;
-        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM facilities")
+        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM facilities WHERE retired = 0")
             .fetch_one(&mut *tx)
             .await?
             .try_get("n")?;
@@ -550,8 +550,8 @@ impl Db {
     }
 }
 
-const FACILITY_COLUMNS: &str =
-    "id, source_ref, name_zh, name_en, address_zh, address_en, lat, lng, phone, community, hours, services";
+const FACILITY_COLUMNS: &str = "id, source_ref, name_zh, name_en, address_zh, address_en, lat, lng, phone, community, \
+     hours, services, closures, checked_at, retired";
 const COMMUNITY_COLUMNS: &str = "code, name_zh, name_en, district_zh, district_en, lat, lng";
 
 fn community_from_row(r: &sqlx::any::AnyRow) -> Result<Community, StoreError> {
@@ -570,6 +570,8 @@ fn facility_from_row(r: &sqlx::any::AnyRow) -> Result<Facility, StoreError> {
     let corrupt = |what: String| StoreError::Corrupt(format!("facilities/{id}"), what);
     let hours: String = r.try_get("hours")?;
     let services: String = r.try_get("services")?;
+    let closures: String = r.try_get("closures")?;
+    let retired: i64 = r.try_get("retired")?;
     Ok(Facility {
         id,
         source_ref: r.try_get("source_ref")?,
@@ -582,6 +584,9 @@ fn facility_from_row(r: &sqlx::any::AnyRow) -> Result<Facility, StoreError> {
         community: r.try_get("community")?,
         hours: WeeklyHours::parse(&hours).map_err(|e| corrupt(e.to_string()))?,
         services: serde_json::from_str(&services).map_err(|e| corrupt(e.to_string()))?,
+        closures: serde_json::from_str(&closures).map_err(|e| corrupt(e.to_string()))?,
+        checked_at: r.try_get("checked_at")?,
+        retired: retired != 0,
     })
 }
 
