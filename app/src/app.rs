@@ -11,6 +11,8 @@ use crate::i18n::*;
 use crate::pages::offline::{OfflinePage, SuggestOfflinePage};
 use crate::pages::review::dashboard::ReviewDashboardPage;
 use crate::pages::review::detail::ReviewDetailPage;
+use crate::pages::review::facilities::AdminFacilitiesPage;
+use crate::pages::review::facility_edit::AdminFacilityPage;
 use crate::pages::review::inbox::ReviewInboxPage;
 use crate::pages::review::login::LoginPage;
 use crate::pages::review::templates::ReviewTemplatesPage;
@@ -141,6 +143,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review/s/:code") view=ReviewDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/review/dashboard") view=ReviewDashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/review/templates") view=ReviewTemplatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/facilities") view=AdminFacilitiesPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/facilities/:id") view=AdminFacilityPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -12,7 +12,10 @@ use std::net::SocketAddr;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
+
+use app::domain::review::Role;
+use app::server::auth::hash_password;
 use axum::Router;
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
@@ -244,4 +247,57 @@ pub async fn healthy(http: &reqwest::Client, base: &str) {
         assert!(std::time::Instant::now() < deadline, "{base} never became healthy");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+// ---- The committee's side: accounts, sign-in, forms ----
+
+pub const PASSWORD: &str = "a long enough password";
+
+pub async fn user(app: &TestApp, name: &str, role: Role, community: Option<&str>) {
+    let hash = hash_password(PASSWORD).unwrap();
+    assert!(app.db.create_user(name, &hash, role, community).await.unwrap());
+}
+
+pub fn form(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
+    let mut req = Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
+        .unwrap()
+}
+
+/// A GET as a browser sends it (pages redirect only requests that accept HTML).
+pub fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut req = Request::get(uri).header(header::ACCEPT, "text/html,*/*");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::empty()).unwrap()
+}
+
+/// Signs in; returns the `linli_session=…` cookie.
+pub async fn sign_in(app: &TestApp, name: &str) -> String {
+    let r = app
+        .send(form(
+            "/login",
+            None,
+            &[("username", name), ("password", PASSWORD), ("next", "/review")],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.headers[header::LOCATION], "/review");
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap().to_string()
+}
+
+/// The CSRF token the pages put in every committee form.
+pub async fn csrf(app: &TestApp, cookie: &str) -> String {
+    let page = app.send(get("/review", Some(cookie))).await;
+    let at = page.text.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    page.text[at..at + 64].to_string()
 }

@@ -10,64 +10,12 @@ use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 
 use app::domain::review::Role;
-use app::server::auth::hash_password;
 use app::server::photos::samples::jpeg;
-use common::{Reply, TestApp};
-
-const PASSWORD: &str = "a long enough password";
+use common::{csrf, form, get, sign_in, user, Reply, TestApp};
 
 struct Actor {
     name: &'static str,
     cookie: Option<String>,
-}
-
-async fn user(app: &TestApp, name: &str, role: Role, community: Option<&str>) {
-    let hash = hash_password(PASSWORD).unwrap();
-    assert!(app.db.create_user(name, &hash, role, community).await.unwrap());
-}
-
-fn form(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
-    let mut req = Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    req.body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
-        .unwrap()
-}
-
-/// A GET as a browser sends it (pages redirect only requests that accept HTML).
-fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut req = Request::get(uri).header(header::ACCEPT, "text/html,*/*");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    req.body(Body::empty()).unwrap()
-}
-
-/// Signs in; returns the `linli_session=…` cookie.
-async fn sign_in(app: &TestApp, name: &str) -> String {
-    let r = app
-        .send(form(
-            "/login",
-            None,
-            &[("username", name), ("password", PASSWORD), ("next", "/review")],
-        ))
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    assert_eq!(r.headers[header::LOCATION], "/review");
-    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
-    cookie.split(';').next().unwrap().to_string()
-}
-
-/// The CSRF token the pages put in every committee form.
-async fn csrf(app: &TestApp, cookie: &str) -> String {
-    let page = app.send(get("/review", Some(cookie))).await;
-    let at = page.text.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    page.text[at..at + 64].to_string()
 }
 
 async fn file(app: &TestApp, title: &str, lat: f64, lng: f64, contact: &str) -> String {

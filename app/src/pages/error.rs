@@ -43,6 +43,19 @@ impl From<crate::server::store::StoreError> for PageError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<crate::server::admin::AdminError> for PageError {
+    fn from(e: crate::server::admin::AdminError) -> Self {
+        match e {
+            crate::server::admin::AdminError::Store(e) => e.into(),
+            other => {
+                tracing::error!(error = %other, "an administration page failed");
+                PageError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<crate::server::review::ReviewError> for PageError {
     fn from(e: crate::server::review::ReviewError) -> Self {
         match e {

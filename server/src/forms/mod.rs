@@ -3,6 +3,7 @@
 //! actions (with the committee's downloads). Plain form POSTs answered with
 //! a page or a redirect, so they work without JavaScript.
 
+pub mod facilities;
 pub mod review;
 pub mod suggest;
 pub mod support;
@@ -40,6 +41,8 @@ pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
         .route("/review/s/{code}/photos/{position}/hide", post(review::hide_photo))
         .route("/review/templates", post(review::add_template))
         .route("/review/templates/{id}/delete", post(review::delete_template))
+        .route("/review/facilities/new", post(facilities::create))
+        .route("/review/facilities/{id}/{action}", post(facilities::act))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

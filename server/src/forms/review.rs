@@ -190,6 +190,10 @@ fn return_page(path: &str) -> &str {
     if path.starts_with("/review/templates") {
         return "/review/templates";
     }
+    if let Some(rest) = path.strip_prefix("/review/facilities/") {
+        let id_end = rest.find('/').map_or(path.len(), |i| "/review/facilities/".len() + i);
+        return &path[..id_end];
+    }
     "/review"
 }
 

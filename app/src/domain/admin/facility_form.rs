@@ -242,9 +242,89 @@ pub fn parse(
     }
 }
 
+/// The form's fields for a facility as it is: what the edit page starts
+/// from (and, parsed back, the same facility).
+pub fn fields_of(f: &crate::domain::facility::Facility) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = [
+        ("kind", f.kind().as_str().to_string()),
+        ("name_zh", f.name_zh.clone()),
+        ("name_en", f.name_en.clone()),
+        ("address_zh", f.address_zh.clone()),
+        ("address_en", f.address_en.clone()),
+        ("lat", format!("{:.6}", f.location.lat)),
+        ("lng", format!("{:.6}", f.location.lng)),
+        ("community", f.community.clone()),
+        ("phone", f.phone.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let on = |b: bool| if b { "1" } else { "" }.to_string();
+    match &f.services {
+        Services::Meal(m) => {
+            out.push(("lunch".into(), on(m.lunch)));
+            out.push(("dinner".into(), on(m.dinner)));
+            out.push(("delivery".into(), on(m.delivery)));
+            out.push(("price_60".into(), m.price_60.map(|p| p.to_string()).unwrap_or_default()));
+            out.push(("price_80".into(), m.price_80.map(|p| p.to_string()).unwrap_or_default()));
+        }
+        Services::Reading(r) => {
+            out.push(("children_corner".into(), on(r.children_corner)));
+            out.push(("seats".into(), r.seats.map(|n| n.to_string()).unwrap_or_default()));
+        }
+        Services::Sorting(s) => {
+            for w in &s.accepts {
+                out.push((format!("accepts_{}", w.as_str()), "1".into()));
+            }
+        }
+    }
+    for (d, day) in hours_form::fields_of(&f.hours).iter().enumerate() {
+        let d = d as u8;
+        out.push((hours_form::field_name(d, "closed"), on(day.closed)));
+        out.push((hours_form::field_name(d, "open1"), day.open1.clone()));
+        out.push((hours_form::field_name(d, "close1"), day.close1.clone()));
+        out.push((hours_form::field_name(d, "open2"), day.open2.clone()));
+        out.push((hours_form::field_name(d, "close2"), day.close2.clone()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_facility_round_trips_through_its_form() {
+        use crate::domain::facility::Facility;
+        let f = Facility {
+            id: 3,
+            source_ref: "s-1".into(),
+            name_zh: "玉林投放点".into(),
+            name_en: "Yulin drop-off".into(),
+            address_zh: "玉林路2号".into(),
+            address_en: String::new(),
+            location: LatLng::new(30.636_5, 104.045_2),
+            phone: "028-1234".into(),
+            community: "wuhou-yulin".into(),
+            hours: WeeklyHours::parse("Mo-Fr 07:00-09:00,18:00-20:00; Sa-Su off").unwrap(),
+            services: Services::Sorting(SortingServices {
+                accepts: vec![WasteCategory::Recyclable, WasteCategory::Food],
+            }),
+            closures: Vec::new(),
+            checked_at: None,
+            retired: false,
+        };
+        let edit = parse(&fields_of(&f), true, Kind::Meal, &communities()).unwrap();
+        let d = edit.details.unwrap();
+        assert_eq!(
+            (d.kind, d.name_zh.as_str(), d.community.as_str()),
+            (Kind::Sorting, "玉林投放点", "wuhou-yulin")
+        );
+        assert_eq!(d.location, f.location);
+        assert_eq!(edit.hours, f.hours);
+        assert_eq!(edit.services, f.services);
+        assert_eq!(edit.phone, f.phone);
+    }
 
     fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         let mut f: Vec<(String, String)> = (0..7u8)

@@ -5,7 +5,73 @@
 pub mod facility_form;
 pub mod hours_form;
 
+use serde::{Deserialize, Serialize};
+
+use super::facility::{Facility, Kind};
 use super::review::{Member, Role};
+
+/// One change in a facility's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: i64,
+    /// The member's name; `None`: the command line.
+    pub actor: Option<String>,
+    pub kind: String,
+    /// The facility before and after, as JSON (`""`: none).
+    pub before: String,
+    pub after: String,
+}
+
+/// Details not confirmed for this long are shown as needing a check.
+pub const STALE_AFTER_MS: i64 = 183 * 24 * 3600 * 1000;
+
+/// Never checked, or not for [`STALE_AFTER_MS`].
+pub fn is_stale(checked_at: Option<i64>, now_ms: i64) -> bool {
+    checked_at.is_none_or(|t| now_ms - t > STALE_AFTER_MS)
+}
+
+/// Which facilities the administration list shows, from its query.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacilityFilter {
+    /// Part of a name or an address, either language.
+    pub q: String,
+    /// A community code; empty: every community in the member's scope.
+    pub community: String,
+    pub kind: Option<Kind>,
+    /// `None`: in use and retired.
+    pub retired: Option<bool>,
+    pub hours_missing: bool,
+    pub stale: bool,
+}
+
+impl FacilityFilter {
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let on = |k: &str| get(k).is_some_and(|v| v == "1" || v == "on");
+        FacilityFilter {
+            q: get("q").unwrap_or_default().trim().chars().take(100).collect(),
+            community: get("community").unwrap_or_default().trim().chars().take(64).collect(),
+            kind: get("kind").as_deref().and_then(Kind::parse),
+            retired: match get("state").as_deref() {
+                Some("retired") => Some(true),
+                Some("all") => None,
+                _ => Some(false),
+            },
+            hours_missing: on("hours_missing"),
+            stale: on("stale"),
+        }
+    }
+
+    /// The filters the database does not apply (text, hours, staleness).
+    pub fn matches(&self, f: &Facility, now_ms: i64) -> bool {
+        let q = self.q.to_lowercase();
+        (q.is_empty()
+            || [&f.name_zh, &f.name_en, &f.address_zh, &f.address_en, &f.source_ref]
+                .iter()
+                .any(|t| t.to_lowercase().contains(&q)))
+            && (!self.hours_missing || f.hours.is_always_closed())
+            && (!self.stale || is_stale(f.checked_at, now_ms))
+    }
+}
 
 /// Everything a member can do to a facility.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -61,6 +127,42 @@ pub fn may(member: &Member, action: FacilityAction, community: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_filters() {
+        use crate::domain::coords::LatLng;
+        use crate::domain::facility::{MealServices, Services};
+        let now = 1_800_000_000_000;
+        let f = Facility {
+            id: 1,
+            source_ref: "meal-0001".into(),
+            name_zh: "玉林食堂".into(),
+            name_en: "Yulin Canteen".into(),
+            address_zh: "玉林路1号".into(),
+            address_en: String::new(),
+            location: LatLng::new(30.63, 104.05),
+            phone: String::new(),
+            community: "wuhou-yulin".into(),
+            hours: Default::default(),
+            services: Services::Meal(MealServices::default()),
+            closures: Vec::new(),
+            checked_at: Some(now - STALE_AFTER_MS + 1000),
+            retired: false,
+        };
+        let filter = |q: &[(&str, &str)]| {
+            FacilityFilter::from_query(|k| q.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()))
+        };
+        assert!(filter(&[("q", "CANTEEN")]).matches(&f, now));
+        assert!(filter(&[("q", "玉林路")]).matches(&f, now));
+        assert!(!filter(&[("q", "书屋")]).matches(&f, now));
+        assert!(filter(&[("hours_missing", "1")]).matches(&f, now), "no hours at all");
+        assert!(!filter(&[("stale", "1")]).matches(&f, now), "checked five months ago");
+        assert!(filter(&[("stale", "1")]).matches(&f, now + 2000));
+        assert!(is_stale(None, now));
+        assert_eq!(filter(&[]).retired, Some(false), "in use by default");
+        assert_eq!(filter(&[("state", "all")]).retired, None);
+        assert_eq!(filter(&[("kind", "meal")]).kind, Some(Kind::Meal));
+    }
 
     #[test]
     fn committee_members_keep_their_own_facilities_hours_only() {

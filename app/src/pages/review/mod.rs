@@ -4,6 +4,8 @@
 
 pub mod dashboard;
 pub mod detail;
+pub mod facilities;
+pub mod facility_edit;
 pub mod inbox;
 pub mod login;
 pub mod templates;
@@ -74,6 +76,7 @@ pub fn ReviewBar(signed: Signed) -> impl IntoView {
             <a href="/review">{td!(locale, review_inbox)}</a>
             <a href="/review/dashboard">{td!(locale, review_dashboard)}</a>
             <a href="/review/templates">{td!(locale, review_templates)}</a>
+            <a href="/review/facilities">{td!(locale, adm_facilities)}</a>
             <span class="review-who">{who}</span>
             <form method="post" action="/logout">
                 <Csrf token=signed.csrf.clone() />

@@ -11,6 +11,7 @@
 //! (hours, services) are stored as text and parsed here.
 
 mod copy;
+mod facilities;
 mod review;
 mod shared;
 mod suggestions;
@@ -27,6 +28,7 @@ use crate::domain::hours::WeeklyHours;
 use crate::domain::sorting::SortingItem;
 
 pub use copy::{CopyError, CopyReport};
+pub use facilities::{history_json, FacilityRecord, FacilityScope, HistoryEntry};
 pub use review::{EventRecord, ExportRow, SuggestionChange};
 pub use shared::CatalogVersion;
 pub use suggestions::{Inserted, NewSuggestion, StoredPhoto};

@@ -1,0 +1,240 @@
+//! `/review/facilities`: the facilities a member keeps (an admin: every
+//! community's), with search and the filters a clerk works through: a
+//! community, a kind, in use or retired, hours missing, not checked for six
+//! months.
+
+use leptos::prelude::*;
+
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use super::{failed, ReviewBar, Signed};
+use crate::components::services::{kind_name, long_date, KindIcon};
+use crate::domain::admin::FacilityFilter;
+use crate::domain::facility::Kind;
+use crate::i18n::*;
+use crate::pages::error::PageError;
+use crate::prefs::use_prefs;
+
+/// Rows shown at once.
+pub const LIST_LIMIT: usize = 200;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListItem {
+    pub id: i64,
+    pub name: String,
+    pub kind: Kind,
+    pub community: String,
+    pub address: String,
+    /// Shanghai date of the last check.
+    pub checked_on: Option<chrono::NaiveDate>,
+    pub stale: bool,
+    pub retired: bool,
+    pub hours_missing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FacilityList {
+    pub signed: Signed,
+    pub filter: FacilityFilter,
+    pub items: Vec<ListItem>,
+    pub total: usize,
+    /// Code and name of every community the member may pick (admins).
+    pub communities: Vec<(String, String)>,
+}
+
+#[server]
+pub async fn admin_facility_list(query: Vec<(String, String)>) -> Result<FacilityList, PageError> {
+    use crate::domain::admin::is_stale;
+    use crate::domain::hours::LocalTime;
+    use crate::server::store::FacilityScope;
+    let signed = super::signed().await?;
+    let state = crate::pages::error::app_state()?;
+    let english = crate::prefs::use_prefs().english();
+    let filter = FacilityFilter::from_query(|k| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
+    let community = match signed.member.scope() {
+        Some(own) => Some(own.to_string()),
+        None => Some(filter.community.clone()).filter(|c| !c.is_empty()),
+    };
+    let records = state
+        .db
+        .admin_facilities(&FacilityScope {
+            community: community.as_deref(),
+            kind: filter.kind,
+            retired: filter.retired,
+        })
+        .await?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let matching: Vec<_> = records
+        .into_iter()
+        .filter(|r| filter.matches(&r.facility, now))
+        .collect();
+    let total = matching.len();
+    let items = matching
+        .into_iter()
+        .take(LIST_LIMIT)
+        .map(|r| {
+            let f = r.facility;
+            ListItem {
+                id: f.id,
+                name: f.name(english).to_string(),
+                kind: f.kind(),
+                address: f.address(english).to_string(),
+                checked_on: f
+                    .checked_at
+                    .and_then(chrono::DateTime::from_timestamp_millis)
+                    .map(|t| LocalTime::shanghai(t).date),
+                stale: is_stale(f.checked_at, now),
+                retired: f.retired,
+                hours_missing: f.hours.is_always_closed(),
+                community: f.community,
+            }
+        })
+        .collect();
+    let communities = if signed.member.scope().is_none() {
+        state
+            .catalog
+            .snapshot()
+            .communities
+            .iter()
+            .map(|c| (c.code.clone(), c.name(english).to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(FacilityList {
+        signed,
+        filter,
+        items,
+        total,
+        communities,
+    })
+}
+
+#[component]
+pub fn AdminFacilitiesPage() -> impl IntoView {
+    let locale = use_prefs().locale;
+    let query = use_query_map();
+    let raw = move || {
+        query.with(|q| {
+            ["q", "community", "kind", "state", "hours_missing", "stale"]
+                .iter()
+                .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+                .collect::<Vec<_>>()
+        })
+    };
+    let data = Resource::new(raw, admin_facility_list);
+    view! {
+        <Title text=td_string!(locale, adm_facilities).to_string() />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) => view! { <ListBody list /> }.into_any(),
+                    Err(e) => failed(e, "/review/facilities"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ListBody(list: FacilityList) -> impl IntoView {
+    let locale = use_prefs().locale;
+    let f = list.filter.clone();
+    let admin = list.signed.member.scope().is_none();
+    let kind_options = Kind::ALL
+        .into_iter()
+        .map(|k| view! { <option value=k.as_str() selected=f.kind == Some(k)>{kind_name(locale, k)}</option> })
+        .collect_view();
+    let community_picker = admin.then(|| {
+        let options = list
+            .communities
+            .iter()
+            .map(|(code, name)| {
+                view! { <option value=code.clone() selected=f.community == *code>{format!("{name} ({code})")}</option> }
+            })
+            .collect_view();
+        view! {
+            <label for="f-community">{td!(locale, adm_community)}</label>
+            <select id="f-community" name="community">
+                <option value="">{td!(locale, adm_all_communities)}</option>
+                {options}
+            </select>
+        }
+    });
+    let state = match f.retired {
+        Some(false) => "open",
+        Some(true) => "retired",
+        None => "all",
+    };
+    let shown = list.items.len();
+    let rows = list
+        .items
+        .into_iter()
+        .map(|i| {
+            let checked = match i.checked_on {
+                Some(d) => td_string!(locale, adm_checked_on, date = long_date(locale, d)).to_string(),
+                None => td_string!(locale, adm_checked_never).to_string(),
+            };
+            view! {
+                <li class="card">
+                    <h2 class="card-title">
+                        <a href=format!("/review/facilities/{}", i.id)>{i.name.clone()}</a>
+                    </h2>
+                    <p class="card-kind">
+                        <KindIcon kind=i.kind />
+                        {kind_name(locale, i.kind)}" · "{i.community.clone()}
+                    </p>
+                    <p class="card-address">{i.address.clone()}</p>
+                    <p>
+                        {checked}
+                        {i.stale.then(|| view! { " " <span class="badge badge-closed">"! "{td!(locale, adm_stale_badge)}</span> })}
+                        {i.hours_missing.then(|| view! { " " <span class="badge badge-closed">"! "{td!(locale, adm_hours_missing)}</span> })}
+                        {i.retired.then(|| view! { " " <span class="badge">"■ "{td!(locale, adm_retired_badge)}</span> })}
+                    </p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ReviewBar signed=list.signed.clone() />
+        <section class="page review">
+            <h1>{td!(locale, adm_facilities)}</h1>
+            {admin.then(|| view! {
+                <p><a class="button button-primary" href="/review/facilities/new">"+ "{td!(locale, adm_new_facility)}</a></p>
+            })}
+            <form class="filters" method="get" action="/review/facilities">
+                <label for="f-q">{td!(locale, adm_search)}</label>
+                <input type="search" id="f-q" name="q" value=f.q.clone() />
+                {community_picker}
+                <label for="f-kind">{td!(locale, adm_kind)}</label>
+                <select id="f-kind" name="kind">
+                    <option value="">{td!(locale, adm_all_kinds)}</option>
+                    {kind_options}
+                </select>
+                <label for="f-state">{td!(locale, adm_state)}</label>
+                <select id="f-state" name="state">
+                    <option value="open" selected=state == "open">{td!(locale, adm_state_open)}</option>
+                    <option value="retired" selected=state == "retired">{td!(locale, adm_state_retired)}</option>
+                    <option value="all" selected=state == "all">{td!(locale, adm_state_all)}</option>
+                </select>
+                <label class="check">
+                    <input type="checkbox" name="hours_missing" value="1" checked=f.hours_missing />
+                    {td!(locale, adm_hours_missing)}
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="stale" value="1" checked=f.stale />
+                    {td!(locale, adm_stale)}
+                </label>
+                <button type="submit" class="button">{td!(locale, review_apply)}</button>
+            </form>
+            <p role="status">{td_string!(locale, adm_showing, total = list.total, shown = shown).to_string()}</p>
+            {if shown == 0 {
+                view! { <p>{td!(locale, adm_none)}</p> }.into_any()
+            } else {
+                view! { <ul class="cards">{rows}</ul> }.into_any()
+            }}
+        </section>
+    }
+}

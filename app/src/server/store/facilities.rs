@@ -1,0 +1,218 @@
+//! Queries of the administration area: facilities as staff see them
+//! (retired ones too), each change written with its history row in one
+//! transaction, and refused when someone else saved the facility meanwhile.
+
+use sqlx::Row;
+
+use super::{facility_from_row, now_millis, Db, StoreError, FACILITY_COLUMNS};
+pub use crate::domain::admin::HistoryEntry;
+use crate::domain::facility::Facility;
+use crate::domain::facility::Kind;
+
+/// A facility and the time of its last change, which an edit form sends
+/// back so that a save over someone else's newer one is refused.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FacilityRecord {
+    pub facility: Facility,
+    pub updated_at: i64,
+}
+
+/// Which facilities an admin list holds (the rest is filtered by the caller).
+#[derive(Clone, Debug, Default)]
+pub struct FacilityScope<'a> {
+    /// `None`: every community.
+    pub community: Option<&'a str>,
+    pub kind: Option<Kind>,
+    pub retired: Option<bool>,
+}
+
+fn record_from(r: &sqlx::any::AnyRow) -> Result<FacilityRecord, StoreError> {
+    Ok(FacilityRecord {
+        facility: facility_from_row(r)?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// The JSON kept in the history: every field staff can change.
+pub fn history_json(f: &Facility) -> String {
+    serde_json::json!({
+        "kind": f.kind(),
+        "name_zh": f.name_zh,
+        "name_en": f.name_en,
+        "address_zh": f.address_zh,
+        "address_en": f.address_en,
+        "lat": f.location.lat,
+        "lng": f.location.lng,
+        "phone": f.phone,
+        "community": f.community,
+        "hours": f.hours.to_string(),
+        "services": f.services,
+        "closures": f.closures,
+        "checked_at": f.checked_at,
+        "retired": f.retired,
+    })
+    .to_string()
+}
+
+impl Db {
+    /// The facilities of a scope, by id, retired ones included.
+    pub async fn admin_facilities(&self, scope: &FacilityScope<'_>) -> Result<Vec<FacilityRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {FACILITY_COLUMNS}, updated_at FROM facilities \
+             WHERE ($1 = '' OR community = $2) AND ($3 = '' OR kind = $4) AND ($5 < 0 OR retired = $6) ORDER BY id"
+        ))
+        .bind(scope.community.unwrap_or(""))
+        .bind(scope.community.unwrap_or(""))
+        .bind(scope.kind.map_or("", Kind::as_str))
+        .bind(scope.kind.map_or("", Kind::as_str))
+        .bind(scope.retired.map_or(-1i64, i64::from))
+        .bind(scope.retired.map_or(-1i64, i64::from))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record_from).collect()
+    }
+
+    pub async fn facility_record(&self, id: i64) -> Result<Option<FacilityRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {FACILITY_COLUMNS}, updated_at FROM facilities WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(record_from).transpose()
+    }
+
+    /// Writes every field of `after` over facility `after.id` if it is
+    /// still as it was at `expected` (its `updated_at`), with a history row
+    /// `kind` by `actor`, in one transaction. `Ok(false)`: someone saved it
+    /// meanwhile, nothing was written.
+    pub async fn write_facility(
+        &self,
+        before: &FacilityRecord,
+        after: &Facility,
+        actor: i64,
+        kind: &str,
+    ) -> Result<bool, StoreError> {
+        // A later time than the one the form saw, even within a millisecond.
+        let now = now_millis().max(before.updated_at + 1);
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE facilities SET kind = $1, name_zh = $2, name_en = $3, address_zh = $4, address_en = $5, \
+             lat = $6, lng = $7, phone = $8, community = $9, hours = $10, services = $11, closures = $12, \
+             checked_at = $13, retired = $14, updated_at = $15 WHERE id = $16 AND updated_at = $17",
+        )
+        .bind(after.kind().as_str())
+        .bind(&after.name_zh)
+        .bind(&after.name_en)
+        .bind(&after.address_zh)
+        .bind(&after.address_en)
+        .bind(after.location.lat)
+        .bind(after.location.lng)
+        .bind(&after.phone)
+        .bind(&after.community)
+        .bind(after.hours.to_string())
+        .bind(serde_json::to_string(&after.services).expect("services serialise"))
+        .bind(serde_json::to_string(&after.closures).expect("closures serialise"))
+        .bind(after.checked_at)
+        .bind(i64::from(after.retired))
+        .bind(now)
+        .bind(after.id)
+        .bind(before.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        insert_history(
+            &mut tx,
+            after.id,
+            now,
+            Some(actor),
+            kind,
+            &history_json(&before.facility),
+            &history_json(after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Adds a facility (its `id` is ignored) with its "created" history
+    /// row; returns the new id. `source_ref` must be new.
+    pub async fn create_facility(&self, f: &Facility, actor: i64) -> Result<i64, StoreError> {
+        let now = now_millis();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO facilities (source_ref, kind, name_zh, name_en, address_zh, address_en, lat, lng, phone, \
+             community, hours, services, closures, checked_at, retired, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15) RETURNING id",
+        )
+        .bind(&f.source_ref)
+        .bind(f.kind().as_str())
+        .bind(&f.name_zh)
+        .bind(&f.name_en)
+        .bind(&f.address_zh)
+        .bind(&f.address_en)
+        .bind(f.location.lat)
+        .bind(f.location.lng)
+        .bind(&f.phone)
+        .bind(&f.community)
+        .bind(f.hours.to_string())
+        .bind(serde_json::to_string(&f.services).expect("services serialise"))
+        .bind(serde_json::to_string(&f.closures).expect("closures serialise"))
+        .bind(f.checked_at)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        let stored = Facility { id, ..f.clone() };
+        insert_history(&mut tx, id, now, Some(actor), "created", "", &history_json(&stored)).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A facility's history, newest first.
+    pub async fn facility_history(&self, id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT h.at, u.username, h.kind, h.before, h.after FROM facility_history h \
+             LEFT JOIN users u ON u.id = h.actor WHERE h.facility_id = $1 ORDER BY h.at DESC, h.id DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HistoryEntry {
+                    at: r.try_get("at")?,
+                    actor: r.try_get("username")?,
+                    kind: r.try_get("kind")?,
+                    before: r.try_get("before")?,
+                    after: r.try_get("after")?,
+                })
+            })
+            .collect()
+    }
+}
+
+async fn insert_history(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    facility: i64,
+    at: i64,
+    actor: Option<i64>,
+    kind: &str,
+    before: &str,
+    after: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO facility_history (facility_id, at, actor, kind, before, after) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(facility)
+    .bind(at)
+    .bind(actor)
+    .bind(kind)
+    .bind(before)
+    .bind(after)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
