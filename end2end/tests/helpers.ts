@@ -1,5 +1,6 @@
 import { APIRequestContext, BrowserContext, expect, Page, test as base } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { COMMITTEE_PASSWORD } from "../playwright.config";
 
 /** The centre of Yulin (玉林街道), central Chengdu, in the demo data. */
 export const HOME = { latitude: 30.629, longitude: 104.059 };
@@ -22,6 +23,16 @@ export async function apiNearby(request: APIRequestContext, query: string, engli
 /** Waits until the islands are interactive (their buttons render only then). */
 export async function hydrated(page: Page) {
   await page.waitForFunction(() => (window as any).__linli_hydrated || document.querySelector(".locate-button"));
+}
+
+/** Signs a committee member or admin of the end-to-end database in. */
+export async function signIn(page: Page, username: string) {
+  await page.goto("/review");
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(COMMITTEE_PASSWORD);
+  await page.getByRole("button", { name: /登录|Sign in/ }).click();
+  await expect(page).toHaveURL(/\/review$/);
 }
 
 export async function expectNoAxeViolations(page: Page) {

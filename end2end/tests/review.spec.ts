@@ -1,16 +1,5 @@
-import { expect, Page } from "@playwright/test";
-import { expectNoAxeViolations, HOME, test } from "./helpers";
-
-const PASSWORD = "e2e committee password";
-
-async function signIn(page: Page, username: string) {
-  await page.goto("/review");
-  await expect(page).toHaveURL(/\/login\?next=/);
-  await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(PASSWORD);
-  await page.getByRole("button", { name: /登录|Sign in/ }).click();
-  await expect(page).toHaveURL(/\/review$/);
-}
+import { expect } from "@playwright/test";
+import { expectNoAxeViolations, HOME, signIn, test } from "./helpers";
 
 test("a committee member answers a suggestion and the resident sees it", async ({ page, browser, request }) => {
   const title = `儿童游乐区缺少遮阳 ${Date.now()}`;

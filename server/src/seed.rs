@@ -8,6 +8,8 @@ use app::server::Db;
 use crate::import::{import_communities, import_facilities, import_sorting, Format, ImportError};
 
 const COMMUNITIES: &str = include_str!("../../seeds/communities.csv");
+/// Sample boundaries for the same communities (`seeds/boundaries.py`).
+const BOUNDARIES: &str = include_str!("../../seeds/community_boundaries.geojson");
 const FACILITIES: &str = include_str!("../../seeds/facilities.csv");
 const SORTING: &str = include_str!("../../seeds/sorting.csv");
 
@@ -32,6 +34,7 @@ async fn load_unlocked(db: &Db) -> Result<bool, ImportError> {
         return Ok(f.sorting_items == 0);
     }
     import_communities(db, COMMUNITIES, Format::Csv, Crs::Wgs84, false).await?;
+    import_communities(db, BOUNDARIES, Format::GeoJson, Crs::Wgs84, false).await?;
     let report = import_facilities(db, FACILITIES, Format::Csv, Crs::Wgs84, false).await?;
     tracing::info!(facilities = report.rows, "loaded the demo data from seeds/");
     Ok(true)

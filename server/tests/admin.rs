@@ -191,11 +191,19 @@ async fn the_authorisation_matrix_covers_every_facility_action() {
             })
             .collect();
         fields.extend(pairs(&hours));
-        let r = app.send(form("/review/facilities/new", cookie, &fields)).await;
+        let r = app.send(form("/review/facilities", cookie, &fields)).await;
+        let new_page = app.send(get("/review/facilities/new", cookie)).await;
         match actor.name {
             "anonymous" => assert!(r.headers[header::LOCATION].to_str().unwrap().starts_with("/login")),
-            "admin" => assert_eq!(r.status, StatusCode::SEE_OTHER),
-            _ => assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", actor.name),
+            "admin" => {
+                assert_eq!(r.status, StatusCode::SEE_OTHER);
+                assert_eq!(new_page.status, StatusCode::OK, "the empty form is a page");
+                assert!(new_page.text.contains("name=\"name_zh\""));
+            }
+            _ => {
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", actor.name);
+                assert_eq!(new_page.status, StatusCode::NOT_FOUND, "{}: no empty form", actor.name);
+            }
         }
     }
     let created = app

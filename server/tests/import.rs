@@ -111,6 +111,13 @@ async fn the_demo_seed_loads_once() {
     assert!(server::seed::load_demo_if_empty(&db).await.unwrap());
     let f = db.fingerprint().await.unwrap();
     assert!(f.facilities >= 700 && f.communities >= 60, "{f:?}");
+    let communities = db.communities().await.unwrap();
+    assert!(
+        communities
+            .iter()
+            .all(|c| c.boundary.as_ref().is_some_and(|b| b.contains(c.centre))),
+        "every sample community has a boundary around its centre"
+    );
     assert!(!server::seed::load_demo_if_empty(&db).await.unwrap());
     assert_eq!(db.fingerprint().await.unwrap().facilities, f.facilities);
 }

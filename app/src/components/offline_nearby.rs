@@ -218,6 +218,7 @@ mod tests {
                 district_zh: "区".into(),
                 district_en: "D".into(),
                 centre: LatLng::new(30.6, 104.0),
+                boundary: None,
             }],
             facilities: vec![facility(1, 30.601), facility(2, 30.603), facility(3, 30.7)],
         }

@@ -184,6 +184,11 @@ pub struct Community {
     pub district_zh: String,
     pub district_en: String,
     pub centre: LatLng,
+    /// Where the community is; `None` until staff import or draw it. Kept
+    /// on the server (it decides which committee a place belongs to), not
+    /// sent to browsers with the community.
+    #[serde(skip)]
+    pub boundary: Option<super::boundary::Boundary>,
 }
 
 impl Community {

@@ -2,6 +2,7 @@
 //! so every rule here is unit-tested directly.
 
 pub mod admin;
+pub mod boundary;
 pub mod closures;
 pub mod coords;
 pub mod facility;

@@ -272,6 +272,56 @@ pub async fn set_photo_hidden(
     Ok(())
 }
 
+/// Hands a suggestion to the community it belongs to (`to` must exist), or,
+/// with its own community, confirms a guessed one. Audited; the resident's
+/// tracking page is unchanged (the receipt code stays). Returns whether the
+/// suggestion left the member's community.
+pub async fn hand_over(
+    db: &Db,
+    member: &Member,
+    code: &ReceiptCode,
+    to: &str,
+    reason: &str,
+) -> Result<bool, ReviewError> {
+    let s = load(db, member, code).await?;
+    let to = to.trim();
+    if !db.communities().await?.iter().any(|c| c.code == to) {
+        return Err(ReviewError::UnknownTarget);
+    }
+    if to == s.community && !s.community_guessed {
+        return Ok(false); // Nothing changes, nothing to record.
+    }
+    let reason = bounded(reason, SHORT_TEXT_MAX, "reason", false)?;
+    let kind = if to == s.community {
+        "community_confirmed"
+    } else {
+        "community_changed"
+    };
+    let changed = db
+        .change_suggestion(
+            code,
+            SuggestionChange::Community {
+                from: s.community.clone(),
+                to: to.to_string(),
+            },
+            EventRecord {
+                actor: member.id,
+                kind,
+                from: None,
+                to: None,
+                public_text: "",
+                private_text: &reason,
+                detail: json!({"community": [s.community, to]}).to_string(),
+            },
+            None,
+        )
+        .await?;
+    if !changed {
+        return Err(ReviewError::Conflict);
+    }
+    Ok(to != s.community)
+}
+
 /// The templates a member may use for a suggestion of `community`.
 pub async fn templates(db: &Db, member: &Member, community: &str) -> Result<Vec<Template>, ReviewError> {
     if !member.may_access(community) {

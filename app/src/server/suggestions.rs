@@ -56,16 +56,52 @@ pub fn valid_idempotency_key(key: &str) -> bool {
     (1..=IDEMPOTENCY_KEY_MAX).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// The community a suggestion belongs to: the one chosen, or else the one
-/// whose centre is nearest the position.
-pub fn resolve_community(communities: &[Community], valid: &ValidSuggestion) -> Result<String, FieldErrors> {
+/// The community a suggestion goes to, and whether that is a guess.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assigned {
+    pub code: String,
+    /// No boundary contains the place: the nearest centre was taken, and
+    /// the committee is asked to confirm it or hand the suggestion on.
+    pub guessed: bool,
+}
+
+/// The community whose boundary contains a place. On a shared edge (or
+/// where boundaries overlap) one it is inside beats one it is on, then the
+/// nearer centre wins.
+pub fn community_containing(communities: &[Community], at: LatLng) -> Option<&Community> {
+    use crate::domain::boundary::Place;
+    communities
+        .iter()
+        .filter_map(|c| {
+            let place = c.boundary.as_ref()?.place_of(at);
+            place
+                .is_within()
+                .then(|| (place != Place::Inside, haversine_m(at, c.centre), c))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map(|(_, _, c)| c)
+}
+
+/// The community a suggestion belongs to: the one chosen; else the one whose
+/// boundary contains the place; else (marked as a guess) the one whose
+/// centre is nearest, within [`SERVED_RADIUS_M`].
+pub fn resolve_community(communities: &[Community], valid: &ValidSuggestion) -> Result<Assigned, FieldErrors> {
     let mut errors = FieldErrors::default();
     if let Some(code) = &valid.community {
         if communities.iter().any(|c| &c.code == code) {
-            return Ok(code.clone());
+            return Ok(Assigned {
+                code: code.clone(),
+                guessed: false,
+            });
         }
         errors.add(SuggestionField::Community, FieldError::UnknownCommunity);
         return Err(errors);
+    }
+    if let Some(c) = valid.location.and_then(|at| community_containing(communities, at)) {
+        return Ok(Assigned {
+            code: c.code.clone(),
+            guessed: false,
+        });
     }
     let nearest = valid.location.and_then(|at| {
         communities
@@ -74,7 +110,10 @@ pub fn resolve_community(communities: &[Community], valid: &ValidSuggestion) -> 
             .min_by(|a, b| a.0.total_cmp(&b.0))
     });
     match nearest {
-        Some((d, c)) if d <= SERVED_RADIUS_M => Ok(c.code.clone()),
+        Some((d, c)) if d <= SERVED_RADIUS_M => Ok(Assigned {
+            code: c.code.clone(),
+            guessed: true,
+        }),
         Some(_) => {
             errors.add(SuggestionField::Location, FieldError::OutOfArea);
             Err(errors)
@@ -108,7 +147,10 @@ pub async fn file_with_codes(
     submission: &Submission,
     mut next_code: impl FnMut(&str) -> ReceiptCode,
 ) -> Result<Filed, CreateError> {
-    let community = resolve_community(communities, valid).map_err(CreateError::Fields)?;
+    let Assigned {
+        code: community,
+        guessed,
+    } = resolve_community(communities, valid).map_err(CreateError::Fields)?;
     let hash = request_hash(valid, &community, &submission.photos, &submission.staged_tokens);
     let key = submission.idempotency_key.as_deref();
     if let Some(key) = key {
@@ -122,6 +164,7 @@ pub async fn file_with_codes(
         let new = NewSuggestion {
             valid,
             community: &community,
+            community_guessed: guessed,
             receipt_code: &code,
             idempotency_key: key,
             request_hash: &hash,

@@ -82,7 +82,8 @@ fn failure(e: AdminError, page: &str, fields: &[(String, String)]) -> Response {
     }
 }
 
-/// `POST /review/facilities/new`.
+/// `POST /review/facilities` (the form of `/review/facilities/new`; a
+/// static `/new` POST route would shadow the page's GET).
 pub async fn create(
     State(state): State<ServerState>,
     CommitteeForm { member, fields: f, .. }: CommitteeForm,

@@ -41,7 +41,7 @@ pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
         .route("/review/s/{code}/photos/{position}/hide", post(review::hide_photo))
         .route("/review/templates", post(review::add_template))
         .route("/review/templates/{id}/delete", post(review::delete_template))
-        .route("/review/facilities/new", post(facilities::create))
+        .route("/review/facilities", post(facilities::create))
         .route("/review/facilities/{id}/{action}", post(facilities::act))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -252,6 +252,11 @@ pub async fn act(
         "note" => actions::note(db, &member, &code, field(&f, "note")).await,
         "assign" => actions::assign(db, &member, &code, field(&f, "username")).await,
         "hide" => actions::set_hidden(db, &member, &code, field(&f, "hidden") == "1", field(&f, "reason")).await,
+        "community" => match actions::hand_over(db, &member, &code, field(&f, "to"), field(&f, "reason")).await {
+            // Handed on: no longer this committee's to see (unless an admin).
+            Ok(true) if member.scope().is_some() => return see_other("/review?handed=1".into()),
+            other => other.map(|_| ()),
+        },
         _ => return not_found(),
     };
     finish(result, &page)

@@ -276,7 +276,8 @@ fn place_errors(state: &ServerState, draft: &mut Draft, errors: &mut FieldErrors
         contact_phone: String::new(),
     };
     match resolve_community(&state.app.catalog.snapshot().communities, &probe) {
-        Ok(code) => draft.community = code,
+        // Shown to the resident, who confirms or changes it: not a guess then.
+        Ok(assigned) => draft.community = assigned.code,
         Err(e) => {
             for (f, e) in e.0 {
                 errors.add(f, e);

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use app::domain::boundary::{Boundary, BoundaryError};
 use app::domain::coords::{in_china, Crs, LatLng};
 use app::domain::facility::{Community, Kind, MealServices, ReadingServices, Services, SortingServices, WasteCategory};
 use app::domain::hours::WeeklyHours;
@@ -319,12 +320,36 @@ pub fn parse_communities(records: &[Record], crs: Crs) -> Result<Vec<Community>,
         if !code.is_empty() && !seen.insert(code.clone()) {
             row.fail("code", format!("`{code}` appears more than once in the file"));
         }
+        let boundary = match record.get("boundary") {
+            "" => None,
+            text => match serde_json::from_str::<serde_json::Value>(text)
+                .map_err(|_| BoundaryError::NotPolygon)
+                .and_then(|g| Boundary::from_geojson(&g, |p| crs.to_wgs84(p)))
+            {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    row.fail("boundary", e.to_string());
+                    None
+                }
+            },
+        };
+        // A boundary without a centre: the centre of its largest polygon.
+        let centre = match (&boundary, record.get("lat"), record.get("lng")) {
+            (Some(b), "", "") => b.centre(),
+            _ => row.location(crs),
+        };
+        if let Some(b) = &boundary {
+            if !b.contains(centre) {
+                row.fail("lat", "the centre is outside the community's boundary");
+            }
+        }
         let community = Community {
             name_zh: row.text("name_zh", true, MAX_NAME),
             name_en: row.text("name_en", false, MAX_NAME),
             district_zh: row.text("district_zh", false, MAX_NAME),
             district_en: row.text("district_en", false, MAX_NAME),
-            centre: row.location(crs),
+            centre,
+            boundary,
             code,
         };
         if row.errors.is_empty() {

@@ -184,6 +184,13 @@ fn read_geojson(text: &str) -> Result<Vec<Record>, String> {
                 fields.insert(k.clone(), text);
             }
         }
+        // A polygon (a community's boundary) travels as its GeoJSON text.
+        if let Some(g) = feature
+            .get("geometry")
+            .filter(|g| matches!(g.get("type").and_then(Value::as_str), Some("Polygon" | "MultiPolygon")))
+        {
+            fields.insert("boundary".into(), g.to_string());
+        }
         // A missing or non-point geometry leaves lat/lng empty; validation
         // then reports it against this feature.
         let point = feature

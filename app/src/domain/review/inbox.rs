@@ -126,6 +126,9 @@ pub struct InboxItem {
 pub struct ReviewedSuggestion {
     pub receipt_code: ReceiptCode,
     pub community: String,
+    /// Given to this community by the nearest centre (no boundary contains
+    /// the place): to be confirmed or handed on.
+    pub community_guessed: bool,
     pub category: Category,
     pub status: Status,
     pub title: String,

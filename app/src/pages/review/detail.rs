@@ -24,6 +24,8 @@ pub struct Detail {
     pub nearby: Vec<SuggestionSummary>,
     pub templates: Vec<Template>,
     pub members: Vec<Member>,
+    /// Every community (code, name), to hand a suggestion on to.
+    pub communities: Vec<(String, String)>,
 }
 
 #[server]
@@ -46,7 +48,16 @@ pub async fn review_suggestion(code: String) -> Result<Option<Detail>, PageError
     };
     let templates = state.db.templates(&suggestion.community).await?;
     let members = state.db.community_members(&suggestion.community).await?;
+    let english = crate::prefs::use_prefs().english();
+    let communities = state
+        .catalog
+        .snapshot()
+        .communities
+        .iter()
+        .map(|c| (c.code.clone(), c.name(english).to_string()))
+        .collect();
     Ok(Some(Detail {
+        communities,
         signed,
         suggestion,
         nearby,
@@ -102,6 +113,8 @@ fn event_text(locale: Locale, e: &AuditEvent) -> String {
         "hide" | "hide_photo" => td_string!(locale, audit_hide).to_string(),
         "unhide" | "unhide_photo" => td_string!(locale, audit_unhide).to_string(),
         "duplicate_linked" => td_string!(locale, audit_duplicate_linked).to_string(),
+        "community_changed" => td_string!(locale, audit_community_changed).to_string(),
+        "community_confirmed" => td_string!(locale, audit_community_confirmed).to_string(),
         other => other.to_string(),
     }
 }
@@ -132,6 +145,7 @@ fn DetailView(detail: Detail) -> impl IntoView {
                 {td!(locale, track_status)}" "<strong>{status_name(locale, s.status)}</strong>
             </p>
             {s.hidden.then(|| view! { <p class="notice notice-error">{td!(locale, review_hidden_badge)}</p> })}
+            {s.community_guessed.then(|| view! { <p class="notice notice-warning" role="status">"? "{td!(locale, review_guessed)}</p> })}
             <dl class="review">
                 <div class="review-row"><dt>{td!(locale, step_category)}</dt><dd>{category_name(locale, s.category)}</dd></div>
                 <div class="review-row"><dt>{td!(locale, review_filed)}</dt><dd>{date_text(locale, s.created_at)}</dd></div>
@@ -228,6 +242,27 @@ fn DetailView(detail: Detail) -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <button type="submit" class="button">{td!(locale, review_save)}</button>
+            </form>
+
+            <h2>{td!(locale, review_hand_over)}</h2>
+            {s.community_guessed.then(|| view! {
+                <form class="suggest-form" method="post" action=action("community")>
+                    <Csrf token=csrf.clone() />
+                    <input type="hidden" name="to" value=s.community.clone() />
+                    <button type="submit" class="button">{td!(locale, review_confirm_community)}</button>
+                </form>
+            })}
+            <form class="suggest-form" method="post" action=action("community")>
+                <Csrf token=csrf.clone() />
+                <label for="hand-to">{td!(locale, review_hand_over_to)}</label>
+                <select id="hand-to" name="to">
+                    {detail.communities.iter().filter(|(c, _)| *c != s.community).map(|(c, n)| view! {
+                        <option value=c.clone()>{format!("{n} ({c})")}</option>
+                    }).collect_view()}
+                </select>
+                <label for="hand-reason">{td!(locale, review_reason)}</label>
+                <input type="text" id="hand-reason" name="reason" maxlength="200" />
+                <button type="submit" class="button">{td!(locale, review_hand_over_button)}</button>
             </form>
 
             <h2>{td!(locale, review_moderation)}</h2>

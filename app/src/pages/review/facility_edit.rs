@@ -288,7 +288,7 @@ fn EditBody(view: EditView) -> impl IntoView {
     let id = view.facility.as_ref().map(|f| f.id);
     let action = |what: &str| match id {
         Some(id) => format!("/review/facilities/{id}/{what}"),
-        None => "/review/facilities/new".to_string(),
+        None => "/review/facilities".to_string(),
     };
     let title = view
         .facility

@@ -455,17 +455,19 @@ impl Db {
         Ok(facilities.len())
     }
 
-    /// Inserts or updates (by `code`) every community in one transaction.
+    /// Inserts or updates (by `code`) every community in one transaction;
+    /// a community given without a boundary keeps the one it has.
     pub async fn upsert_communities(&self, communities: &[Community]) -> Result<usize, StoreError> {
         let now = now_millis();
         let mut tx = self.pool.begin().await?;
         for c in communities {
             sqlx::query(
-                "INSERT INTO communities (code, name_zh, name_en, district_zh, district_en, lat, lng, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                "INSERT INTO communities (code, name_zh, name_en, district_zh, district_en, lat, lng, updated_at, boundary) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                  ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
                  district_zh = excluded.district_zh, district_en = excluded.district_en, lat = excluded.lat, \
-                 lng = excluded.lng, updated_at = excluded.updated_at",
+                 lng = excluded.lng, updated_at = excluded.updated_at, \
+                 boundary = CASE WHEN excluded.boundary = '' THEN communities.boundary ELSE excluded.boundary END",
             )
             .bind(&c.code)
             .bind(&c.name_zh)
@@ -475,6 +477,8 @@ impl Db {
             .bind(c.centre.lat)
             .bind(c.centre.lng)
             .bind(now)
+            // A file without boundaries keeps the ones already known.
+            .bind(c.boundary.as_ref().map(|b| b.to_geojson().to_string()).unwrap_or_default())
             .execute(&mut *tx)
             .await?;
         }
@@ -554,11 +558,21 @@ impl Db {
 
 const FACILITY_COLUMNS: &str = "id, source_ref, name_zh, name_en, address_zh, address_en, lat, lng, phone, community, \
      hours, services, closures, checked_at, retired";
-const COMMUNITY_COLUMNS: &str = "code, name_zh, name_en, district_zh, district_en, lat, lng";
+const COMMUNITY_COLUMNS: &str = "code, name_zh, name_en, district_zh, district_en, lat, lng, boundary";
 
 fn community_from_row(r: &sqlx::any::AnyRow) -> Result<Community, StoreError> {
+    let code: String = r.try_get("code")?;
+    let boundary: String = r.try_get("boundary")?;
+    let boundary = if boundary.is_empty() {
+        None
+    } else {
+        let corrupt = |e: String| StoreError::Corrupt(format!("communities/{code}"), e);
+        let geometry: serde_json::Value = serde_json::from_str(&boundary).map_err(|e| corrupt(e.to_string()))?;
+        Some(crate::domain::boundary::Boundary::from_geojson(&geometry, |p| p).map_err(|e| corrupt(e.to_string()))?)
+    };
     Ok(Community {
-        code: r.try_get("code")?,
+        boundary,
+        code,
         name_zh: r.try_get("name_zh")?,
         name_en: r.try_get("name_en")?,
         district_zh: r.try_get("district_zh")?,

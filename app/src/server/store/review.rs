@@ -184,7 +184,7 @@ impl Db {
         let Some(r) = sqlx::query(
             "SELECT s.id, s.receipt_code, s.community, s.category, s.status, s.title, s.description, s.lat, s.lng, \
              s.location_text, s.contact_name, s.contact_phone, s.hidden, s.supports, s.created_at, \
-             u.username AS assigned_to, d.receipt_code AS duplicate_code FROM suggestions s LEFT JOIN users u ON u.id = s.assigned_to \
+             s.community_guessed, u.username AS assigned_to, d.receipt_code AS duplicate_code FROM suggestions s LEFT JOIN users u ON u.id = s.assigned_to \
              LEFT JOIN suggestions d ON d.id = s.duplicate_of WHERE s.receipt_code = $1",
         )
         .bind(code.as_str())
@@ -201,6 +201,7 @@ impl Db {
         let mut s = ReviewedSuggestion {
             receipt_code: code_of(&code_text)?,
             community: r.try_get("community")?,
+            community_guessed: r.try_get::<i64, _>("community_guessed")? != 0,
             category: parse_category(&r.try_get::<String, _>("category")?, &code_text)?,
             status: parse_status(&r.try_get::<String, _>("status")?, &code_text)?,
             title: r.try_get("title")?,
@@ -302,6 +303,17 @@ impl Db {
                     .bind(now)
                     .bind(code.as_str())
             }
+            SuggestionChange::Community { from, to } => sqlx::query(
+                "UPDATE suggestions SET community = $1, community_guessed = 0, \
+                 assigned_to = CASE WHEN $2 = $3 THEN assigned_to ELSE NULL END, updated_at = $4 \
+                 WHERE receipt_code = $5 AND community = $6 RETURNING id",
+            )
+            .bind(to.clone())
+            .bind(from.clone())
+            .bind(to)
+            .bind(now)
+            .bind(code.as_str())
+            .bind(from),
             SuggestionChange::EventOnly => {
                 sqlx::query("UPDATE suggestions SET updated_at = $1 WHERE receipt_code = $2 RETURNING id")
                     .bind(now)
@@ -449,7 +461,7 @@ impl Db {
 }
 
 /// What [`Db::change_suggestion`] changes on a suggestion.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SuggestionChange {
     /// Moves `from` → `to`, and links (or unlinks) the original it
     /// duplicates (its id).
@@ -462,6 +474,10 @@ pub enum SuggestionChange {
     AssignedTo(Option<i64>),
     /// Hides from the public, or shows again.
     Hidden(bool),
+    /// Hands the suggestion to another community (`from` → `to`), or
+    /// confirms a guessed one (`from == to`); either way no longer a guess,
+    /// and nobody of the old committee is assigned any more.
+    Community { from: String, to: String },
     /// Nothing but the event (a reply, a note).
     EventOnly,
 }

@@ -23,6 +23,8 @@ pub struct StoredPhoto {
 pub struct NewSuggestion<'a> {
     pub valid: &'a ValidSuggestion,
     pub community: &'a str,
+    /// The community was the nearest centre, no boundary containing the place.
+    pub community_guessed: bool,
     pub receipt_code: &'a ReceiptCode,
     pub idempotency_key: Option<&'a str>,
     pub request_hash: &'a str,
@@ -58,8 +60,9 @@ impl Db {
         // afresh, each insert declares the types of its own values.
         let inserted = sqlx::query(
             "INSERT INTO suggestions (receipt_code, idempotency_key, request_hash, community, category, title, \
-             description, lat, lng, location_text, contact_name, contact_phone, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+             description, lat, lng, location_text, contact_name, contact_phone, status, created_at, updated_at, \
+             community_guessed) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id",
         )
         .persistent(false)
         .bind(new.receipt_code.as_str())
@@ -76,6 +79,7 @@ impl Db {
         .bind(&v.contact_phone)
         .bind(Status::Received.as_str())
         .bind(now)
+        .bind(i64::from(new.community_guessed))
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {
