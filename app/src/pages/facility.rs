@@ -55,10 +55,7 @@ pub fn FacilityPage() -> impl IntoView {
                 match data.await {
                     Ok(Some(view)) => view! { <FacilityDetail view /> }.into_any(),
                     Ok(None) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-                            resp.set_status(axum::http::StatusCode::NOT_FOUND);
-                        }
+                        crate::pages::not_found::answer_not_found();
                         view! {
                             <section class="page narrow">
                                 <Title text=td_string!(locale, not_found_title).to_string() />

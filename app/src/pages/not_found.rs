@@ -4,12 +4,18 @@ use leptos_meta::Title;
 use crate::i18n::*;
 use crate::prefs::use_locale;
 
-#[component]
-pub fn NotFound() -> impl IntoView {
+/// Answers the page being rendered with 404 (during server rendering; a
+/// no-op in the browser).
+pub fn answer_not_found() {
     #[cfg(feature = "ssr")]
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
         resp.set_status(axum::http::StatusCode::NOT_FOUND);
     }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    answer_not_found();
     let locale = use_locale();
     view! {
         <Title text=td_string!(locale, not_found_title).to_string() />

@@ -95,10 +95,7 @@ pub fn TrackPage() -> impl IntoView {
                 match data.await {
                     Ok(Some(view)) => view! { <Tracked view /> }.into_any(),
                     Ok(None) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-                            resp.set_status(axum::http::StatusCode::NOT_FOUND);
-                        }
+                        crate::pages::not_found::answer_not_found();
                         view! {
                             <Title text=td_string!(locale, track_not_found).to_string() />
                             <section class="page narrow">

@@ -78,10 +78,7 @@ pub fn ReviewDetailPage() -> impl IntoView {
                 match data.await {
                     Ok(Some(detail)) => view! { <DetailView detail /> }.into_any(),
                     Ok(None) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-                            resp.set_status(axum::http::StatusCode::NOT_FOUND);
-                        }
+                        crate::pages::not_found::answer_not_found();
                         view! {
                             <section class="page narrow">
                                 <h1>{td!(locale, track_not_found)}</h1>

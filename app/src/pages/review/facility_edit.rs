@@ -124,10 +124,7 @@ pub fn AdminFacilityPage() -> impl IntoView {
                 match data.await {
                     Ok(Some(view)) => view! { <EditBody view /> }.into_any(),
                     Ok(None) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-                            resp.set_status(axum::http::StatusCode::NOT_FOUND);
-                        }
+                        crate::pages::not_found::answer_not_found();
                         view! {
                             <section class="page narrow">
                                 <h1>{td!(locale, not_found_title)}</h1>

@@ -54,6 +54,28 @@ pub fn history_json(f: &Facility) -> String {
     .to_string()
 }
 
+/// Binds the columns every facility write sets, in this order: kind,
+/// name_zh, name_en, address_zh, address_en, lat, lng, phone, community,
+/// hours, services, closures, checked_at.
+fn bind_facility<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    f: &'q Facility,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(f.kind().as_str())
+        .bind(&f.name_zh)
+        .bind(&f.name_en)
+        .bind(&f.address_zh)
+        .bind(&f.address_en)
+        .bind(f.location.lat)
+        .bind(f.location.lng)
+        .bind(&f.phone)
+        .bind(&f.community)
+        .bind(f.hours.to_string())
+        .bind(serde_json::to_string(&f.services).expect("services serialise"))
+        .bind(serde_json::to_string(&f.closures).expect("closures serialise"))
+        .bind(f.checked_at)
+}
+
 impl Db {
     /// The facilities of a scope, by id, retired ones included.
     pub async fn admin_facilities(&self, scope: &FacilityScope<'_>) -> Result<Vec<FacilityRecord>, StoreError> {
@@ -96,30 +118,18 @@ impl Db {
         // A later time than the one the form saw, even within a millisecond.
         let now = now_millis().max(before.updated_at + 1);
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let update = sqlx::query(
             "UPDATE facilities SET kind = $1, name_zh = $2, name_en = $3, address_zh = $4, address_en = $5, \
              lat = $6, lng = $7, phone = $8, community = $9, hours = $10, services = $11, closures = $12, \
              checked_at = $13, retired = $14, updated_at = $15 WHERE id = $16 AND updated_at = $17",
-        )
-        .bind(after.kind().as_str())
-        .bind(&after.name_zh)
-        .bind(&after.name_en)
-        .bind(&after.address_zh)
-        .bind(&after.address_en)
-        .bind(after.location.lat)
-        .bind(after.location.lng)
-        .bind(&after.phone)
-        .bind(&after.community)
-        .bind(after.hours.to_string())
-        .bind(serde_json::to_string(&after.services).expect("services serialise"))
-        .bind(serde_json::to_string(&after.closures).expect("closures serialise"))
-        .bind(after.checked_at)
-        .bind(i64::from(after.retired))
-        .bind(now)
-        .bind(after.id)
-        .bind(before.updated_at)
-        .execute(&mut *tx)
-        .await?;
+        );
+        let done = bind_facility(update, after)
+            .bind(i64::from(after.retired))
+            .bind(now)
+            .bind(after.id)
+            .bind(before.updated_at)
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() != 1 {
             return Ok(false);
         }
@@ -142,29 +152,17 @@ impl Db {
     pub async fn create_facility(&self, f: &Facility, actor: i64) -> Result<i64, StoreError> {
         let now = now_millis();
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO facilities (source_ref, kind, name_zh, name_en, address_zh, address_en, lat, lng, phone, \
-             community, hours, services, closures, checked_at, retired, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15) RETURNING id",
-        )
-        .bind(&f.source_ref)
-        .bind(f.kind().as_str())
-        .bind(&f.name_zh)
-        .bind(&f.name_en)
-        .bind(&f.address_zh)
-        .bind(&f.address_en)
-        .bind(f.location.lat)
-        .bind(f.location.lng)
-        .bind(&f.phone)
-        .bind(&f.community)
-        .bind(f.hours.to_string())
-        .bind(serde_json::to_string(&f.services).expect("services serialise"))
-        .bind(serde_json::to_string(&f.closures).expect("closures serialise"))
-        .bind(f.checked_at)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        let insert = sqlx::query(
+            "INSERT INTO facilities (kind, name_zh, name_en, address_zh, address_en, lat, lng, phone, \
+             community, hours, services, closures, checked_at, retired, updated_at, source_ref) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15) RETURNING id",
+        );
+        let id: i64 = bind_facility(insert, f)
+            .bind(now)
+            .bind(&f.source_ref)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
         let stored = Facility { id, ..f.clone() };
         insert_history(&mut tx, id, now, Some(actor), "created", "", &history_json(&stored)).await?;
         tx.commit().await?;
