@@ -141,6 +141,11 @@ async fn a_guess_is_marked_and_the_committee_hands_it_on() {
     let r = app.send(hand("test-b")).await;
     assert_eq!(r.headers[header::LOCATION], "/review?handed=1");
     assert_eq!(community_of(&app, &code).await, "test-b");
+    let inbox = app.send(get("/review?handed=1", Some(&a))).await;
+    assert!(
+        inbox.text.contains("已转交给所属社区"),
+        "the member is told where it went"
+    );
     // The old committee no longer sees it (nor the resident's phone); the new one does.
     let old = app.send(get(&format!("/review/s/{code}"), Some(&a))).await;
     assert_eq!(old.status, StatusCode::NOT_FOUND);
