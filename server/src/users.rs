@@ -49,7 +49,7 @@ pub async fn create(db: &Db, username: &str, role: &str, community: Option<&str>
         (_, c) => c,
     };
     if let Some(code) = community {
-        if !db.communities().await?.iter().any(|c| c.code == code) {
+        if !db.community_codes().await?.iter().any(|c| c == code) {
             bail!("no community `{code}` (see `server communities`)");
         }
     }

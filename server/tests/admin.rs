@@ -9,7 +9,7 @@ use chrono::Days;
 
 use app::domain::hours::LocalTime;
 use app::domain::review::Role;
-use common::{csrf, form, get, sign_in, user, TestApp};
+use common::{csrf, form, get, sign_in, user, Reply, TestApp};
 
 /// `m-5` (test-a) and `r-far` (test-b) of the common data.
 async fn facility_id(app: &TestApp, source_ref: &str) -> i64 {
@@ -43,6 +43,12 @@ async fn edit_fields(app: &TestApp, id: i64, changes: &[(&str, &str)]) -> Vec<(S
     }
     fields.push(("version".into(), version(app, id).await));
     fields
+}
+
+/// `POST /review/facilities/{id}/{action}` with the form's fields.
+async fn act(app: &TestApp, cookie: Option<&str>, id: i64, action: &str, fields: &[(&str, &str)]) -> Reply {
+    app.send(form(&format!("/review/facilities/{id}/{action}"), cookie, fields))
+        .await
 }
 
 fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
@@ -128,13 +134,7 @@ async fn the_authorisation_matrix_covers_every_facility_action() {
                 };
                 fields.push(("csrf".into(), actor.token.clone()));
                 let before = app.db.facility_record(id).await.unwrap().unwrap();
-                let r = app
-                    .send(form(
-                        &format!("/review/facilities/{id}/{action}"),
-                        cookie,
-                        &pairs(&fields),
-                    ))
-                    .await;
+                let r = act(&app, cookie, id, action, &pairs(&fields)).await;
                 let after = app.db.facility_record(id).await.unwrap().unwrap();
                 if cookie.is_none() {
                     assert!(r.headers[header::LOCATION].to_str().unwrap().starts_with("/login"));
@@ -156,17 +156,18 @@ async fn the_authorisation_matrix_covers_every_facility_action() {
                 // Take the closure away again for the next actor.
                 if action == "closure" && want == StatusCode::SEE_OTHER {
                     let v = version(&app, id).await;
-                    let r = app
-                        .send(form(
-                            &format!("/review/facilities/{id}/closure-remove"),
-                            cookie,
-                            &[
-                                ("from", from.as_str()),
-                                ("version", v.as_str()),
-                                ("csrf", actor.token.as_str()),
-                            ],
-                        ))
-                        .await;
+                    let r = act(
+                        &app,
+                        cookie,
+                        id,
+                        "closure-remove",
+                        &[
+                            ("from", from.as_str()),
+                            ("version", v.as_str()),
+                            ("csrf", actor.token.as_str()),
+                        ],
+                    )
+                    .await;
                     assert_eq!(r.status, StatusCode::SEE_OTHER);
                 }
             }
@@ -254,13 +255,7 @@ async fn a_holiday_closure_reaches_residents_at_once_and_every_change_is_in_the_
         }
     }
     fields.push(("csrf".into(), token.clone()));
-    let r = app
-        .send(form(
-            &format!("/review/facilities/{id}/save"),
-            Some(&cookie),
-            &pairs(&fields),
-        ))
-        .await;
+    let r = act(&app, Some(&cookie), id, "save", &pairs(&fields)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let api = app.get(&format!("/api/v1/facilities/{id}")).await.json();
     assert_eq!(api["hours"]["text"], "Mo-Su 08:30-11:30,14:00-17:30");
@@ -275,13 +270,7 @@ async fn a_holiday_closure_reaches_residents_at_once_and_every_change_is_in_the_
         ("version", v.as_str()),
         ("csrf", token.as_str()),
     ];
-    let r = app
-        .send(form(
-            &format!("/review/facilities/{id}/closure"),
-            Some(&cookie),
-            &closure,
-        ))
-        .await;
+    let r = act(&app, Some(&cookie), id, "closure", &closure).await;
     assert_eq!(
         r.headers[header::LOCATION].to_str().unwrap(),
         format!("/review/facilities/{id}?done=1")
@@ -316,13 +305,7 @@ async fn a_holiday_closure_reaches_residents_at_once_and_every_change_is_in_the_
         ("version", v.as_str()),
         ("csrf", token.as_str()),
     ];
-    let r = app
-        .send(form(
-            &format!("/review/facilities/{id}/closure"),
-            Some(&cookie),
-            &overlapping,
-        ))
-        .await;
+    let r = act(&app, Some(&cookie), id, "closure", &overlapping).await;
     let back = r.headers[header::LOCATION].to_str().unwrap().to_string();
     assert!(back.contains("closure_error=overlap"), "{back}");
     let shown = app.send(get(&back, Some(&cookie))).await;
@@ -337,13 +320,7 @@ async fn a_holiday_closure_reaches_residents_at_once_and_every_change_is_in_the_
     stale.retain(|(k, _)| k != "version");
     stale.push(("version".into(), "1".into()));
     stale.push(("csrf".into(), token.clone()));
-    let r = app
-        .send(form(
-            &format!("/review/facilities/{id}/save"),
-            Some(&cookie),
-            &pairs(&stale),
-        ))
-        .await;
+    let r = act(&app, Some(&cookie), id, "save", &pairs(&stale)).await;
     assert_eq!(
         r.headers[header::LOCATION].to_str().unwrap(),
         format!("/review/facilities/{id}?error=conflict")
@@ -352,13 +329,7 @@ async fn a_holiday_closure_reaches_residents_at_once_and_every_change_is_in_the_
 
     // A mistake in the hours comes back with the day named and nothing saved.
     let bad = edit_fields(&app, id, &[("d2_close1", "07:00"), ("csrf", token.as_str())]).await;
-    let r = app
-        .send(form(
-            &format!("/review/facilities/{id}/save"),
-            Some(&cookie),
-            &pairs(&bad),
-        ))
-        .await;
+    let r = act(&app, Some(&cookie), id, "save", &pairs(&bad)).await;
     let back = r.headers[header::LOCATION].to_str().unwrap().to_string();
     assert!(back.contains("draft="), "{back}");
     let shown = app.send(get(&back, Some(&cookie))).await;
@@ -391,13 +362,14 @@ async fn a_retired_facility_leaves_residents_and_comes_back_when_restored() {
     assert!(listed(app.get(nearby).await.json()));
     for (action, visible) in [("retire", false), ("restore", true)] {
         let v = version(&app, id).await;
-        let r = app
-            .send(form(
-                &format!("/review/facilities/{id}/{action}"),
-                Some(&cookie),
-                &[("version", v.as_str()), ("csrf", token.as_str())],
-            ))
-            .await;
+        let r = act(
+            &app,
+            Some(&cookie),
+            id,
+            action,
+            &[("version", v.as_str()), ("csrf", token.as_str())],
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}");
         assert_eq!(listed(app.get(nearby).await.json()), visible, "{action}");
         let api = app.get(&format!("/api/v1/facilities/{id}")).await;

@@ -57,6 +57,16 @@ pub async fn app() -> TestApp {
     .await
 }
 
+/// [`app`] with the real sorting dictionary (`seeds/sorting.csv`) loaded.
+pub async fn app_with_dictionary() -> TestApp {
+    let app = app().await;
+    server::import::import_sorting(&app.db, include_str!("../../seeds/sorting.csv"), Format::Csv, false)
+        .await
+        .unwrap();
+    app.catalog.refresh(&app.db).await.unwrap();
+    app
+}
+
 pub async fn app_with_quota(quota: WriteQuota) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = database_url(dir.path()).await;

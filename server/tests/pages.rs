@@ -156,23 +156,9 @@ async fn prefs_set_cookies_and_return_to_the_page() {
         .starts_with("linli_text=large;"));
 }
 
-async fn with_dictionary() -> common::TestApp {
-    let app = common::app().await;
-    server::import::import_sorting(
-        &app.db,
-        include_str!("../../seeds/sorting.csv"),
-        server::import::Format::Csv,
-        false,
-    )
-    .await
-    .unwrap();
-    app.catalog.refresh(&app.db).await.unwrap();
-    app
-}
-
 #[tokio::test]
 async fn sorting_search_works_without_javascript() {
-    let app = with_dictionary().await;
+    let app = common::app_with_dictionary().await;
     let r = app.get("/sorting?q=%E7%83%9F%E5%A4%B4").await; // 烟头
     assert_eq!(r.status, StatusCode::OK);
     let first = r.text.find("class=\"sort-name\"").expect("a result");
@@ -196,7 +182,7 @@ async fn sorting_search_works_without_javascript() {
 
 #[tokio::test]
 async fn category_pages_link_to_fitting_drop_off_points() {
-    let app = with_dictionary().await;
+    let app = common::app_with_dictionary().await;
     let r = app.get("/sorting/hazardous").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("<h1 class=\"category-heading\">"));

@@ -55,16 +55,7 @@ fn chengdu_rules_that_differ_from_shanghai() {
 
 #[tokio::test]
 async fn search_api_answers_in_both_languages() {
-    let app = common::app().await;
-    server::import::import_sorting(
-        &app.db,
-        include_str!("../../seeds/sorting.csv"),
-        server::import::Format::Csv,
-        false,
-    )
-    .await
-    .unwrap();
-    app.catalog.refresh(&app.db).await.unwrap();
+    let app = common::app_with_dictionary().await;
 
     let r = app.get("/api/v1/sorting/search?q=%E6%8A%A5%E7%BA%B8").await; // 报纸
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -115,16 +106,7 @@ async fn search_api_refuses_bad_input_with_json() {
 
 #[tokio::test]
 async fn dictionary_download_revalidates() {
-    let app = common::app().await;
-    server::import::import_sorting(
-        &app.db,
-        include_str!("../../seeds/sorting.csv"),
-        server::import::Format::Csv,
-        false,
-    )
-    .await
-    .unwrap();
-    app.catalog.refresh(&app.db).await.unwrap();
+    let app = common::app_with_dictionary().await;
     let r = app.get("/api/v1/sorting/dictionary").await;
     assert_eq!(r.status, StatusCode::OK);
     let items = app::domain::sorting::dictionary::from_tsv(&r.text);

@@ -55,7 +55,7 @@ pub fn FacilityCard(hit: Hit, number: usize, now: LocalTime, detail_href: String
                 " "
                 <span>{td_string!(locale, hours_today, hours = today).to_string()}</span>
             </p>
-            <ClosureNotice facility=f.clone() today=now.date />
+            <ClosureNotice closures=f.closures.clone() today=now.date />
             <ServiceList services=f.services.clone() />
             <Contact facility=f.clone() />
             <NavLinks facility=f />

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::domain::closures::{self, Closure};
 use crate::domain::facility::{Facility, Kind, Services, WasteCategory};
@@ -78,28 +78,14 @@ pub fn date_text(locale: Locale, f: &Facility, date: NaiveDate) -> String {
     spans_text(locale, closures::spans_on(&f.hours, &f.closures, date))
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// "2月6日" / "6 Feb".
+/// "2月6日" / "6 Feb" (the year-less form of
+/// [`date_text`](crate::components::suggestion_text::date_text)).
 pub fn short_date(locale: Locale, date: NaiveDate) -> String {
-    let month = if locale == Locale::en {
-        MONTHS_EN[date.month0() as usize].to_string()
+    if locale == Locale::en {
+        date.format("%-d %b").to_string()
     } else {
-        date.month().to_string()
-    };
-    td_string!(locale, date_short, month = month, day = date.day()).to_string()
-}
-
-/// "2026年11月2日" / "2 Nov 2026".
-pub fn long_date(locale: Locale, date: NaiveDate) -> String {
-    let month = if locale == Locale::en {
-        MONTHS_EN[date.month0() as usize].to_string()
-    } else {
-        date.month().to_string()
-    };
-    td_string!(locale, date_long, year = date.year(), month = month, day = date.day()).to_string()
+        date.format("%-m月%-d日").to_string()
+    }
 }
 
 /// "2月6日–2月12日", or one date.
@@ -131,9 +117,9 @@ pub fn closure_text(locale: Locale, english: bool, c: &Closure) -> String {
 /// The closure in force or coming soon, where hours are shown: words and a
 /// mark, never colour alone.
 #[component]
-pub fn ClosureNotice(facility: Facility, today: NaiveDate) -> impl IntoView {
+pub fn ClosureNotice(closures: Vec<Closure>, today: NaiveDate) -> impl IntoView {
     let prefs = crate::prefs::use_prefs();
-    closures::notice(&facility.closures, today).map(|c| {
+    closures::notice(&closures, today).map(|c| {
         view! {
             <p class="closure-notice">
                 <span aria-hidden="true">"⚠ "</span>

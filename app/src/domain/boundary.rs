@@ -8,8 +8,6 @@
 //! scale (a few kilometres) the earth is flat enough: the test is the usual
 //! even-odd crossing count on longitude and latitude.
 
-use serde::{Deserialize, Serialize};
-
 use super::coords::LatLng;
 
 /// Vertices one boundary may have (a detailed street outline has hundreds).
@@ -19,12 +17,14 @@ const EDGE_EPSILON: f64 = 1e-8;
 
 /// One polygon: `rings[0]` the outside, the others holes. Rings are stored
 /// closed (the last position repeats the first).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Polygon {
     pub rings: Vec<Vec<LatLng>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Made only by [`Boundary::new`] or [`Boundary::from_geojson`], which
+/// check it; stored and sent as GeoJSON ([`Boundary::to_geojson`]).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Boundary {
     pub polygons: Vec<Polygon>,
     /// South-west and north-east corners, for a quick "not here".

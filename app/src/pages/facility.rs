@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::facility_card::{distance_text, Contact, NavLinks};
 use crate::components::services::{
-    closure_text, day_text, kind_name, long_date, weekday_name, ClosureNotice, KindIcon, OpenBadge, ServiceList,
+    closure_text, day_text, kind_name, weekday_name, ClosureNotice, KindIcon, OpenBadge, ServiceList,
 };
+use crate::components::suggestion_text::date_text;
 use crate::domain::facility::{Community, Facility, Kind};
 use crate::domain::hours::LocalTime;
 use crate::domain::nearby::NearbyParams;
@@ -113,14 +114,9 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
         .filter(|c| c.to >= view.now.date)
         .map(|c| closure_text(locale, english, c))
         .collect();
-    let checked = f.checked_at.and_then(chrono::DateTime::from_timestamp_millis).map(|t| {
-        td_string!(
-            locale,
-            checked_on,
-            date = long_date(locale, LocalTime::shanghai(t).date)
-        )
-        .to_string()
-    });
+    let checked = f
+        .checked_at
+        .map(|ms| td_string!(locale, checked_on, date = date_text(locale, ms)).to_string());
     let week = (0..7u8)
         .map(|d| {
             let today = d == view.now.weekday;
@@ -147,7 +143,7 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
                 <p>{td!(locale, facility_community)}": "{c.name(english).to_string()}</p>
             })}
             <p><OpenBadge state=f.state_at(view.now) /></p>
-            <ClosureNotice facility=f.clone() today=view.now.date />
+            <ClosureNotice closures=f.closures.clone() today=view.now.date />
             <Contact facility=f.clone() />
             <h2>{td!(locale, services_heading)}</h2>
             <ServiceList services=f.services.clone() />

@@ -77,10 +77,6 @@ async fn write(
     Ok(())
 }
 
-async fn community_codes(db: &Db) -> Result<Vec<String>, StoreError> {
-    Ok(db.communities().await?.into_iter().map(|c| c.code).collect())
-}
-
 /// Saves the edit form: hours, phone and services; and names, addresses,
 /// place, kind and community when the member may change those.
 pub async fn save(
@@ -94,7 +90,7 @@ pub async fn save(
     let f = &before.facility;
     let details = may(member, FacilityAction::EditDetails, &f.community);
     let edit =
-        facility_form::parse(fields, details, f.kind(), &community_codes(db).await?).map_err(AdminError::Form)?;
+        facility_form::parse(fields, details, f.kind(), &db.community_codes().await?).map_err(AdminError::Form)?;
     let mut after = Facility {
         phone: edit.phone,
         hours: edit.hours,
@@ -120,7 +116,7 @@ pub async fn create(db: &Db, member: &Member, fields: &[(String, String)]) -> Re
         .find(|(k, _)| k == "kind")
         .and_then(|(_, v)| Kind::parse(v.trim()))
         .unwrap_or(Kind::Meal);
-    let edit = facility_form::parse(fields, true, kind, &community_codes(db).await?).map_err(AdminError::Form)?;
+    let edit = facility_form::parse(fields, true, kind, &db.community_codes().await?).map_err(AdminError::Form)?;
     let d = edit.details.expect("details were asked for");
     if !may(member, FacilityAction::Create, &d.community) {
         return Err(AdminError::Forbidden);

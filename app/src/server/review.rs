@@ -285,7 +285,7 @@ pub async fn hand_over(
 ) -> Result<bool, ReviewError> {
     let s = load(db, member, code).await?;
     let to = to.trim();
-    if !db.communities().await?.iter().any(|c| c.code == to) {
+    if !db.community_codes().await?.iter().any(|c| c == to) {
         return Err(ReviewError::UnknownTarget);
     }
     if to == s.community && !s.community_guessed {

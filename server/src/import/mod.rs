@@ -77,7 +77,7 @@ pub async fn import_facilities(
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
     let records = read_records(input, format).map_err(ImportError::Format)?;
-    let known: HashSet<String> = db.communities().await?.into_iter().map(|c| c.code).collect();
+    let known: HashSet<String> = db.community_codes().await?.into_iter().collect();
     let facilities: Vec<NewFacility> = parse_facilities(&records, &known, crs).map_err(ImportError::Rows)?;
     if !dry_run {
         db.upsert_facilities(&facilities).await?;

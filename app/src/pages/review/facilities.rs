@@ -10,7 +10,8 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::{failed, ReviewBar, Signed};
-use crate::components::services::{kind_name, long_date, KindIcon};
+use crate::components::services::{kind_name, KindIcon};
+use crate::components::suggestion_text::date_text;
 use crate::domain::admin::FacilityFilter;
 use crate::domain::facility::Kind;
 use crate::i18n::*;
@@ -27,8 +28,8 @@ pub struct ListItem {
     pub kind: Kind,
     pub community: String,
     pub address: String,
-    /// Shanghai date of the last check.
-    pub checked_on: Option<chrono::NaiveDate>,
+    /// When the details were last confirmed (Unix ms).
+    pub checked_at: Option<i64>,
     pub stale: bool,
     pub retired: bool,
     pub hours_missing: bool,
@@ -47,7 +48,6 @@ pub struct FacilityList {
 #[server]
 pub async fn admin_facility_list(query: Vec<(String, String)>) -> Result<FacilityList, PageError> {
     use crate::domain::admin::is_stale;
-    use crate::domain::hours::LocalTime;
     use crate::server::store::FacilityScope;
     let signed = super::signed().await?;
     let state = crate::pages::error::app_state()?;
@@ -81,10 +81,7 @@ pub async fn admin_facility_list(query: Vec<(String, String)>) -> Result<Facilit
                 name: f.name(english).to_string(),
                 kind: f.kind(),
                 address: f.address(english).to_string(),
-                checked_on: f
-                    .checked_at
-                    .and_then(chrono::DateTime::from_timestamp_millis)
-                    .map(|t| LocalTime::shanghai(t).date),
+                checked_at: f.checked_at,
                 stale: is_stale(f.checked_at, now),
                 retired: f.retired,
                 hours_missing: f.hours.is_always_closed(),
@@ -173,8 +170,8 @@ fn ListBody(list: FacilityList) -> impl IntoView {
         .items
         .into_iter()
         .map(|i| {
-            let checked = match i.checked_on {
-                Some(d) => td_string!(locale, adm_checked_on, date = long_date(locale, d)).to_string(),
+            let checked = match i.checked_at {
+                Some(ms) => td_string!(locale, adm_checked_on, date = date_text(locale, ms)).to_string(),
                 None => td_string!(locale, adm_checked_never).to_string(),
             };
             view! {

@@ -13,13 +13,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use super::{failed, Csrf, ReviewBar, Signed};
-use crate::components::services::{date_range, day_text, kind_name, long_date, spans_text, waste_name, weekday_name};
+use crate::components::services::{date_range, day_text, kind_name, spans_text, waste_name, weekday_name};
+use crate::components::suggestion_text::date_text;
 use crate::domain::admin::facility_form::{self, FormProblem, Problem};
 use crate::domain::admin::hours_form::{self, DayProblem};
 use crate::domain::admin::HistoryEntry;
 use crate::domain::closures::Closure;
 use crate::domain::facility::{Facility, Kind, WasteCategory};
-use crate::domain::hours::LocalTime;
 use crate::i18n::*;
 use crate::pages::error::PageError;
 use crate::prefs::use_prefs;
@@ -47,6 +47,7 @@ pub struct EditView {
 #[server]
 pub async fn admin_facility(id: String, draft: String, cdraft: String) -> Result<Option<EditView>, PageError> {
     use crate::domain::admin::{may, FacilityAction};
+    use crate::domain::hours::LocalTime;
     use crate::server::admin::{self, AdminError};
     let signed = super::signed().await?;
     let state = crate::pages::error::app_state()?;
@@ -526,8 +527,8 @@ fn EditBody(view: EditView) -> impl IntoView {
             }
             .into_any()
         };
-        let checked = match f.checked_at.and_then(chrono::DateTime::from_timestamp_millis) {
-            Some(t) => td_string!(locale, adm_checked_on, date = long_date(locale, LocalTime::shanghai(t).date)).to_string(),
+        let checked = match f.checked_at {
+            Some(ms) => td_string!(locale, adm_checked_on, date = date_text(locale, ms)).to_string(),
             None => td_string!(locale, adm_checked_never).to_string(),
         };
         let history = if view.history.is_empty() {

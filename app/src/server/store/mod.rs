@@ -393,6 +393,15 @@ impl Db {
         row.as_ref().map(facility_from_row).transpose()
     }
 
+    /// The community codes alone, for checking a code without reading (and
+    /// parsing) every boundary.
+    pub async fn community_codes(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT code FROM communities ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("code")?)).collect()
+    }
+
     pub async fn communities(&self) -> Result<Vec<Community>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {COMMUNITY_COLUMNS} FROM communities ORDER BY district_zh, code"
