@@ -6,16 +6,22 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::header::Header;
+use crate::components::hydration::IslandScripts;
 use crate::components::pwa::AppStatus;
 use crate::i18n::*;
 use crate::pages::offline::{OfflinePage, SuggestOfflinePage};
+use crate::pages::review::accounts::{AdminAccountsPage, OwnAccountPage};
+use crate::pages::review::assisted::AssistedPage;
+use crate::pages::review::communities::{AdminCommunitiesPage, AdminCommunityPage};
 use crate::pages::review::dashboard::ReviewDashboardPage;
 use crate::pages::review::detail::ReviewDetailPage;
 use crate::pages::review::facilities::AdminFacilitiesPage;
 use crate::pages::review::facility_edit::AdminFacilityPage;
+use crate::pages::review::import::AdminImportPage;
 use crate::pages::review::inbox::ReviewInboxPage;
 use crate::pages::review::login::LoginPage;
 use crate::pages::review::templates::ReviewTemplatesPage;
+use crate::pages::review::welcome::WelcomePage;
 use crate::pages::sorting::{SortingCategoryPage, SortingPage};
 use crate::pages::suggest::SuggestPage;
 use crate::pages::suggestions::SuggestionsPage;
@@ -40,7 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
                 <HashedStylesheet options=options.clone() />
-                <HydrationScripts options islands=true />
+                // Leptos's loader, only on pages with an island.
+                <IslandScripts options />
                 // The service worker's page side (see components::pwa).
                 <script src="/pwa.js" defer></script>
                 <MetaTags />
@@ -145,6 +152,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review/templates") view=ReviewTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/review/facilities") view=AdminFacilitiesPage ssr=SsrMode::Async />
                     <Route path=path!("/review/facilities/:id") view=AdminFacilityPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/import") view=AdminImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/new") view=AssistedPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/communities") view=AdminCommunitiesPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/communities/:code") view=AdminCommunityPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/accounts") view=AdminAccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/account") view=OwnAccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/welcome") view=WelcomePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

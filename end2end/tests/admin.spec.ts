@@ -26,7 +26,7 @@ test("a committee member on a phone corrects a meal point's hours and adds a hol
   await expectNoAxeViolations(page);
   await page.locator("#f-q").fill("玉林社区长者食堂");
   await page.getByRole("button", { name: "筛选" }).click();
-  await page.getByRole("link", { name: "玉林社区长者食堂" }).click();
+  await page.locator(".cards").getByRole("link", { name: "玉林社区长者食堂" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("玉林社区长者食堂");
   const id = page.url().match(/facilities\/(\d+)/)![1];
   await expectNoAxeViolations(page);

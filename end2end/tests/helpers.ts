@@ -65,3 +65,30 @@ export const test = base.extend<{ noCspViolations: void }>({
     { auto: true },
   ],
 });
+
+/** The resident pages that need no data of their own; with a facility
+ * and a receipt (see `fileSuggestion`) they are every resident page. */
+export const RESIDENT_PAGES = [
+  "/",
+  "/nearby",
+  `/nearby?kind=meal&${AT}`,
+  "/sorting",
+  "/sorting?q=电池",
+  "/sorting/recyclable",
+  "/sorting/hazardous",
+  "/sorting/food",
+  "/sorting/residual",
+  "/suggest",
+  "/track",
+  "/suggestions?community=wuhou-yulin",
+  "/offline",
+];
+
+/** Files a suggestion in Yulin and gives its receipt code. */
+export async function fileSuggestion(request: APIRequestContext): Promise<string> {
+  const filed = await request.post("/api/v1/suggestions", {
+    data: { category: "seating", title: "长椅坏了", description: "公园东门的长椅断了一条腿", lat: 30.629, lng: 104.059 },
+  });
+  expect(filed.status()).toBe(201);
+  return (await filed.json()).receipt_code;
+}

@@ -44,3 +44,31 @@ test("large-text mode: 18 px or more and 60 px targets, remembered", async ({ pa
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+// Sizes are in rem: a phone set to a larger font gets larger text and
+// targets everywhere, large-text mode on top; pinch-zoom is never
+// disabled. (Chromium's default font size stands in for the phone's.)
+test("text and targets follow the phone's own font size, and zoom stays allowed", async ({ page }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Page.enable");
+  await cdp.send("Page.setFontSizes", { fontSizes: { standard: 24 } });
+  await page.goto(`/nearby?kind=meal&lat=${HOME.latitude}&lng=${HOME.longitude}`);
+  const sizes = () =>
+    page.evaluate(() => {
+      const px = (el: Element | null) => (el ? parseFloat(getComputedStyle(el).fontSize) : 0);
+      const button = document.querySelector(".prefs button")!.getBoundingClientRect();
+      return { body: px(document.body), h1: px(document.querySelector("h1")), target: Math.min(button.width, button.height) };
+    });
+  // 24 px instead of 16: everything 1.5 times its normal size.
+  let s = await sizes();
+  expect(s.body).toBeCloseTo(24, 0);
+  expect(s.h1).toBeCloseTo(1.625 * 24, 0);
+  expect(s.target).toBeGreaterThanOrEqual(1.5 * 44 - 0.5);
+  await page.getByRole("button", { name: "大字模式" }).click();
+  await expect(page.locator("html")).toHaveClass(/large-text/);
+  s = await sizes();
+  expect(s.body).toBeCloseTo(1.25 * 24, 0);
+  expect(s.target).toBeGreaterThanOrEqual(1.5 * 60 - 0.5);
+  const viewport = await page.locator('meta[name="viewport"]').getAttribute("content");
+  expect(viewport).not.toMatch(/user-scalable\s*=\s*no|maximum-scale/);
+});

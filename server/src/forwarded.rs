@@ -124,6 +124,19 @@ pub async fn identify(State(proxies): State<TrustedProxies>, mut req: Request, n
     next.run(req).await
 }
 
+impl Client {
+    /// `https://host` as the browser addressed this site, to print whole
+    /// links (an invitation, a receipt's tracking page); empty when the
+    /// host is unknown, and the links stay relative.
+    pub fn origin(&self) -> String {
+        let scheme = if self.https { "https" } else { "http" };
+        self.hosts
+            .first()
+            .map(|h| format!("{scheme}://{h}"))
+            .unwrap_or_default()
+    }
+}
+
 /// The client of a request that passed [`identify`].
 pub fn client(extensions: &Extensions) -> Client {
     extensions.get::<Client>().cloned().unwrap_or(Client {

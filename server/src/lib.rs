@@ -6,6 +6,7 @@ pub mod config;
 pub mod copy;
 pub mod device;
 pub mod export;
+pub mod export_facilities;
 pub mod forms;
 pub mod forwarded;
 pub mod http;

@@ -84,6 +84,31 @@ enum Command {
         #[arg(long)]
         username: String,
     },
+    /// Invite a member: creates the account without a password and prints
+    /// a one-time link (72 hours) with which they set their own. The same
+    /// as the invitation in the browser's account page.
+    Invite {
+        #[arg(long)]
+        username: String,
+        /// `committee` (one community) or `admin` (all communities).
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        community: Option<String>,
+        /// The address residents open, to print a whole link
+        /// (e.g. https://linli.example.cn); without it, the path.
+        #[arg(long, default_value = "")]
+        base_url: String,
+    },
+    /// A new one-time link for an existing account (forgotten password,
+    /// expired link, a disabled account coming back); older links stop
+    /// working.
+    NewLink {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "")]
+        base_url: String,
+    },
     /// List communities, one per line: code, name, centre latitude, centre
     /// longitude, separated by tabs.
     Communities,
@@ -213,6 +238,13 @@ async fn with_database(command: Command, config: Config) -> anyhow::Result<()> {
         } => users::create(&db, &username, &role, community.as_deref()).await?,
         Command::SetPassword { username } => users::set_password(&db, &username).await?,
         Command::DisableUser { username } => users::disable(&db, &username).await?,
+        Command::Invite {
+            username,
+            role,
+            community,
+            base_url,
+        } => users::invite(&db, &username, &role, community.as_deref(), &base_url).await?,
+        Command::NewLink { username, base_url } => users::new_link(&db, &username, &base_url).await?,
         Command::Copy { .. } => unreachable!("`run` copies without DATABASE_URL's database"),
         Command::Communities => {
             for c in db.communities().await? {

@@ -19,6 +19,9 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 pub const LOGIN_BODY_LIMIT: usize = 16 * 1024;
 /// The whole body of an API upload: three photos plus the text.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_PHOTOS * MAX_UPLOAD_BYTES + 256 * 1024;
+/// A spreadsheet uploaded to the browser's import (a district's facilities
+/// are well under a megabyte; `server import` takes anything larger).
+pub const IMPORT_BODY_LIMIT: usize = 8 * 1024 * 1024;
 /// The whole body of a form step. Larger than the API's: a resident without
 /// JavaScript may pick more or bigger photos than allowed, and should get
 /// the form back with a sentence, not a bare 413. Memory stays bounded by

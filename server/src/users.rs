@@ -1,23 +1,19 @@
 //! The account commands of the command line: create-user, set-password,
-//! disable-user. Passwords come from standard input (or a no-echo prompt),
-//! never from arguments, which other users of the machine can see.
+//! disable-user, invite, new-link. Passwords come from standard input (or
+//! a no-echo prompt), never from arguments, which other users of the
+//! machine can see. The rules and writes are `app::server::accounts`', the
+//! same as the browser's account pages.
 
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{bail, Context};
 
-use app::domain::review::Role;
-use app::server::auth::{hash_password, password_acceptable, PASSWORD_MAX, PASSWORD_MIN};
+use app::domain::admin::accounts::AccountProblem;
+use app::server::accounts::{self, AccountError, NewLink};
+use app::server::auth::{hash_password, password_acceptable};
 use app::server::Db;
 
-/// Usernames: 3–32 of `a-z 0-9 . _ -`, so they are easy to read out and
-/// cannot be confused with one another by case.
-pub fn valid_username(name: &str) -> bool {
-    (3..=32).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
-}
+pub use app::domain::admin::accounts::valid_username;
 
 fn read_password() -> anyhow::Result<String> {
     let password = if std::io::stdin().is_terminal() {
@@ -31,32 +27,38 @@ fn read_password() -> anyhow::Result<String> {
         line.trim_end_matches(['\n', '\r']).to_string()
     };
     if !password_acceptable(&password) {
-        bail!("a password must have {PASSWORD_MIN}–{PASSWORD_MAX} characters");
+        bail!("{}", AccountProblem::PasswordLength);
     }
     Ok(password)
 }
 
-pub async fn create(db: &Db, username: &str, role: &str, community: Option<&str>) -> anyhow::Result<()> {
-    if !valid_username(username) {
-        bail!("a username has 3–32 characters: a-z, 0-9, '.', '_' or '-'");
-    }
-    let Some(role) = Role::parse(role) else {
-        bail!("--role must be `committee` or `admin`");
-    };
-    let community = match (role, community) {
-        (Role::Committee, None) => bail!("a committee member needs --community (see `server communities`)"),
-        (Role::Admin, Some(_)) => bail!("an admin sees every community; leave out --community"),
-        (_, c) => c,
-    };
-    if let Some(code) = community {
-        if !db.community_codes().await?.iter().any(|c| c == code) {
-            bail!("no community `{code}` (see `server communities`)");
+/// The command line's wording of a refusal.
+fn explain(e: AccountError, username: &str) -> anyhow::Error {
+    match e {
+        AccountError::Invalid(AccountProblem::Taken) => anyhow::anyhow!("the username `{username}` is taken"),
+        AccountError::Invalid(AccountProblem::CommunityMissing) => {
+            anyhow::anyhow!("a committee member needs --community (see `server communities`)")
         }
+        AccountError::Invalid(AccountProblem::AdminWithCommunity) => {
+            anyhow::anyhow!("an admin sees every community; leave out --community")
+        }
+        AccountError::Invalid(AccountProblem::UnknownCommunity) => {
+            anyhow::anyhow!("no such community (see `server communities`)")
+        }
+        AccountError::Invalid(AccountProblem::Role) => anyhow::anyhow!("--role must be `committee` or `admin`"),
+        AccountError::NotFound => anyhow::anyhow!("no user `{username}`"),
+        other => anyhow::anyhow!("{other}"),
     }
+}
+
+pub async fn create(db: &Db, username: &str, role: &str, community: Option<&str>) -> anyhow::Result<()> {
+    let (role, community) = accounts::check_new(db, username, role, community)
+        .await
+        .map_err(|e| explain(e, username))?;
     let password = read_password()?;
     let hash = hash_password(&password).map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
-    if !db.create_user(username, &hash, role, community).await? {
-        bail!("the username `{username}` is taken");
+    if !db.create_user(username, &hash, role, community.as_deref()).await? {
+        return Err(explain(AccountProblem::Taken.into(), username));
     }
     println!("created {} `{username}`", role.as_str());
     Ok(())
@@ -73,22 +75,40 @@ pub async fn set_password(db: &Db, username: &str) -> anyhow::Result<()> {
 }
 
 pub async fn disable(db: &Db, username: &str) -> anyhow::Result<()> {
-    if !db.disable_user(username).await? {
-        bail!("no user `{username}`");
-    }
+    accounts::disable(db, None, username)
+        .await
+        .map_err(|e| explain(e, username))?;
     println!("disabled `{username}`; their sessions have ended");
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn usernames() {
-        for ok in ["wang.li", "yulin-01", "abc"] {
-            assert!(super::valid_username(ok), "{ok}");
-        }
-        for bad in ["ab", "Wang", "王丽", "a b", &"x".repeat(33)] {
-            assert!(!super::valid_username(bad), "{bad}");
-        }
-    }
+fn print_link(link: &NewLink, base_url: &str) {
+    let until = app::components::suggestion_text::time_text(link.expires_at);
+    println!("{}{}", base_url.trim_end_matches('/'), link.path);
+    eprintln!(
+        "one-time link for `{}`, valid until {until} (China time); it is shown only now",
+        link.username
+    );
+}
+
+pub async fn invite(
+    db: &Db,
+    username: &str,
+    role: &str,
+    community: Option<&str>,
+    base_url: &str,
+) -> anyhow::Result<()> {
+    let link = accounts::invite(db, None, username, role, community)
+        .await
+        .map_err(|e| explain(e, username))?;
+    print_link(&link, base_url);
+    Ok(())
+}
+
+pub async fn new_link(db: &Db, username: &str, base_url: &str) -> anyhow::Result<()> {
+    let link = accounts::renew_link(db, None, username)
+        .await
+        .map_err(|e| explain(e, username))?;
+    print_link(&link, base_url);
+    Ok(())
 }

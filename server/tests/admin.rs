@@ -395,3 +395,68 @@ async fn a_retired_facility_leaves_residents_and_comes_back_when_restored() {
         .collect();
     assert_eq!(kinds, vec!["restored", "retired"]);
 }
+
+#[tokio::test]
+async fn the_list_pages_through_many_facilities_keeping_its_filters() {
+    use app::domain::coords::Crs;
+    use server::import::{import_facilities, Format};
+    let app = common::app().await;
+    let mut csv = format!("{}\n", common::HEADER);
+    for n in 0..130 {
+        csv.push_str(&format!(
+            "bulk-{n:03},reading,批量书屋{n:03},,丙路{n}号,,30.66{n:02},104.06,,test-a,Mo-Su 09:00-17:00,,,,,,0,,\n"
+        ));
+    }
+    import_facilities(&app.db, csv, Format::Csv, Crs::Wgs84, false)
+        .await
+        .unwrap();
+    app.catalog.refresh(&app.db).await.unwrap();
+    user(&app, "admin", Role::Admin, None).await;
+    let cookie = sign_in(&app, "admin").await;
+    let first = app
+        .send(get("/review/facilities?q=批量&kind=reading", Some(&cookie)))
+        .await;
+    assert!(first.text.contains("共 130 个，这是第 1–100 个"), "{}", first.text);
+    assert!(first.text.contains("100. 批量书屋") && !first.text.contains("101. 批量书屋"));
+    // The next page's link keeps the search and the kind.
+    let next = first.text.find(r#"rel="next""#).expect("a next page");
+    let start = first.text[..next].rfind("href=\"").unwrap() + 6;
+    let href = first.text[start..].split('"').next().unwrap().replace("&amp;", "&");
+    assert!(
+        href.contains("q=%E6%89%B9%E9%87%8F") && href.contains("kind=reading") && href.contains("page=1"),
+        "{href}"
+    );
+    let second = app.send(get(&href, Some(&cookie))).await;
+    assert!(second.text.contains("共 130 个，这是第 101–130 个"));
+    assert!(second.text.contains("101. 批量书屋") && !second.text.contains("五号食堂"));
+    assert!(second.text.contains(r#"rel="prev""#) && !second.text.contains(r#"rel="next""#));
+    // Past the end: nothing, and a way back.
+    let past = app.send(get("/review/facilities?q=批量&page=9", Some(&cookie))).await;
+    assert!(past.text.contains("共 130 个，显示 0 个") && past.text.contains(r#"rel="prev""#));
+}
+
+#[tokio::test]
+async fn the_edit_form_has_a_map_of_the_community_to_tap_the_place_on() {
+    let app = common::app().await;
+    user(&app, "admin", Role::Admin, None).await;
+    let cookie = sign_in(&app, "admin").await;
+    let id = facility_id(&app, "m-5").await;
+    let page = app.send(get(&format!("/review/facilities/{id}"), Some(&cookie))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The island that writes the tapped place into the form's fields, with
+    // the facility marked and its community's other facilities drawn.
+    assert!(
+        page.text.contains(r#"<div class="map-draw-area""#),
+        "the island is on the page"
+    );
+    assert!(page.text.contains(r#"id="e-lat""#) && page.text.contains(r#"id="e-coords""#));
+    let marked = page.text.matches("class=\"map-marked\"").count();
+    let others = page.text.matches("class=\"community-facility\"").count();
+    assert_eq!((marked, others), (1, 5), "m-5 marked, test-a's five others drawn");
+    // A committee member who may not move it gets no map.
+    user(&app, "member-a", Role::Committee, Some("test-a")).await;
+    let member = sign_in(&app, "member-a").await;
+    let page = app.send(get(&format!("/review/facilities/{id}"), Some(&member))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text.contains("map-marked"));
+}

@@ -161,3 +161,54 @@ async fn a_guess_is_marked_and_the_committee_hands_it_on() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn residents_see_the_community_a_place_belongs_to_before_filing() {
+    let app = common::app().await;
+    with_boundaries(&app).await;
+    // Just north of the shared edge: test-a's centre is nearer, but the
+    // place is inside test-b.
+    let (lat, lng) = ("30.652", "104.04");
+    let nearby = app.get(&format!("/nearby?lat={lat}&lng={lng}")).await;
+    assert_eq!(nearby.status, StatusCode::OK);
+    let current = &nearby.text[nearby.text.find("location-current").unwrap()..];
+    let current = &current[..current.find("</p>").unwrap()];
+    assert!(current.contains("（乙街道）"), "{current}");
+    assert!(
+        nearby.text.contains(r#"<option value="test-b" selected"#),
+        "the picker starts there"
+    );
+
+    let place_step = |lat: &str, lng: &str| {
+        let body = serde_urlencoded::to_string([
+            ("step", "2"),
+            ("action", "locate"),
+            ("category", "lighting"),
+            ("lat", lat),
+            ("lng", lng),
+            ("idempotency_key", "goes-to-1"),
+        ])
+        .unwrap();
+        Request::post("/suggest")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let step = app.send(place_step(lat, lng)).await;
+    assert!(
+        step.text.contains("这个地点在乙街道的范围内，建议会交给乙街道居委会。"),
+        "{}",
+        step.text
+    );
+    // What the form said is where the suggestion goes.
+    let code = file(&app, 30.652, 104.04).await;
+    assert_eq!(community_of(&app, &code).await, "test-b");
+    // Outside both boundaries the resident is told it is a guess.
+    let step = app.send(place_step("30.61", "104.05")).await;
+    assert!(step.text.contains("不在已知的社区边界内，已选了中心最近的甲街道。"));
+    let nearby = app.get("/nearby?lat=30.61&lng=104.05").await;
+    assert!(
+        !nearby.text.contains("（甲街道）"),
+        "no community claimed outside the boundaries"
+    );
+}

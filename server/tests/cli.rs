@@ -117,6 +117,51 @@ fn accounts_are_managed_from_the_command_line() {
     assert!(server(&db, &["disable-user", "--username", "wang.li"], "")
         .status
         .success());
+
+    // Invitations: the browser's rules and links.
+    let invite = |name: &str, extra: &[&str]| {
+        let mut args = vec!["invite", "--username", name, "--base-url", "https://linli.example/"];
+        args.extend(extra);
+        server(&db, &args, "")
+    };
+    let out = invite("chen.xia", &["--role", "committee", "--community", "wuhou-yulin"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let link = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let token = link
+        .strip_prefix("https://linli.example/review/welcome?token=")
+        .unwrap_or_else(|| panic!("{link}"))
+        .to_string();
+    assert!(app::security::is_hex_token(&token, 64), "{token}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("valid until"));
+    for (name, extra, why) in [
+        (
+            "chen.xia",
+            vec!["--role", "committee", "--community", "wuhou-yulin"],
+            "taken",
+        ),
+        ("zhou", vec!["--role", "committee"], "needs a community"),
+        ("Zhou", vec!["--role", "admin"], "bad username"),
+    ] {
+        let out = invite(name, &extra);
+        assert!(!out.status.success(), "{why}");
+        assert!(out.stdout.is_empty(), "{why}: no link");
+    }
+    let renewed = server(&db, &["new-link", "--username", "wang.li"], "");
+    assert!(renewed.status.success(), "{}", String::from_utf8_lossy(&renewed.stderr));
+    let path = String::from_utf8_lossy(&renewed.stdout).trim().to_string();
+    assert!(path.starts_with("/review/welcome?token="), "{path}");
+    assert!(!server(&db, &["new-link", "--username", "nobody"], "").status.success());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = app::server::Db::connect(&db).await.unwrap();
+        let hash = app::server::auth::token_hash(&token);
+        let info = db.invitation(&hash).await.unwrap().expect("the link is stored, hashed");
+        assert_eq!(info.member.username, "chen.xia");
+        assert!(!info.used);
+        let id = db.account("wang.li").await.unwrap().unwrap().member.id;
+        let kinds: Vec<String> = db.account_history(id).await.unwrap().into_iter().map(|e| e.0).collect();
+        assert_eq!(kinds, ["created", "password", "disabled", "linked"]);
+    });
 }
 
 #[test]

@@ -29,6 +29,9 @@ pub const COMMUNITIES: &str = "code,name_zh,name_en,district_zh,district_en,lat,
     test-a,甲街道,A Subdistrict,武侯区,Wuhou District,30.6400,104.0500\n\
     test-b,乙街道,B Subdistrict,锦江区,Jinjiang District,30.6600,104.0800\n";
 
+/// The columns of a facility file.
+pub const HEADER: &str = "ref,kind,name_zh,name_en,address_zh,address_en,lat,lng,phone,community,hours,lunch,dinner,price_60,price_80,delivery,children_corner,seats,accepts";
+
 /// Facilities north of (30.64, 104.05), at roughly 0, 111, 222, 556, 778
 /// and 1112 m, plus one far away; every day 00:00-24:00 except `r-far`.
 pub const FACILITIES: &str = "ref,kind,name_zh,name_en,address_zh,address_en,lat,lng,phone,community,hours,lunch,dinner,price_60,price_80,delivery,children_corner,seats,accepts\n\
@@ -139,6 +142,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub text: String,
+    /// The body as sent (for downloads).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -207,6 +212,7 @@ impl TestApp {
             status,
             headers,
             text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -310,4 +316,31 @@ pub async fn csrf(app: &TestApp, cookie: &str) -> String {
     let page = app.send(get("/review", Some(cookie))).await;
     let at = page.text.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     page.text[at..at + 64].to_string()
+}
+
+/// A file part: field name, file name, bytes.
+pub type FilePart = (&'static str, &'static str, Vec<u8>);
+
+/// A multipart body with text fields and files: its content type and bytes.
+pub fn multipart(fields: &[(&str, &str)], files: &[FilePart]) -> (String, Vec<u8>) {
+    let boundary = "linli-test-boundary-7K3Q";
+    let mut out = Vec::new();
+    for (name, value) in fields {
+        out.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    for (name, filename, bytes) in files {
+        out.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        out.extend(bytes);
+        out.extend(b"\r\n");
+    }
+    out.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), out)
 }

@@ -20,30 +20,10 @@ use app::server::Db;
 use server::limits::WriteQuota;
 
 fn multipart(fields: &[(&str, &str)], photos: &[Vec<u8>]) -> Request<Body> {
-    let boundary = "linli-copy-boundary";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
-        );
-    }
-    for (i, photo) in photos.iter().enumerate() {
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"p{i}.jpg\"\r\n\
-                 Content-Type: image/jpeg\r\n\r\n"
-            )
-            .bytes(),
-        );
-        body.extend(photo);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").bytes());
+    let files: Vec<common::FilePart> = photos.iter().map(|p| ("photos", "p.jpg", p.clone())).collect();
+    let (content_type, body) = common::multipart(fields, &files);
     Request::post("/api/v1/suggestions")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(body))
         .unwrap()
 }

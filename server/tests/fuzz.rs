@@ -261,7 +261,7 @@ fn all_or_nothing<T>(records: &[Record], result: &Result<Vec<T>, Vec<RowError>>)
                     e.row == "file" || records.iter().any(|r| r.row == e.row),
                     "error for an unknown row: {e}"
                 );
-                assert!(!e.field.is_empty() && !e.message.is_empty(), "{e:?}");
+                assert!(!e.field.is_empty() && !e.problem.to_string().is_empty(), "{e:?}");
             }
         }
     }
@@ -275,7 +275,7 @@ fn judged_alone<T>(records: &[Record], parse: impl Fn(&[Record]) -> Result<Vec<T
         let alone = parse(std::slice::from_ref(r)).err().unwrap_or_default();
         let here: Vec<&RowError> = in_file
             .iter()
-            .filter(|e| e.row == r.row && !e.message.contains("more than once"))
+            .filter(|e| e.row == r.row && !matches!(e.problem, server::import::RowProblem::Duplicate(_)))
             .collect();
         assert_eq!(alone.iter().collect::<Vec<_>>(), here, "{}", r.row);
     }

@@ -7,7 +7,7 @@ use app::domain::coords::Crs;
 use app::domain::nearby::NearbyParams;
 use server::import::{import_facilities, Format, ImportError};
 
-const HEADER: &str = "ref,kind,name_zh,name_en,address_zh,address_en,lat,lng,phone,community,hours,lunch,dinner,price_60,price_80,delivery,children_corner,seats,accepts";
+use common::HEADER;
 
 fn query() -> app::domain::nearby::NearbyQuery {
     NearbyParams {

@@ -33,9 +33,16 @@ async fn shared_url_renders_complete_results() {
     assert!(html.contains("ring-heading\">5分钟内<") && html.contains("ring-heading\">15分钟内<"));
     assert!(!html.contains("ring-heading\">10分钟内<"), "empty rings are not shown");
     assert!(html.contains("步行约11分钟"));
-    // The SVG map with a numbered, linked pin per result.
+    // The SVG map with a numbered pin per result, a link for a tap but out
+    // of the tab order: the list is the way in.
     assert!(html.contains("<svg viewBox=\"0 0 1000 1000\""));
-    assert!(html.contains("aria-label=\"1. 零号食堂\""));
+    let pin = html.find(">1</text>").expect("pin 1");
+    let link = &html[html[..pin].rfind("<a ").unwrap()..pin];
+    assert!(link.contains("class=\"map-pin pin-meal\""), "{link}");
+    assert!(
+        link.contains("tabindex=\"-1\"") && link.contains("aria-hidden=\"true\""),
+        "{link}"
+    );
 }
 
 #[tokio::test]
@@ -196,4 +203,83 @@ async fn category_pages_link_to_fitting_drop_off_points() {
     assert!(r.text.contains("七号回收站"));
     assert!(!r.text.contains(">二号投放点<"), "that one takes no hazardous waste");
     assert!(r.text.contains("只显示接收有害垃圾的投放点"));
+}
+
+#[tokio::test]
+async fn a_closed_point_says_when_it_opens_next_and_the_week_marks_today() {
+    use app::domain::coords::Crs;
+    use app::domain::hours::LocalTime;
+    use server::import::{import_facilities, Format};
+    const DAYS: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
+    let app = common::app().await;
+    let now = LocalTime::shanghai(chrono::Utc::now());
+    let in_days = |n: u8| DAYS[usize::from((now.weekday + n) % 7)];
+    // Open tomorrow only; in three days only (a weekday then); and one
+    // that opened for the first minute of today, next on the same weekday
+    // next week (a date then).
+    let csv = format!(
+        "{}\nnext-1,meal,明日食堂,Tomorrow Canteen,丁路1号,,30.6405,104.0505,,test-a,{} 11:00-13:00,1,0,,,0,,,\n\
+         next-3,meal,后日食堂,Later Canteen,丁路3号,,30.6406,104.0506,,test-a,{} 09:30-10:00,1,0,,,0,,,\n\
+         ended,meal,早餐点,Dawn Canteen,丁路5号,,30.6407,104.0507,,test-a,{} 00:00-00:01,1,0,,,0,,,\n",
+        common::HEADER,
+        in_days(1),
+        in_days(3),
+        in_days(0),
+    );
+    import_facilities(&app.db, csv, Format::Csv, Crs::Wgs84, false)
+        .await
+        .unwrap();
+    app.catalog.refresh(&app.db).await.unwrap();
+    let id = |r: &str| {
+        app.catalog
+            .snapshot()
+            .index
+            .facilities()
+            .iter()
+            .find(|f| f.source_ref == r)
+            .unwrap()
+            .id
+    };
+    let page = app.get(&format!("/facility/{}", id("next-1"))).await;
+    assert!(page.text.contains("今天休息 · 明天 11:00 开门"), "{}", page.text);
+    let english = app
+        .send(
+            Request::get(format!("/facility/{}", id("next-1")))
+                .header("accept-language", "en")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(english.text.contains("Closed today · opens tomorrow 11:00"));
+    // Today's row of the week is marked in words, for screen readers too.
+    let today = &page.text[page.text.find(r#"aria-current="date""#).expect("today marked")..];
+    let today = &today[..today.find("</tr>").unwrap()];
+    assert!(
+        today.contains(r#"class="today-mark""#) && today.contains("今天"),
+        "{today}"
+    );
+    assert_eq!(page.text.matches(r#"aria-current="date""#).count(), 1);
+
+    let later = app.get(&format!("/facility/{}", id("next-3"))).await;
+    let weekday = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][usize::from((now.weekday + 3) % 7)];
+    assert!(
+        later.text.contains(&format!("今天休息 · {weekday} 09:30 开门")),
+        "{}",
+        later.text
+    );
+    // Closed after today's hours: "ended", not "a day off", and next week's
+    // opening by its date.
+    if now.minute > 0 {
+        let ended = app.get(&format!("/facility/{}", id("ended"))).await;
+        let next_week = now.date + chrono::Days::new(7);
+        let date = next_week.format("%-m月%-d日").to_string();
+        assert!(
+            ended.text.contains(&format!("今天已结束 · {date} 00:00 开门")),
+            "{}",
+            ended.text
+        );
+    }
+    // The nearby cards say the same.
+    let nearby = app.get("/nearby?kind=meal&lat=30.6405&lng=104.0505&minutes=5").await;
+    assert!(nearby.text.contains("今天休息 · 明天 11:00 开门"));
 }

@@ -238,7 +238,7 @@ async fn forged_expired_and_cross_site_requests_are_refused() {
     let member = app.db.account("member-a").await.unwrap().unwrap().member;
     let expired = "b".repeat(64);
     let hash = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(expired.as_bytes()));
-    app.db.create_session(&hash, member.id, "c", 1).await.unwrap();
+    app.db.create_session(&hash, member.id, "c", 1, "").await.unwrap();
     assert!(is_login_redirect(
         &app.send(get("/review", Some(&format!("linli_session={expired}"))))
             .await
@@ -249,7 +249,7 @@ async fn forged_expired_and_cross_site_requests_are_refused() {
     assert!(is_login_redirect(&app.send(get("/review", Some(&cookie))).await));
     // Disabling an account ends its sessions.
     let admin = w.actors[3].cookie.clone().unwrap();
-    app.db.disable_user("admin").await.unwrap();
+    app.db.disable_user("admin", None).await.unwrap();
     assert!(is_login_redirect(&app.send(get("/review", Some(&admin))).await));
 }
 

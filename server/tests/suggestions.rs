@@ -41,32 +41,7 @@ fn post_json(body: &Value, key: Option<&str>) -> Request<Body> {
     req.body(Body::from(body.to_string())).unwrap()
 }
 
-/// A file part: field name, file name, bytes.
-type FilePart = (&'static str, &'static str, Vec<u8>);
-
-/// A multipart body with text fields and files.
-fn multipart(fields: &[(&str, &str)], files: &[FilePart]) -> (String, Vec<u8>) {
-    let boundary = "linli-test-boundary-7K3Q";
-    let mut out = Vec::new();
-    for (name, value) in fields {
-        out.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
-        );
-    }
-    for (name, filename, bytes) in files {
-        out.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
-                 Content-Type: application/octet-stream\r\n\r\n"
-            )
-            .bytes(),
-        );
-        out.extend(bytes);
-        out.extend(b"\r\n");
-    }
-    out.extend(format!("--{boundary}--\r\n").bytes());
-    (format!("multipart/form-data; boundary={boundary}"), out)
-}
+use common::{multipart, FilePart};
 
 fn post_multipart(uri: &str, fields: &[(&str, &str)], files: &[FilePart]) -> Request<Body> {
     let (content_type, bytes) = multipart(fields, files);
@@ -883,4 +858,81 @@ async fn suggestions_with_and_without_a_position_alternate_on_every_connection()
     for r in replies {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     }
+}
+
+/// The first wrong field of the form is where the cursor starts when it
+/// comes back (`autofocus`, no JavaScript needed), marked `aria-invalid`
+/// and described by its message.
+#[tokio::test]
+async fn a_form_with_mistakes_comes_back_with_the_cursor_in_the_first_wrong_field() {
+    let app = common::app().await;
+    let tag_of = |html: &str, id: &str| -> String {
+        let at = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("#{id}"));
+        let start = html[..at].rfind('<').unwrap();
+        html[start..start + html[start..].find('>').unwrap()].to_string()
+    };
+    let r = app
+        .send(form_post(&[
+            ("step", "1"),
+            ("action", "next"),
+            ("idempotency_key", "focus-1"),
+        ]))
+        .await;
+    let first = tag_of(&r.text, "category-first");
+    assert!(first.contains("autofocus"), "{first}");
+    assert_eq!(r.text.matches("autofocus").count(), 1);
+
+    let long = "长".repeat(200);
+    let r = app
+        .send(form_post(&[
+            ("step", "3"),
+            ("action", "next"),
+            ("category", "greenery"),
+            ("community", "test-a"),
+            ("title", &long),
+            ("idempotency_key", "focus-1"),
+        ]))
+        .await;
+    let title = tag_of(&r.text, "title");
+    assert!(
+        title.contains("autofocus")
+            && title.contains(r#"aria-invalid="true""#)
+            && title.contains(r#"aria-describedby="title-error""#),
+        "{title}"
+    );
+    assert!(r.text.contains(r#"id="title-error""#));
+    let description = tag_of(&r.text, "description");
+    assert!(
+        !description.contains("aria-invalid") && !description.contains("autofocus"),
+        "{description}"
+    );
+
+    // Step 2 with no place: the community list, where it is put right.
+    let r = app
+        .send(form_post(&[
+            ("step", "2"),
+            ("action", "next"),
+            ("category", "greenery"),
+            ("idempotency_key", "focus-1"),
+        ]))
+        .await;
+    let community = tag_of(&r.text, "community");
+    assert!(
+        community.contains("autofocus") && community.contains(r#"aria-invalid="true""#),
+        "{community}"
+    );
+
+    // Sign-in: both fields marked (which was wrong is not told), the cursor in the first.
+    let login = app.get("/login?error=1").await;
+    let username = tag_of(&login.text, "username");
+    let password = tag_of(&login.text, "password");
+    assert!(
+        username.contains("autofocus") && username.contains(r#"aria-describedby="login-error""#),
+        "{username}"
+    );
+    assert!(
+        password.contains(r#"aria-invalid="true""#) && !password.contains("autofocus"),
+        "{password}"
+    );
+    assert!(!app.get("/login").await.text.contains("aria-invalid"));
 }

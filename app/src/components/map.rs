@@ -1,12 +1,17 @@
 //! SVG maps drawn from our own data, with no tile server: nothing to
 //! download, nothing that leaks the resident's position to a third party.
 //! The list next to the map says everything the map shows; the map adds the
-//! picture. Pins are numbered like the list and are links, so they can be
-//! reached with the keyboard and read by screen readers.
+//! picture. Pins are numbered like the list; they are links for a tap, but
+//! out of the tab order and hidden from screen readers, as the list is the
+//! way in for the keyboard, for screen readers and for large fingers.
 
 use leptos::prelude::*;
 
+use serde::{Deserialize, Serialize};
+
+use crate::components::map_draw::{DrawLabels, MapDraw, Target};
 use crate::components::map_tap::MapTap;
+use crate::domain::boundary::Boundary;
 use crate::domain::coords::LatLng;
 use crate::domain::facility::{Community, Kind};
 use crate::domain::nearby::{Hit, NearbyQuery};
@@ -98,12 +103,10 @@ pub fn CommunityMap(communities: Vec<Community>, options_query: String) -> impl 
         .map(|c| {
             let (x, y) = frame.project(c.centre);
             // Dozens of names would overlap on a phone: the dots carry their
-            // names for screen readers and as tooltips; the list above is
-            // the readable way to choose.
+            // names as tooltips; the list above is the way to choose.
             let name = c.name(english).to_string();
-            let label = name.clone();
             view! {
-                <a href=format!("/nearby?{options_query}&community={}", c.code) aria-label=label>
+                <a href=format!("/nearby?{options_query}&community={}", c.code) tabindex="-1" aria-hidden="true">
                     <g class="map-community" transform=format!("translate({x:.1} {y:.1})")>
                         <circle r="14" />
                         <title>{name}</title>
@@ -126,6 +129,23 @@ pub fn CommunityMap(communities: Vec<Community>, options_query: String) -> impl 
     }
 }
 
+/// Facilities on a map of their own (the administration list): numbered
+/// like the list beside it, each pin a link to the facility's page.
+#[component]
+pub fn FacilityMap(pins: Vec<Pin>, label: String) -> impl IntoView {
+    let points: Vec<LatLng> = pins.iter().map(|p| p.at).collect();
+    let frame = MapFrame::around(&points, 400.0);
+    view! {
+        <figure class="map">
+            <svg viewBox=format!("0 0 {VIEW} {VIEW}") role="group" aria-labelledby="facility-map-title">
+                <title id="facility-map-title">{label}</title>
+                <rect class="map-bg" width=VIEW height=VIEW />
+                <PinLayer frame pins />
+            </svg>
+        </figure>
+    }
+}
+
 #[component]
 fn PinLayer(frame: MapFrame, pins: Vec<Pin>) -> impl IntoView {
     // Draw the farthest first so the nearest sit on top.
@@ -140,7 +160,10 @@ fn PinLayer(frame: MapFrame, pins: Vec<Pin>) -> impl IntoView {
                 Kind::Sorting => view! { <path d="M0 -25 L24 18 L-24 18 Z" /> }.into_any(),
             };
             view! {
-                <a href=pin.href aria-label=format!("{}. {}", pin.number, pin.name)>
+                // Out of the tab order and hidden from screen readers: the
+                // numbered list beside the map is the way in (and its
+                // targets are large enough); a tap on a pin still opens it.
+                <a href=pin.href tabindex="-1" aria-hidden="true">
                     <g class=format!("map-pin pin-{}", pin.kind.as_str()) transform=format!("translate({x:.1} {y:.1})")>
                         {shape}
                         <text y="7" text-anchor="middle" aria-hidden="true">{pin.number}</text>
@@ -149,4 +172,81 @@ fn PinLayer(frame: MapFrame, pins: Vec<Pin>) -> impl IntoView {
             }
         })
         .collect_view()
+}
+
+/// A staff map of one community: its boundary, its centre, its facilities
+/// and one marked place (the facility being edited), drawn in `frame`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutlineMap {
+    pub frame: MapFrame,
+    /// An SVG path (`M … Z` per ring).
+    pub outline: String,
+    pub centre: Option<(f64, f64)>,
+    pub facilities: Vec<(f64, f64)>,
+    pub marked: Option<(f64, f64)>,
+}
+
+impl OutlineMap {
+    /// A frame around everything given (at least `min_half_span_m` from its
+    /// middle to an edge) with everything projected into it.
+    pub fn draw(
+        boundary: Option<&Boundary>,
+        centre: Option<LatLng>,
+        facilities: &[LatLng],
+        marked: Option<LatLng>,
+        min_half_span_m: f64,
+    ) -> Self {
+        let rings: Vec<&Vec<LatLng>> = boundary
+            .iter()
+            .flat_map(|b| b.polygons.iter().flat_map(|p| &p.rings))
+            .collect();
+        let mut all: Vec<LatLng> = rings.iter().flat_map(|r| r.iter().copied()).collect();
+        all.extend(centre);
+        all.extend(marked);
+        all.extend(facilities.iter().copied());
+        let frame = MapFrame::around(&all, min_half_span_m);
+        let outline = rings
+            .iter()
+            .map(|ring| {
+                let points: Vec<String> = ring
+                    .iter()
+                    .map(|p| {
+                        let (x, y) = frame.project(*p);
+                        format!("{x:.1},{y:.1}")
+                    })
+                    .collect();
+                format!("M{}Z", points.join("L"))
+            })
+            .collect();
+        Self {
+            frame,
+            outline,
+            centre: centre.map(|c| frame.project(c)),
+            facilities: facilities.iter().map(|p| frame.project(*p)).collect(),
+            marked: marked.map(|p| frame.project(p)),
+        }
+    }
+}
+
+/// An [`OutlineMap`] that staff tap to place a point or draw a boundary
+/// (see [`MapDraw`]).
+#[component]
+pub fn StaffMap(map: OutlineMap, caption: String, target: Target, labels: DrawLabels) -> impl IntoView {
+    view! {
+        <figure class="community-map">
+            <MapDraw frame=map.frame target labels>
+                <svg viewBox=format!("0 0 {VIEW} {VIEW}") role="img" aria-labelledby="cmap-caption">
+                    <path d=map.outline.clone() class="community-outline" />
+                    {map
+                        .facilities
+                        .iter()
+                        .map(|(x, y)| view! { <rect x=x - 8.0 y=y - 8.0 width="16" height="16" class="community-facility" /> })
+                        .collect_view()}
+                    {map.centre.map(|(x, y)| view! { <circle cx=x cy=y r="14" class="community-centre" /> })}
+                    {map.marked.map(|(x, y)| view! { <circle cx=x cy=y r="18" class="map-marked" /> })}
+                </svg>
+            </MapDraw>
+            <figcaption id="cmap-caption">{caption}</figcaption>
+        </figure>
+    }
 }

@@ -88,17 +88,5 @@ fn choose(p: crate::domain::coords::LatLng) {
 
 #[cfg(feature = "hydrate")]
 fn tapped_point(ev: &leptos::ev::MouseEvent, frame: MapFrame) -> Option<crate::domain::coords::LatLng> {
-    use crate::domain::projection::VIEW;
-    use wasm_bindgen::JsCast;
-    let svg = ev
-        .current_target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.query_selector("svg").ok().flatten())?;
-    let rect = svg.get_bounding_client_rect();
-    if rect.width() <= 0.0 || rect.height() <= 0.0 {
-        return None;
-    }
-    let x = (f64::from(ev.client_x()) - rect.left()) / rect.width() * VIEW;
-    let y = (f64::from(ev.client_y()) - rect.top()) / rect.height() * VIEW;
-    Some(frame.unproject(x, y))
+    crate::components::map_tap::tapped(ev).map(|(x, y)| frame.unproject(x, y))
 }

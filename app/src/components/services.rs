@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::domain::closures::{self, Closure};
 use crate::domain::facility::{Facility, Kind, Services, WasteCategory};
-use crate::domain::hours::{clock, OpenState, Span, WeeklyHours};
+use crate::domain::hours::{clock, weekday_of, NextOpening, OpenState, Span, WeeklyHours};
 use crate::i18n::*;
 
 /// A distinct pictogram per kind (bowl, book, bin), hidden from screen
@@ -129,6 +129,17 @@ pub fn ClosureNotice(closures: Vec<Closure>, today: NaiveDate) -> impl IntoView 
     })
 }
 
+/// When a closed facility opens again: "明天 11:00", "周三 11:00" within
+/// the week, else "2月13日 11:00".
+pub fn next_opening_text(locale: Locale, n: NextOpening) -> String {
+    let time = clock(n.minute);
+    match n.days {
+        1 => td_string!(locale, opens_tomorrow, time = time).to_string(),
+        2..=6 => format!("{} {time}", weekday_name(locale, weekday_of(n.date))),
+        _ => format!("{} {time}", short_date(locale, n.date)),
+    }
+}
+
 #[component]
 pub fn OpenBadge(state: OpenState) -> impl IntoView {
     let locale = crate::prefs::use_locale();
@@ -136,7 +147,18 @@ pub fn OpenBadge(state: OpenState) -> impl IntoView {
         OpenState::OpenUntil(1440) => td_string!(locale, open_now).to_string(),
         OpenState::OpenUntil(m) => td_string!(locale, open_until, time = clock(m)).to_string(),
         OpenState::OpensAt(m) => td_string!(locale, opens_at, time = clock(m)).to_string(),
-        OpenState::ClosedToday => td_string!(locale, closed_today).to_string(),
+        OpenState::Closed {
+            rest_day,
+            next: Some(n),
+        } => {
+            let when = next_opening_text(locale, n);
+            if rest_day {
+                td_string!(locale, closed_rest_next, when = when).to_string()
+            } else {
+                td_string!(locale, closed_ended_next, when = when).to_string()
+            }
+        }
+        OpenState::Closed { next: None, .. } => td_string!(locale, closed_no_next).to_string(),
     };
     let (class, mark) = if state.is_open() {
         ("badge badge-open", "●")

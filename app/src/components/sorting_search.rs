@@ -45,18 +45,31 @@ pub const RESULT_LIMIT: usize = 8;
 #[island(lazy)]
 pub fn SortingSearch(labels: SortingLabels, english: bool, query: String, children: Children) -> impl IntoView {
     let labels = Arc::new(labels);
-    let text = RwSignal::new(query.clone());
+    // What the box holds when the island wakes: the resident may have
+    // typed before the WASM arrived.
+    let (typed, focused) = box_state();
+    let text = RwSignal::new(typed.unwrap_or_else(|| query.clone()));
     let index = RwSignal::new(None::<Arc<SortingIndex>>);
-    Effect::new(move |_| {
+    // The dictionary (45 KB compressed) is fetched when the resident turns
+    // to the search box, not with the page: most visits read the answer
+    // the server gave, or a category, and never type.
+    let asked = StoredValue::new(false);
+    let fetch_dictionary = move || {
+        if asked.get_value() {
+            return;
+        }
+        asked.set_value(true);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            if let Some(items) = download().await {
-                index.set(Some(Arc::new(SortingIndex::new(items))));
+            match download().await {
+                Some(items) => index.set(Some(Arc::new(SortingIndex::new(items)))),
+                // Asked again at the next focus or keystroke.
+                None => asked.set_value(false),
             }
         });
         #[cfg(not(feature = "hydrate"))]
         let _ = index;
-    });
+    };
     let query = StoredValue::new(query);
     // Offline, the service worker answers `/sorting?q=…` with the kept
     // `/sorting` page, which knows no query: take it from the address.
@@ -65,12 +78,15 @@ pub fn SortingSearch(labels: SortingLabels, english: bool, query: String, childr
         if let Some(q) = address_query().filter(|q| query.with_value(|s| s != q)) {
             text.set(q);
         }
+        if focused || query.with_value(|q| text.with_untracked(|t| t != q)) {
+            fetch_dictionary();
+        }
     });
     let live = move || index.get().filter(|_| query.with_value(|q| text.with(|t| t != q)));
     let server_answer = children();
     let l = labels.clone();
     view! {
-        <form class="sorting-search" method="get" action="/sorting" role="search">
+        <form class="sorting-search" method="get" action="/sorting" role="search" data-ready=move || index.with(|i| i.is_some()).then_some("true")>
             <label for="q">{l.label.clone()}</label>
             <div class="picker-row">
                 <input
@@ -82,7 +98,11 @@ pub fn SortingSearch(labels: SortingLabels, english: bool, query: String, childr
                     placeholder=l.placeholder.clone()
                     value=query.get_value()
                     prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
+                    on:focus=move |_| fetch_dictionary()
+                    on:input=move |ev| {
+                        fetch_dictionary();
+                        text.set(event_target_value(&ev))
+                    }
                 />
                 <button type="submit" class="button button-primary">{l.submit.clone()}</button>
             </div>
@@ -182,13 +202,37 @@ pub fn CategoryIcon(category: WasteCategory) -> impl IntoView {
     }
 }
 
-/// Fetches the dictionary (tab-separated, see `dictionary::to_tsv`).
+/// The search box's text if it differs from what the server rendered
+/// (typed before the island woke), and whether it has the focus.
+#[cfg(feature = "hydrate")]
+fn box_state() -> (Option<String>, bool) {
+    use wasm_bindgen::JsCast;
+    let document = document();
+    let Some(input) = document
+        .get_element_by_id("q")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return (None, false);
+    };
+    let typed = input.value();
+    let rendered = input.default_value();
+    let focused = document.active_element().is_some_and(|e| e.id() == "q");
+    ((typed != rendered).then_some(typed), focused)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn box_state() -> (Option<String>, bool) {
+    (None, false)
+}
+
+/// The query in the page's address.
 #[cfg(feature = "hydrate")]
 fn address_query() -> Option<String> {
     let search = window().location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("q")
 }
 
+/// Fetches the dictionary (tab-separated, see `dictionary::to_tsv`).
 #[cfg(feature = "hydrate")]
 async fn download() -> Option<Vec<SortingItem>> {
     use wasm_bindgen::JsCast;

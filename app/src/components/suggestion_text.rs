@@ -97,6 +97,14 @@ pub fn date_text(locale: Locale, ms: i64) -> String {
     }
 }
 
+/// A moment as staff read it in lists and histories: `2026-11-26 14:05`,
+/// Beijing time, the same in both languages.
+pub fn time_text(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
 /// A small sign per category; the name always sits next to it.
 #[component]
 pub fn CategorySign(category: Category) -> impl IntoView {

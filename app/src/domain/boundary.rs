@@ -32,7 +32,7 @@ pub struct Boundary {
     north_east: LatLng,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 pub enum BoundaryError {
     #[error("a boundary is a GeoJSON Polygon or MultiPolygon")]
     NotPolygon,

@@ -12,7 +12,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::hours::{state_of, LocalTime, OpenState, Span, WeeklyHours};
+use super::hours::{next_opening, state_of, weekday_of, LocalTime, OpenState, Span, WeeklyHours, WEEK_AHEAD};
 
 /// At most this many days in one closure (a year and a day: a renovation).
 pub const MAX_DAYS: i64 = 366;
@@ -137,7 +137,7 @@ pub fn on(closures: &[Closure], date: NaiveDate) -> Option<&Closure> {
 pub fn spans_on<'a>(hours: &'a WeeklyHours, closures: &'a [Closure], date: NaiveDate) -> &'a [Span] {
     match on(closures, date) {
         Some(c) => &c.spans,
-        None => hours.on(chrono::Datelike::weekday(&date).num_days_from_monday() as u8),
+        None => hours.on(weekday_of(date)),
     }
 }
 
@@ -148,11 +148,14 @@ pub fn state_at(hours: &WeeklyHours, closures: &[Closure], t: LocalTime) -> Open
         return hours.state_at(t);
     }
     let yesterday = t.date.pred_opt().unwrap_or(t.date);
+    // Past the longest closure, and a week of weekly hours after it.
+    let ahead = (MAX_DAYS as u16).saturating_add(WEEK_AHEAD);
     state_of(
         spans_on(hours, closures, yesterday),
         spans_on(hours, closures, t.date),
         t.minute,
     )
+    .or_next(|| next_opening(t, ahead, |_, date| spans_on(hours, closures, date)))
 }
 
 /// The closure residents should hear about on `today`: the one in force, or
@@ -169,6 +172,7 @@ pub fn notice(closures: &[Closure], today: NaiveDate) -> Option<&Closure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::hours::NextOpening;
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2027, m, day).unwrap()
@@ -195,11 +199,33 @@ mod tests {
         let h = weekly();
         let noon = |date| state_at(&h, &c, LocalTime::on(date, 12 * 60));
         assert_eq!(noon(d(2, 5)), OpenState::OpenUntil(13 * 60));
-        assert_eq!(noon(d(2, 6)), OpenState::ClosedToday);
-        assert_eq!(noon(d(2, 12)), OpenState::ClosedToday, "the last day is included");
+        // Closed for the festival, and residents are told when it opens again.
+        let after = OpenState::Closed {
+            rest_day: true,
+            next: Some(NextOpening {
+                date: d(2, 13),
+                days: 7,
+                minute: 11 * 60,
+            }),
+        };
+        assert_eq!(noon(d(2, 6)), after);
+        assert_eq!(
+            noon(d(2, 12)),
+            OpenState::Closed {
+                rest_day: true,
+                next: Some(NextOpening {
+                    days: 1,
+                    ..match after {
+                        OpenState::Closed { next: Some(n), .. } => n,
+                        _ => unreachable!(),
+                    }
+                })
+            },
+            "the last day is included"
+        );
         assert_eq!(noon(d(2, 13)), OpenState::OpenUntil(13 * 60));
         // Before noon on a closed day it does not "open at 11:00".
-        assert_eq!(state_at(&h, &c, LocalTime::on(d(2, 6), 9 * 60)), OpenState::ClosedToday);
+        assert_eq!(state_at(&h, &c, LocalTime::on(d(2, 6), 9 * 60)), after);
     }
 
     #[test]
@@ -210,9 +236,17 @@ mod tests {
             state_at(&h, &c, LocalTime::on(d(2, 5), 9 * 60)),
             OpenState::OpensAt(600)
         );
+        // Closed early on the special day; the weekly hours again tomorrow.
         assert_eq!(
             state_at(&h, &c, LocalTime::on(d(2, 5), 12 * 60 + 30)),
-            OpenState::ClosedToday
+            OpenState::Closed {
+                rest_day: false,
+                next: Some(NextOpening {
+                    date: d(2, 6),
+                    days: 1,
+                    minute: 11 * 60
+                })
+            }
         );
         assert_eq!(spans_on(&h, &c, d(2, 5)).len(), 1);
         assert_eq!(spans_on(&h, &c, d(2, 4)).len(), 2);
@@ -225,7 +259,14 @@ mod tests {
         assert_eq!(state_at(&h, &c, LocalTime::on(d(2, 6), 60)), OpenState::OpenUntil(120));
         assert_eq!(
             state_at(&h, &c, LocalTime::on(d(2, 6), 21 * 60)),
-            OpenState::ClosedToday
+            OpenState::Closed {
+                rest_day: true,
+                next: Some(NextOpening {
+                    date: d(2, 7),
+                    days: 1,
+                    minute: 20 * 60
+                })
+            }
         );
         // ...and a closed day's own night span does not reach the next
         // morning, which waits for its own evening.

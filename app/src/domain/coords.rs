@@ -36,6 +36,17 @@ impl LatLng {
 const KRASOVSKY_A: f64 = 6_378_245.0;
 const KRASOVSKY_EE: f64 = 0.006_693_421_622_965_943;
 
+/// Coordinates pasted as one text from a map app, "30.6365, 104.0452"
+/// (a full-width comma or a space also separates them): latitude and
+/// longitude as typed, not yet parsed; the whole text as the latitude
+/// when there is no separator.
+pub fn split_pasted(text: &str) -> (&str, &str) {
+    match text.trim().split_once([',', '，', ' ']) {
+        Some((lat, lng)) => (lat.trim(), lng.trim()),
+        None => (text.trim(), ""),
+    }
+}
+
 /// GCJ-02 is only defined inside mainland China; outside it equals WGS-84.
 /// This is the usual rough bounding box.
 pub fn in_china(p: LatLng) -> bool {
@@ -242,6 +253,15 @@ mod tests {
         }
         assert!(worst < 0.5, "worst round trip {worst} m");
         assert!(worst < 0.01, "iteration converges far below the goal: {worst} m");
+    }
+
+    #[test]
+    fn pasted_coordinates_split_at_the_first_separator() {
+        assert_eq!(split_pasted(" 30.6365, 104.0452 "), ("30.6365", "104.0452"));
+        assert_eq!(split_pasted("30.6365，104.0452"), ("30.6365", "104.0452"));
+        assert_eq!(split_pasted("30.6365 104.0452"), ("30.6365", "104.0452"));
+        assert_eq!(split_pasted("30.6365"), ("30.6365", ""));
+        assert_eq!(split_pasted(""), ("", ""));
     }
 
     #[test]

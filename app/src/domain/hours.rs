@@ -39,7 +39,7 @@ pub struct WeeklyHours {
     pub days: [Vec<Span>; 7],
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum HoursError {
     #[error("empty opening hours")]
     Empty,
@@ -51,21 +51,66 @@ pub enum HoursError {
     Span(String),
 }
 
-/// Whether a facility is open at a moment, and what changes next today.
+/// Whether a facility is open at a moment, and when that changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OpenState {
     /// Open; closes at this minute of the day (1440 = midnight).
     OpenUntil(u16),
     /// Closed; opens later today at this minute.
     OpensAt(u16),
-    /// Closed for the rest of today.
-    ClosedToday,
+    /// Closed for the rest of today. `rest_day`: it has no hours today at
+    /// all (a day off), rather than having closed already. `next`: when it
+    /// opens again, if it does within the days looked at.
+    Closed { rest_day: bool, next: Option<NextOpening> },
+}
+
+/// The next time a facility opens, on a later day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextOpening {
+    pub date: NaiveDate,
+    /// Days after today: 1 is tomorrow.
+    pub days: u16,
+    pub minute: u16,
+}
+
+/// How far ahead the weekly hours alone are looked through: a week, after
+/// which they repeat.
+pub const WEEK_AHEAD: u16 = 7;
+
+/// The first opening after the day of `t`, within `days_ahead` days, by the
+/// spans `spans_on(days after today, date)` gives.
+pub fn next_opening<'a>(
+    t: LocalTime,
+    days_ahead: u16,
+    spans_on: impl Fn(u16, NaiveDate) -> &'a [Span],
+) -> Option<NextOpening> {
+    (1..=days_ahead).find_map(|days| {
+        let date = t.date.checked_add_days(chrono::Days::new(u64::from(days)))?;
+        spans_on(days, date)
+            .iter()
+            .map(|s| s.open)
+            .min()
+            .map(|minute| NextOpening { date, days, minute })
+    })
 }
 
 impl OpenState {
     pub fn is_open(self) -> bool {
         matches!(self, OpenState::OpenUntil(_))
     }
+
+    /// Closed for the rest of today: the next opening found by `find`.
+    pub fn or_next(self, find: impl FnOnce() -> Option<NextOpening>) -> Self {
+        match self {
+            OpenState::Closed { rest_day, next: None } => OpenState::Closed { rest_day, next: find() },
+            other => other,
+        }
+    }
+}
+
+/// 0 = Monday.
+pub fn weekday_of(date: NaiveDate) -> u8 {
+    date.weekday().num_days_from_monday() as u8
 }
 
 /// A weekday (0 = Monday) and minute of the day in China Standard Time, and
@@ -92,7 +137,7 @@ impl LocalTime {
     /// A minute of a date.
     pub fn on(date: NaiveDate, minute: u16) -> Self {
         LocalTime {
-            weekday: date.weekday().num_days_from_monday() as u8,
+            weekday: weekday_of(date),
             minute,
             date,
         }
@@ -157,6 +202,7 @@ impl WeeklyHours {
         // Any weekday counts modulo 7, as in `on`; `weekday + 6` would overflow past 249.
         let yesterday = (t.weekday % 7 + 6) % 7;
         state_of(self.on(yesterday), self.on(t.weekday), t.minute)
+            .or_next(|| next_opening(t, WEEK_AHEAD, |days, _| self.on((t.weekday % 7 + (days % 7) as u8) % 7)))
     }
 
     pub fn is_open_at(&self, t: LocalTime) -> bool {
@@ -178,7 +224,10 @@ pub fn state_of(yesterday: &[Span], today: &[Span], minute: u16) -> OpenState {
     }
     match today.iter().filter(|s| s.open > minute).map(|s| s.open).min() {
         Some(open) => OpenState::OpensAt(open),
-        None => OpenState::ClosedToday,
+        None => OpenState::Closed {
+            rest_day: today.is_empty(),
+            next: None,
+        },
     }
 }
 
@@ -332,8 +381,38 @@ mod tests {
         assert_eq!(h.state_at(at(0, 12, 59)), OpenState::OpenUntil(780));
         assert_eq!(h.state_at(at(0, 13, 0)), OpenState::OpensAt(1020));
         assert_eq!(h.state_at(at(4, 18, 0)), OpenState::OpenUntil(1110));
-        assert_eq!(h.state_at(at(5, 17, 30)), OpenState::ClosedToday);
-        assert_eq!(h.state_at(at(6, 12, 0)), OpenState::ClosedToday);
+        // Saturday after lunch: closed now, back on Monday at 11:00.
+        let monday = NaiveDate::from_ymd_opt(2024, 1, 8).unwrap();
+        let lunch = NextOpening {
+            date: monday,
+            days: 2,
+            minute: 660,
+        };
+        let monday_lunch = Some(lunch);
+        assert_eq!(
+            h.state_at(at(5, 17, 30)),
+            OpenState::Closed {
+                rest_day: false,
+                next: monday_lunch
+            }
+        );
+        // Sunday is a day off; Monday is tomorrow.
+        assert_eq!(
+            h.state_at(at(6, 12, 0)),
+            OpenState::Closed {
+                rest_day: true,
+                next: Some(NextOpening { days: 1, ..lunch })
+            }
+        );
+        // Never open: nothing to look forward to.
+        let never = WeeklyHours::parse("Mo-Su off").unwrap();
+        assert_eq!(
+            never.state_at(at(2, 9, 0)),
+            OpenState::Closed {
+                rest_day: true,
+                next: None
+            }
+        );
     }
 
     #[test]
@@ -343,7 +422,17 @@ mod tests {
         assert_eq!(h.state_at(at(4, 23, 0)), OpenState::OpenUntil(1440));
         // Saturday 01:30 is still Friday night's span.
         assert_eq!(h.state_at(at(5, 1, 30)), OpenState::OpenUntil(120));
-        assert_eq!(h.state_at(at(5, 2, 0)), OpenState::ClosedToday);
+        assert_eq!(
+            h.state_at(at(5, 2, 0)),
+            OpenState::Closed {
+                rest_day: true,
+                next: Some(NextOpening {
+                    date: NaiveDate::from_ymd_opt(2024, 1, 12).unwrap(),
+                    days: 6,
+                    minute: 1200
+                })
+            }
+        );
         // Sunday night wraps to Monday morning.
         let h = WeeklyHours::parse("Su 22:00-01:00").unwrap();
         assert!(h.is_open_at(at(0, 0, 30)));
@@ -480,7 +569,14 @@ mod fuzz {
             match state {
                 OpenState::OpenUntil(m) => assert!(t.minute < m && m <= MINUTES_PER_DAY, "{t:?}: {state:?}"),
                 OpenState::OpensAt(m) => assert!(t.minute < m && m < MINUTES_PER_DAY, "{t:?}: {state:?}"),
-                OpenState::ClosedToday => {}
+                // The next opening is within a week, at its first span.
+                OpenState::Closed { next, .. } => {
+                    if let Some(n) = next {
+                        assert!((1..=WEEK_AHEAD).contains(&n.days), "{t:?}: {state:?}");
+                        let day = hours.on((weekday + (n.days % 7) as u8) % 7);
+                        assert_eq!(day.iter().map(|s| s.open).min(), Some(n.minute), "{t:?}: {state:?}");
+                    }
+                }
             }
         }
     }

@@ -121,8 +121,11 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
         .map(|d| {
             let today = d == view.now.weekday;
             view! {
-                <tr class:today=today>
-                    <th scope="row">{weekday_name(locale, d)}</th>
+                <tr class:today=today aria-current=today.then_some("date")>
+                    <th scope="row">
+                        {weekday_name(locale, d)}
+                        {today.then(|| view! { <span class="today-mark">" · "{td!(locale, hours_today_mark)}</span> })}
+                    </th>
                     <td>{day_text(locale, &f.hours, d)}</td>
                 </tr>
             }

@@ -44,6 +44,9 @@ pub struct NearbyPage {
     pub outcome: Outcome,
     /// The community whose centre is the position, when one was picked.
     pub place: Option<Community>,
+    /// The community whose boundary contains a shared or tapped position:
+    /// the committee a suggestion from there goes to.
+    pub within: Option<Community>,
     pub communities: Vec<Community>,
     pub now: LocalTime,
 }
@@ -75,8 +78,15 @@ pub async fn search_nearby(params: NearbyParams, community: Option<String>) -> R
             }
         }
     };
+    let within = match (&outcome, &place) {
+        (Outcome::Found { query, .. }, None) => {
+            crate::server::suggestions::community_containing(&snapshot.communities, query.origin).cloned()
+        }
+        _ => None,
+    };
     Ok(NearbyPage {
         outcome,
+        within,
         place: place.flatten(),
         communities: snapshot.communities.to_vec(),
         now: LocalTime::shanghai(chrono::Utc::now()),
@@ -176,7 +186,7 @@ fn NearbyBody(page: NearbyPage, offline: bool) -> impl IntoView {
         _ => None,
     };
     let picker = view! {
-        <LocationPicker communities=page.communities.clone() kind minutes pace accepts selected=page.place.as_ref().map(|c| c.code.clone()) />
+        <LocationPicker communities=page.communities.clone() kind minutes pace accepts selected=page.place.as_ref().or(page.within.as_ref()).map(|c| c.code.clone()) />
     };
     let location_section = match &page.outcome {
         Outcome::Found { .. } => view! {
@@ -239,7 +249,19 @@ fn place_label(page: &NearbyPage, origin: Option<crate::domain::coords::LatLng>)
     let english = use_prefs().english();
     match (&page.place, origin) {
         (Some(c), _) => td_string!(locale, location_from_community, name = c.name(english).to_string()).to_string(),
-        (None, Some(p)) => format!("{:.5}, {:.5}", p.lat, p.lng),
+        (None, Some(p)) => {
+            let coords = format!("{:.5}, {:.5}", p.lat, p.lng);
+            match &page.within {
+                Some(c) => td_string!(
+                    locale,
+                    location_within,
+                    coords = coords,
+                    name = c.name(english).to_string()
+                )
+                .to_string(),
+                None => coords,
+            }
+        }
         (None, None) => String::new(),
     }
 }

@@ -8,8 +8,14 @@ use crate::prefs::use_locale;
 /// no-op in the browser).
 pub fn answer_not_found() {
     #[cfg(feature = "ssr")]
+    answer_status(axum::http::StatusCode::NOT_FOUND);
+}
+
+/// Answers the page being rendered with `status`.
+#[cfg(feature = "ssr")]
+pub fn answer_status(status: axum::http::StatusCode) {
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        resp.set_status(axum::http::StatusCode::NOT_FOUND);
+        resp.set_status(status);
     }
 }
 

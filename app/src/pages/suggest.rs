@@ -67,6 +67,10 @@ struct PlaceMap {
     frame: MapFrame,
     point: Option<LatLng>,
     landmarks: Vec<(LatLng, String)>,
+    /// The community the point belongs to (code and name, by the
+    /// boundaries, as filing does), and whether that is a guess from the
+    /// nearest centre.
+    goes_to: Option<(String, String, bool)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -148,10 +152,14 @@ fn place_map(draft: &Draft, snapshot: &crate::server::catalog::Snapshot) -> Opti
         .into_iter()
         .map(|h| (h.facility.location, h.facility.name(english).to_string()))
         .collect();
+    let goes_to = point
+        .and_then(|p| crate::server::suggestions::community_for_place(&snapshot.communities, p))
+        .map(|(c, guessed)| (c.code.clone(), c.name(english).to_string(), guessed));
     Some(PlaceMap {
         frame,
         point,
         landmarks,
+        goes_to,
     })
 }
 
@@ -287,6 +295,17 @@ fn described_by(errors: &FieldErrors, field: SuggestionField) -> Option<String> 
     errors.get(field).map(|_| format!("{}-error", field.as_str()))
 }
 
+/// `aria-invalid` for a field with a mistake.
+fn invalid(errors: &FieldErrors, field: SuggestionField) -> Option<&'static str> {
+    errors.get(field).map(|_| "true")
+}
+
+/// Whether the form comes back with the cursor in this field: the first
+/// one the summary names (`autofocus`, so it works without JavaScript).
+fn first_wrong(errors: &FieldErrors, field: SuggestionField) -> bool {
+    errors.0.first().is_some_and(|(f, _)| *f == field)
+}
+
 /// Earlier (and later) answers that are not edited on this step.
 #[component]
 fn CarriedFields(flow: SuggestFlow) -> impl IntoView {
@@ -343,6 +362,7 @@ fn CategoryStep(draft: Draft, errors: FieldErrors) -> impl IntoView {
                             name="category"
                             value=c.as_str()
                             id=(i == 0).then_some("category-first")
+                            autofocus=i == 0 && first_wrong(&errors, SuggestionField::Category)
                             checked=chosen == Some(c)
                         />
                         <span class="category-choice-body">
@@ -369,6 +389,7 @@ fn PlaceStep(draft: Draft, errors: FieldErrors, communities: Vec<Community>, map
         unavailable: td_string!(locale, location_unavailable).to_string(),
     };
     let has_point = map.as_ref().is_some_and(|m| m.point.is_some());
+    let goes_to = map.as_ref().and_then(|m| m.goes_to.clone());
     let frame = map.as_ref().map(|m| m.frame);
     let selected = draft.community.trim().to_string();
     view! {
@@ -389,6 +410,14 @@ fn PlaceStep(draft: Draft, errors: FieldErrors, communities: Vec<Community>, map
                             {td!(locale, suggest_place_clear)}
                         </button>
                     </p>
+                    {goes_to.filter(|(code, ..)| selected.is_empty() || selected == *code).map(|(_, name, guessed)| {
+                        let text = if guessed {
+                            td_string!(locale, suggest_goes_to_guess, name = name).to_string()
+                        } else {
+                            td_string!(locale, suggest_goes_to, name = name).to_string()
+                        };
+                        view! { <p class="field-hint" id="goes-to">{text}</p> }
+                    })}
                 }
                 .into_any()
             } else {
@@ -397,7 +426,7 @@ fn PlaceStep(draft: Draft, errors: FieldErrors, communities: Vec<Community>, map
             <label for="community">{td!(locale, suggest_community)}</label>
             {inline_error(locale, &errors, SuggestionField::Community)}
             <div class="picker-row">
-                <select id="community" name="community" aria-describedby=described_by(&errors, SuggestionField::Community)>
+                <select id="community" name="community" aria-describedby=described_by(&errors, SuggestionField::Community) aria-invalid=invalid(&errors, SuggestionField::Community) autofocus=first_wrong(&errors, SuggestionField::Community) || first_wrong(&errors, SuggestionField::Location)>
                     <option value="">{td_string!(locale, suggest_community_auto).to_string()}</option>
                     {communities
                         .into_iter()
@@ -419,7 +448,7 @@ fn PlaceStep(draft: Draft, errors: FieldErrors, communities: Vec<Community>, map
                 name="location_text"
                 value=draft.location_text.clone()
                 maxlength=LOCATION_TEXT_MAX
-                aria-describedby=described_by(&errors, SuggestionField::LocationText)
+                aria-describedby=described_by(&errors, SuggestionField::LocationText) aria-invalid=invalid(&errors, SuggestionField::LocationText) autofocus=first_wrong(&errors, SuggestionField::LocationText)
             />
         </fieldset>
     }
@@ -526,7 +555,7 @@ fn DetailsStep(flow: SuggestFlow) -> impl IntoView {
             value=draft.title.clone()
             maxlength=TITLE_MAX
             required
-            aria-describedby=described_by(&errors, SuggestionField::Title)
+            aria-describedby=described_by(&errors, SuggestionField::Title) aria-invalid=invalid(&errors, SuggestionField::Title) autofocus=first_wrong(&errors, SuggestionField::Title)
         />
         <label for="description">{td!(locale, suggest_field_description)}</label>
         <p class="field-hint">{td_string!(locale, suggest_description_hint, max = DESCRIPTION_MAX).to_string()}</p>
@@ -536,7 +565,7 @@ fn DetailsStep(flow: SuggestFlow) -> impl IntoView {
             name="description"
             rows="5"
             maxlength=DESCRIPTION_MAX
-            aria-describedby=described_by(&errors, SuggestionField::Description)
+            aria-describedby=described_by(&errors, SuggestionField::Description) aria-invalid=invalid(&errors, SuggestionField::Description) autofocus=first_wrong(&errors, SuggestionField::Description)
         >
             {draft.description.clone()}
         </textarea>
@@ -591,7 +620,7 @@ fn ContactStep(draft: Draft, errors: FieldErrors) -> impl IntoView {
             value=draft.contact_name.clone()
             maxlength=CONTACT_NAME_MAX
             autocomplete="name"
-            aria-describedby=described_by(&errors, SuggestionField::ContactName)
+            aria-describedby=described_by(&errors, SuggestionField::ContactName) aria-invalid=invalid(&errors, SuggestionField::ContactName) autofocus=first_wrong(&errors, SuggestionField::ContactName)
         />
         <label for="contact_phone">{td!(locale, suggest_contact_phone)}</label>
         {inline_error(locale, &errors, SuggestionField::ContactPhone)}
@@ -603,11 +632,19 @@ fn ContactStep(draft: Draft, errors: FieldErrors) -> impl IntoView {
             maxlength=PHONE_MAX
             autocomplete="tel"
             inputmode="tel"
-            aria-describedby=described_by(&errors, SuggestionField::ContactPhone)
+            aria-describedby=described_by(&errors, SuggestionField::ContactPhone) aria-invalid=invalid(&errors, SuggestionField::ContactPhone) autofocus=first_wrong(&errors, SuggestionField::ContactPhone)
         />
         {inline_error(locale, &errors, SuggestionField::Consent)}
         <label class="consent">
-            <input type="checkbox" id="consent" name="consent" checked=draft.consent />
+            <input
+                type="checkbox"
+                id="consent"
+                name="consent"
+                checked=draft.consent
+                aria-invalid=invalid(&errors, SuggestionField::Consent)
+                aria-describedby=described_by(&errors, SuggestionField::Consent)
+                autofocus=first_wrong(&errors, SuggestionField::Consent)
+            />
             <span>{td!(locale, suggest_consent)}</span>
         </label>
         // The honeypot: people never see it; bots that fill every field do.

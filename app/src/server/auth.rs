@@ -15,9 +15,7 @@ use crate::server::store::{Db, SessionInfo, StoreError};
 pub const SESSION_COOKIE: &str = "linli_session";
 /// A session lasts a working day and a bit; then sign in again.
 pub const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
-/// Passwords shorter than this are refused when set.
-pub const PASSWORD_MIN: usize = 10;
-pub const PASSWORD_MAX: usize = 256;
+pub use crate::domain::admin::accounts::{password_acceptable, PASSWORD_MAX, PASSWORD_MIN};
 
 /// Hashes with argon2id (the crate's defaults: 19 MiB, 2 passes, 1 lane,
 /// OWASP's recommended minimum) and a random salt.
@@ -42,24 +40,23 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("decoy password never used").unwrap_or_default())
 }
 
-pub fn password_acceptable(password: &str) -> bool {
-    (PASSWORD_MIN..=PASSWORD_MAX).contains(&password.chars().count())
-}
-
-fn token_hash(token: &str) -> String {
+/// What the database keeps of a session cookie or an invitation token.
+pub fn token_hash(token: &str) -> String {
     format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
-fn random_hex32() -> String {
+pub fn random_hex32() -> String {
     let bytes: [u8; 32] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Opens a session; returns the cookie value.
-pub async fn open_session(db: &Db, member: &Member) -> Result<String, StoreError> {
+/// Opens a session from a browser (its `User-Agent`, kept short so the
+/// member can tell their devices apart); returns the cookie value.
+pub async fn open_session(db: &Db, member: &Member, user_agent: &str) -> Result<String, StoreError> {
     let token = random_hex32();
     let expires = chrono::Utc::now().timestamp_millis() + SESSION_TTL_MS;
-    db.create_session(&token_hash(&token), member.id, &random_hex32(), expires)
+    let user_agent: String = user_agent.chars().take(300).collect();
+    db.create_session(&token_hash(&token), member.id, &random_hex32(), expires, &user_agent)
         .await?;
     Ok(token)
 }
@@ -87,15 +84,25 @@ pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
     crate::security::set_cookie(SESSION_COOKIE, token, max_age_secs, secure)
 }
 
+/// How "your devices" names a session: the first 16 hex digits of its
+/// token's hash (the store's `SessionSummary::handle`).
+pub fn session_handle(token: &str) -> String {
+    token_hash(token)[..16].to_string()
+}
+
+/// The session cookie of the current request (from the Leptos context).
+pub fn current_token() -> Option<String> {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    let cookie = parts.headers.get(axum::http::header::COOKIE)?.to_str().ok();
+    session_token(cookie).map(str::to_string)
+}
+
 /// The signed-in member of the current request, for pages and server
 /// functions (reads the request's cookie from the Leptos context).
 pub async fn current_session() -> Option<SessionInfo> {
-    use leptos::prelude::use_context;
-    let parts = use_context::<axum::http::request::Parts>()?;
-    let state = use_context::<crate::server::AppState>()?;
-    let cookie = parts.headers.get(axum::http::header::COOKIE)?.to_str().ok();
-    let token = session_token(cookie)?;
-    session(&state.db, token).await.ok().flatten()
+    let state = leptos::prelude::use_context::<crate::server::AppState>()?;
+    let token = current_token()?;
+    session(&state.db, &token).await.ok().flatten()
 }
 
 #[cfg(test)]
@@ -119,12 +126,5 @@ mod tests {
         assert_eq!(session_token(Some(&header)), Some(t.as_str()));
         assert_eq!(session_token(Some("linli_lang=en")), None);
         assert_eq!(session_token(None), None);
-    }
-
-    #[test]
-    fn password_length_rules() {
-        assert!(!password_acceptable("short"));
-        assert!(password_acceptable("long enough pass"));
-        assert!(!password_acceptable(&"x".repeat(PASSWORD_MAX + 1)));
     }
 }

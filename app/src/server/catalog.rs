@@ -150,6 +150,16 @@ impl Snapshot {
         self.communities.iter().find(|c| c.code == code)
     }
 
+    /// Code and name of the communities `keep` accepts (by code), for the
+    /// pickers of the committee's forms.
+    pub fn community_names(&self, english: bool, keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+        self.communities
+            .iter()
+            .filter(|c| keep(&c.code))
+            .map(|c| (c.code.clone(), c.name(english).to_string()))
+            .collect()
+    }
+
     /// One tile's facilities and communities as a phone keeps them for
     /// offline search: `{"zoom","x","y","communities","facilities"}` (the
     /// fields of [`OfflineCatalog`](crate::domain::nearby::OfflineCatalog)

@@ -1,6 +1,7 @@
 //! Server-only code: storage, the in-memory catalogue and its spatial index.
 //! Compiled only with the `ssr` feature, so none of it reaches the browser.
 
+pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod catalog;

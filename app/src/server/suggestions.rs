@@ -50,6 +50,9 @@ pub struct Submission {
     pub photos: Vec<StoredPhoto>,
     pub staged_tokens: Vec<String>,
     pub idempotency_key: Option<String>,
+    /// Filed by a committee member (their id) for a resident who phoned or
+    /// came in; `None`: by the resident.
+    pub assisted: Option<(i64, crate::domain::suggestion::Source)>,
 }
 
 pub fn valid_idempotency_key(key: &str) -> bool {
@@ -82,6 +85,22 @@ pub fn community_containing(communities: &[Community], at: LatLng) -> Option<&Co
         .map(|(_, _, c)| c)
 }
 
+/// The community a place belongs to: the one whose boundary contains it;
+/// else the one whose centre is nearest within [`SERVED_RADIUS_M`], `true`
+/// as it is a guess; `None` outside the area served. What a suggestion is
+/// filed by, and what the resident is told before sending it.
+pub fn community_for_place(communities: &[Community], at: LatLng) -> Option<(&Community, bool)> {
+    if let Some(c) = community_containing(communities, at) {
+        return Some((c, false));
+    }
+    communities
+        .iter()
+        .map(|c| (haversine_m(at, c.centre), c))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(d, _)| *d <= SERVED_RADIUS_M)
+        .map(|(_, c)| (c, true))
+}
+
 /// The community a suggestion belongs to: the one chosen; else the one whose
 /// boundary contains the place; else (marked as a guess) the one whose
 /// centre is nearest, within [`SERVED_RADIUS_M`].
@@ -97,27 +116,17 @@ pub fn resolve_community(communities: &[Community], valid: &ValidSuggestion) -> 
         errors.add(SuggestionField::Community, FieldError::UnknownCommunity);
         return Err(errors);
     }
-    if let Some(c) = valid.location.and_then(|at| community_containing(communities, at)) {
-        return Ok(Assigned {
-            code: c.code.clone(),
-            guessed: false,
-        });
-    }
-    let nearest = valid.location.and_then(|at| {
-        communities
-            .iter()
-            .map(|c| (haversine_m(at, c.centre), c))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-    });
-    match nearest {
-        Some((d, c)) if d <= SERVED_RADIUS_M => Ok(Assigned {
-            code: c.code.clone(),
-            guessed: true,
-        }),
-        Some(_) => {
-            errors.add(SuggestionField::Location, FieldError::OutOfArea);
-            Err(errors)
-        }
+    match valid.location {
+        Some(at) => match community_for_place(communities, at) {
+            Some((c, guessed)) => Ok(Assigned {
+                code: c.code.clone(),
+                guessed,
+            }),
+            None => {
+                errors.add(SuggestionField::Location, FieldError::OutOfArea);
+                Err(errors)
+            }
+        },
         None => {
             errors.add(SuggestionField::Community, FieldError::Required);
             Err(errors)
@@ -170,6 +179,7 @@ pub async fn file_with_codes(
             request_hash: &hash,
             photos: &submission.photos,
             staged_tokens: &submission.staged_tokens,
+            assisted: submission.assisted,
         };
         match db.insert_suggestion(&new).await? {
             Inserted::Created(_) => {

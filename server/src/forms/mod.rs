@@ -3,7 +3,11 @@
 //! actions (with the committee's downloads). Plain form POSTs answered with
 //! a page or a redirect, so they work without JavaScript.
 
+pub mod accounts;
+pub mod assisted;
+pub mod communities;
 pub mod facilities;
+pub mod import;
 pub mod review;
 pub mod suggest;
 pub mod support;
@@ -17,7 +21,7 @@ use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::state::{RequestTimeouts, ServerState, BODY_LIMIT_BYTES, FORM_BODY_LIMIT};
+use crate::state::{RequestTimeouts, ServerState, BODY_LIMIT_BYTES, FORM_BODY_LIMIT, IMPORT_BODY_LIMIT};
 
 /// Every form route, each group with its own body limit and timeout.
 pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
@@ -25,6 +29,15 @@ pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
     let steps = Router::new()
         .route("/suggest", post(suggest::step))
         .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT))
+        .layer(DefaultBodyLimit::disable())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeouts.upload,
+        ));
+    // A spreadsheet to import.
+    let import = Router::new()
+        .route("/review/import", post(import::upload))
+        .layer(RequestBodyLimitLayer::new(IMPORT_BODY_LIMIT))
         .layer(DefaultBodyLimit::disable())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -42,13 +55,23 @@ pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
         .route("/review/templates", post(review::add_template))
         .route("/review/templates/{id}/delete", post(review::delete_template))
         .route("/review/facilities", post(facilities::create))
+        .route("/review/new", post(assisted::file))
+        .route("/review/communities", post(communities::create))
+        .route("/review/communities/{code}/save", post(communities::save))
+        .route("/review/import/confirm", post(import::confirm))
+        .route("/review/import/{file}", get(import::template))
+        .route("/review/export/{file}", get(import::export))
+        .route("/review/accounts", post(accounts::invite))
+        .route("/review/accounts/{username}/{action}", post(accounts::act))
+        .route("/review/account/{action}", post(accounts::own))
+        .route("/review/welcome", post(accounts::welcome))
         .route("/review/facilities/{id}/{action}", post(facilities::act))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeouts.request,
         ));
-    steps.merge(small)
+    steps.merge(import).merge(small)
 }
 
 /// The Leptos page at `uri` as the answer to a form POST, with `status`

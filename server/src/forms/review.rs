@@ -42,6 +42,7 @@ fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
 pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
     let ip = client_ip(req.extensions());
     let secure = is_https(req.extensions());
+    let agent = user_agent(req.headers());
     let Ok(body) = axum::body::to_bytes(req.into_body(), crate::state::LOGIN_BODY_LIMIT).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response();
     };
@@ -89,7 +90,22 @@ pub async fn login(State(state): State<ServerState>, req: Request) -> Response {
         return back("error=1");
     };
     state.limits.login_succeeded(&username).await;
-    match auth::open_session(&state.app.db, &member).await {
+    signed_in(&state, &member, &agent, secure, next).await
+}
+
+/// The browser's `User-Agent`, to name the session on "your devices".
+pub fn user_agent(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Opens a session for `member` and sends the browser on to `next` with
+/// its cookie.
+pub async fn signed_in(state: &ServerState, member: &Member, agent: &str, secure: bool, next: String) -> Response {
+    match auth::open_session(&state.app.db, member, agent).await {
         Ok(token) => {
             let mut response = see_other(next);
             response.headers_mut().insert(
@@ -152,6 +168,13 @@ pub struct CommitteeForm {
     token: String,
 }
 
+impl CommitteeForm {
+    /// The session cookie this form came with.
+    pub fn session_token(&self) -> &str {
+        &self.token
+    }
+}
+
 impl FromRequest<ServerState> for CommitteeForm {
     type Rejection = Response;
 
@@ -190,6 +213,21 @@ fn return_page(path: &str) -> &str {
     if path.starts_with("/review/templates") {
         return "/review/templates";
     }
+    if let Some(rest) = path.strip_prefix("/review/communities/") {
+        let end = rest.find('/').map_or(path.len(), |i| "/review/communities/".len() + i);
+        return &path[..end];
+    }
+    for section in [
+        "/review/accounts",
+        "/review/account",
+        "/review/new",
+        "/review/import",
+        "/review/communities",
+    ] {
+        if path.starts_with(section) {
+            return section;
+        }
+    }
     if let Some(rest) = path.strip_prefix("/review/facilities/") {
         let id_end = rest.find('/').map_or(path.len(), |i| "/review/facilities/".len() + i);
         return &path[..id_end];
@@ -199,7 +237,7 @@ fn return_page(path: &str) -> &str {
 
 /// Compares without stopping at the first difference, so timing tells
 /// nothing about how much of a token was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -352,21 +390,7 @@ pub async fn export(
         }
     };
     match crate::export::to_csv(&rows) {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/csv; charset=utf-8"),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"linli-suggestions.csv\""),
-                ),
-                (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => super::import::download(bytes, super::import::CSV, "linli-suggestions.csv"),
         Err(e) => {
             tracing::error!(error = %e, "writing CSV failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response()

@@ -14,7 +14,7 @@ use app::domain::coords::LatLng;
 use app::domain::suggestion::draft::{Step, MAX_PHOTOS};
 use app::domain::suggestion::{Category, Draft, FieldError, FieldErrors, SuggestionField};
 use app::pages::suggest::{StagedPhoto, SuggestFlow};
-use app::server::suggestions::{self, random_token, resolve_community, CreateError, Submission};
+use app::server::suggestions::{self, community_for_place, random_token, CreateError, Submission};
 
 use super::support::see_other;
 use crate::intake::{self, draft_from_fields, field, fields, Intake, IntakeError};
@@ -265,24 +265,10 @@ fn place_errors(state: &ServerState, draft: &mut Draft, errors: &mut FieldErrors
     if !draft.community.trim().is_empty() {
         return;
     }
-    let probe = app::domain::suggestion::ValidSuggestion {
-        category: Category::Other,
-        location: Some(at),
-        community: None,
-        location_text: String::new(),
-        title: String::new(),
-        description: String::new(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-    };
-    match resolve_community(&state.app.catalog.snapshot().communities, &probe) {
-        // Shown to the resident, who confirms or changes it: not a guess then.
-        Ok(assigned) => draft.community = assigned.code,
-        Err(e) => {
-            for (f, e) in e.0 {
-                errors.add(f, e);
-            }
-        }
+    // Shown to the resident, who confirms or changes it: not a guess then.
+    match community_for_place(&state.app.catalog.snapshot().communities, at) {
+        Some((c, _)) => draft.community = c.code.clone(),
+        None => errors.add(SuggestionField::Location, FieldError::OutOfArea),
     }
 }
 
@@ -334,6 +320,8 @@ async fn submit(state: &ServerState, flow: &mut SuggestFlow) -> Result<Option<St
         staged_tokens: flow.photos.iter().map(|p| p.token.clone()).collect(),
         photos,
         idempotency_key: Some(flow.idempotency_key.clone()),
+
+        assisted: None,
     };
     let communities = state.app.catalog.snapshot().communities.clone();
     match suggestions::file(db, &communities, &valid, &submission).await {

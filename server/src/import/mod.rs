@@ -8,10 +8,10 @@
 //! `code` (communities), so importing again updates instead of duplicating.
 
 mod parse;
+pub mod plan;
 mod records;
 
 use std::collections::HashSet;
-use std::fmt;
 use std::path::Path;
 
 use app::domain::coords::Crs;
@@ -21,20 +21,7 @@ use app::server::store::{Db, NewFacility, StoreError};
 pub use parse::{parse_communities, parse_facilities, parse_sorting};
 pub use records::{read_records, Format, Record};
 
-/// One problem in one row.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RowError {
-    /// Where: "line 12" (CSV, counting the header as line 1) or "feature 3".
-    pub row: String,
-    pub field: String,
-    pub message: String,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.row, self.field, self.message)
-    }
-}
+pub use app::domain::admin::import::{RowError, RowProblem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {

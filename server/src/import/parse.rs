@@ -9,6 +9,8 @@ use app::domain::hours::WeeklyHours;
 use app::domain::sorting::SortingItem;
 use app::server::store::NewFacility;
 
+use app::domain::admin::import::RowProblem;
+
 use super::{Record, RowError};
 
 const MAX_NAME: usize = 200;
@@ -29,22 +31,22 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn fail(&mut self, field: &str, message: impl Into<String>) {
+    fn fail(&mut self, field: &str, problem: RowProblem) {
         self.errors.push(RowError {
             row: self.record.row.clone(),
             field: field.into(),
-            message: message.into(),
+            problem,
         });
     }
 
     fn text(&mut self, field: &str, required: bool, max: usize) -> String {
         let v = self.record.get(field);
         if required && v.is_empty() {
-            self.fail(field, "is required");
+            self.fail(field, RowProblem::Required);
         } else if v.chars().count() > max {
-            self.fail(field, format!("is longer than {max} characters"));
+            self.fail(field, RowProblem::TooLong(max));
         } else if v.chars().any(char::is_control) {
-            self.fail(field, "contains control characters");
+            self.fail(field, RowProblem::Control);
         }
         v.to_string()
     }
@@ -54,20 +56,17 @@ impl<'a> Row<'a> {
         let mut num = |field: &str, bound: f64| match self.record.get(field).parse::<f64>() {
             Ok(x) if x.is_finite() && x.abs() <= bound => x,
             Ok(x) if x.is_finite() => {
-                self.fail(
-                    field,
-                    format!("must be between -{bound} and {bound}; are lat and lng swapped?"),
-                );
+                self.fail(field, RowProblem::OutOfRange(bound as u32));
                 f64::NAN
             }
             _ => {
-                self.fail(field, "must be a number of decimal degrees");
+                self.fail(field, RowProblem::NotDegrees);
                 f64::NAN
             }
         };
         let p = LatLng::new(num("lat", 90.0), num("lng", 180.0));
         if p.is_valid() && !in_china(p) {
-            self.fail("lat", "the point is outside mainland China; are lat and lng swapped?");
+            self.fail("lat", RowProblem::OutsideChina);
         }
         if p.is_valid() {
             crs.to_wgs84(p)
@@ -81,7 +80,7 @@ impl<'a> Row<'a> {
             "" | "0" | "false" | "no" | "n" | "否" => false,
             "1" | "true" | "yes" | "y" | "是" => true,
             _ => {
-                self.fail(field, "must be 1 or 0");
+                self.fail(field, RowProblem::NotFlag);
                 false
             }
         }
@@ -95,7 +94,7 @@ impl<'a> Row<'a> {
         match v.parse::<f64>() {
             Ok(p) if p.is_finite() && (0.0..=1000.0).contains(&p) => Some(p),
             _ => {
-                self.fail(field, "must be a price in yuan between 0 and 1000");
+                self.fail(field, RowProblem::Price);
                 None
             }
         }
@@ -109,7 +108,7 @@ impl<'a> Row<'a> {
         match v.parse::<u32>() {
             Ok(n) if n <= 100_000 => Some(n),
             _ => {
-                self.fail(field, "must be a whole number");
+                self.fail(field, RowProblem::WholeNumber);
                 None
             }
         }
@@ -122,7 +121,7 @@ fn empty_file(records: &[Record]) -> Vec<RowError> {
         vec![RowError {
             row: "file".into(),
             field: "-".into(),
-            message: "has no rows".into(),
+            problem: RowProblem::NoRows,
         }]
     } else {
         Vec::new()
@@ -143,11 +142,11 @@ pub fn parse_facilities(
         let mut row = Row::new(record);
         let source_ref = row.text("ref", true, MAX_REF);
         if !source_ref.is_empty() && !seen_refs.insert(source_ref.clone()) {
-            row.fail("ref", format!("`{source_ref}` appears more than once in the file"));
+            row.fail("ref", RowProblem::Duplicate(source_ref.clone()));
         }
         let kind = Kind::parse(record.get("kind"));
         if kind.is_none() {
-            row.fail("kind", "must be meal, reading or sorting");
+            row.fail("kind", RowProblem::Kind);
         }
         let name_zh = row.text("name_zh", true, MAX_NAME);
         let name_en = row.text("name_en", false, MAX_NAME);
@@ -156,19 +155,16 @@ pub fn parse_facilities(
         let location = row.location(crs);
         let phone = row.text("phone", false, 30);
         if !phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) {
-            row.fail("phone", "may contain only digits, spaces and + - ( )");
+            row.fail("phone", RowProblem::Phone);
         }
         let community = row.text("community", false, MAX_REF);
         if !community.is_empty() && !communities.contains(&community) {
-            row.fail(
-                "community",
-                format!("unknown community code `{community}` (import communities first)"),
-            );
+            row.fail("community", RowProblem::UnknownCommunity(community.clone()));
         }
         let hours = match WeeklyHours::parse(record.get("hours")) {
             Ok(h) => h,
             Err(e) => {
-                row.fail("hours", e.to_string());
+                row.fail("hours", RowProblem::Hours(e));
                 WeeklyHours::default()
             }
         };
@@ -190,14 +186,11 @@ pub fn parse_facilities(
                     match WasteCategory::parse(part) {
                         Some(c) if !accepts.contains(&c) => accepts.push(c),
                         Some(_) => {}
-                        None => row.fail(
-                            "accepts",
-                            format!("unknown category `{part}` (recyclable, hazardous, food, residual)"),
-                        ),
+                        None => row.fail("accepts", RowProblem::UnknownCategory(part.to_string())),
                     }
                 }
                 if accepts.is_empty() {
-                    row.fail("accepts", "a sorting point must accept at least one category");
+                    row.fail("accepts", RowProblem::AcceptsNone);
                 }
                 Services::Sorting(SortingServices { accepts })
             }
@@ -253,36 +246,29 @@ pub fn parse_sorting(records: &[Record]) -> Result<Vec<SortingItem>, Vec<RowErro
         let mut row = Row::new(record);
         let name_zh = row.text("name_zh", true, 50);
         if !name_zh.is_empty() && !seen.insert(name_zh.clone()) {
-            row.fail("name_zh", format!("`{name_zh}` appears more than once in the file"));
+            row.fail("name_zh", RowProblem::Duplicate(name_zh.clone()));
         }
         let aliases_zh = list(&row.text("aliases_zh", false, 500));
         let name_en = row.text("name_en", false, 80);
         let aliases_en = list(&row.text("aliases_en", false, 500));
         let category = WasteCategory::parse(record.get("category"));
         if category.is_none() {
-            row.fail("category", "must be recyclable, hazardous, food or residual");
+            row.fail("category", RowProblem::SortingCategory);
         }
         let tip_zh = row.text("tip_zh", false, 300);
         let tip_en = row.text("tip_en", false, 600);
         let pinyin = row.text("pinyin", true, 200);
         if !pinyin.is_empty() && !is_pinyin(&pinyin) {
-            row.fail(
-                "pinyin",
-                "must be toneless lower-case syllables separated by single spaces, e.g. `bao zhi`",
-            );
+            row.fail("pinyin", RowProblem::Pinyin);
         }
         let aliases_pinyin = list(&row.text("aliases_pinyin", false, 1000));
         if aliases_pinyin.len() != aliases_zh.len() {
             row.fail(
                 "aliases_pinyin",
-                format!(
-                    "has {} entries for {} Chinese aliases",
-                    aliases_pinyin.len(),
-                    aliases_zh.len()
-                ),
+                RowProblem::AliasCount(aliases_pinyin.len(), aliases_zh.len()),
             );
         } else if let Some(bad) = aliases_pinyin.iter().find(|p| !is_pinyin(p)) {
-            row.fail("aliases_pinyin", format!("`{bad}` is not toneless pinyin"));
+            row.fail("aliases_pinyin", RowProblem::NotPinyin(bad.to_string()));
         }
         if let (true, Some(category)) = (row.errors.is_empty(), category) {
             out.push(SortingItem {
@@ -315,10 +301,10 @@ pub fn parse_communities(records: &[Record], crs: Crs) -> Result<Vec<Community>,
         let mut row = Row::new(record);
         let code = row.text("code", true, MAX_REF);
         if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            row.fail("code", "may contain only ASCII letters, digits, - and _");
+            row.fail("code", RowProblem::Code);
         }
         if !code.is_empty() && !seen.insert(code.clone()) {
-            row.fail("code", format!("`{code}` appears more than once in the file"));
+            row.fail("code", RowProblem::Duplicate(code.clone()));
         }
         let boundary = match record.get("boundary") {
             "" => None,
@@ -328,7 +314,7 @@ pub fn parse_communities(records: &[Record], crs: Crs) -> Result<Vec<Community>,
             {
                 Ok(b) => Some(b),
                 Err(e) => {
-                    row.fail("boundary", e.to_string());
+                    row.fail("boundary", RowProblem::Boundary(e));
                     None
                 }
             },
@@ -340,7 +326,7 @@ pub fn parse_communities(records: &[Record], crs: Crs) -> Result<Vec<Community>,
         };
         if let Some(b) = &boundary {
             if !b.contains(centre) {
-                row.fail("lat", "the centre is outside the community's boundary");
+                row.fail("lat", RowProblem::CentreOutside);
             }
         }
         let community = Community {
@@ -448,7 +434,7 @@ mod tests {
         // Swapped coordinates are caught as outside China.
         assert!(errors
             .iter()
-            .any(|e| e.row == "line 4" && e.message.contains("swapped")));
+            .any(|e| e.row == "line 4" && e.problem.to_string().contains("swapped")));
     }
 
     #[test]

@@ -88,7 +88,10 @@
       post({ type: "flush" });
     });
 
-    sw.register("/sw.js", { scope: "/" }).then((registration) => {
+    // After the page has loaded: installing downloads the whole offline
+    // precache (the islands' WASM too), which must not compete with the
+    // first visit's own page on a weak connection.
+    const register = () => sw.register("/sw.js", { scope: "/" }).then((registration) => {
       // A worker waiting while another controls the page is a new version
       // (the very first install is not an "update").
       const offer = () => show(updateNote, !!(registration.waiting && sw.controller));
@@ -107,6 +110,8 @@
       });
       ask();
     }, () => undefined);
+    if (document.readyState === "complete") register();
+    else addEventListener("load", register, { once: true });
   }
 
   // Installing: the browser's own offer becomes the button on the home

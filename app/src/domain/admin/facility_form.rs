@@ -3,7 +3,7 @@
 //! language. Fields a member may not change are not read at all (the
 //! caller passes `details: false` for a committee member).
 
-use crate::domain::coords::{in_china, LatLng};
+use crate::domain::coords::{in_china, split_pasted, LatLng};
 use crate::domain::facility::{Kind, MealServices, ReadingServices, Services, SortingServices, WasteCategory};
 use crate::domain::hours::WeeklyHours;
 
@@ -96,8 +96,8 @@ impl Checker<'_> {
     /// `30.6365, 104.0452`.
     fn location(&mut self) -> LatLng {
         let pasted = get(self.fields, "coords");
-        let (lat, lng) = match pasted.split_once([',', '，', ' ']) {
-            Some((a, b)) if get(self.fields, "lat").is_empty() => (a.trim(), b.trim()),
+        let (lat, lng) = match split_pasted(pasted) {
+            (a, b) if !b.is_empty() && get(self.fields, "lat").is_empty() => (a, b),
             _ => (get(self.fields, "lat"), get(self.fields, "lng")),
         };
         let num = |t: &str| t.parse::<f64>().ok().filter(|x| x.is_finite());

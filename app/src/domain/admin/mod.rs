@@ -2,8 +2,10 @@
 //! staff change it with. Plain rules, unit-tested; the server checks them
 //! before every change and never takes a field the member may not set.
 
+pub mod accounts;
 pub mod facility_form;
 pub mod hours_form;
+pub mod import;
 
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +44,8 @@ pub struct FacilityFilter {
     pub retired: Option<bool>,
     pub hours_missing: bool,
     pub stale: bool,
+    /// Which page of the list, from 0.
+    pub page: usize,
 }
 
 impl FacilityFilter {
@@ -58,7 +62,33 @@ impl FacilityFilter {
             },
             hours_missing: on("hours_missing"),
             stale: on("stale"),
+            page: get("page").and_then(|p| p.parse().ok()).unwrap_or(0).min(10_000),
         }
+    }
+
+    /// The list's address with these filters, on another page.
+    pub fn href(&self, page: usize) -> String {
+        let state = match self.retired {
+            Some(false) => "open",
+            Some(true) => "retired",
+            None => "all",
+        };
+        let mut pairs = vec![
+            ("q", self.q.clone()),
+            ("community", self.community.clone()),
+            ("kind", self.kind.map(|k| k.as_str().to_string()).unwrap_or_default()),
+            ("state", state.to_string()),
+        ];
+        if self.hours_missing {
+            pairs.push(("hours_missing", "1".into()));
+        }
+        if self.stale {
+            pairs.push(("stale", "1".into()));
+        }
+        if page > 0 {
+            pairs.push(("page", page.to_string()));
+        }
+        format!("/review/facilities?{}", crate::domain::query_string(&pairs))
     }
 
     /// The filters the database does not apply (text, hours, staleness).
@@ -127,6 +157,40 @@ pub fn may(member: &Member, action: FacilityAction, community: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_link_keeps_every_filter() {
+        let filter = FacilityFilter {
+            q: "玉林 & 书".into(),
+            community: "yulin".into(),
+            kind: Some(Kind::Reading),
+            retired: None,
+            hours_missing: true,
+            stale: false,
+            page: 0,
+        };
+        let href = filter.href(3);
+        let query = href.strip_prefix("/review/facilities?").unwrap();
+        let pairs: Vec<(String, String)> = query
+            .split('&')
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap();
+                (
+                    k.to_string(),
+                    percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned(),
+                )
+            })
+            .collect();
+        let back = FacilityFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
+        assert_eq!(
+            back,
+            FacilityFilter {
+                page: 3,
+                ..filter.clone()
+            }
+        );
+        assert!(!filter.href(0).contains("page="), "{}", filter.href(0));
+    }
 
     #[test]
     fn the_list_filters() {

@@ -78,16 +78,7 @@ impl InboxFilter {
         if let Some(c) = &self.community {
             parts.push(("community".into(), c.clone()));
         }
-        parts
-            .into_iter()
-            .map(|(k, v)| {
-                format!(
-                    "{k}={}",
-                    percent_encoding::utf8_percent_encode(&v, percent_encoding::NON_ALPHANUMERIC)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("&")
+        crate::domain::query_string(&parts)
     }
 
     /// The filed-at range in Unix milliseconds, days taken in Beijing time.
@@ -141,6 +132,10 @@ pub struct ReviewedSuggestion {
     pub supports: i64,
     pub created_at: i64,
     pub assigned_to: Option<String>,
+    /// Filed by the resident online, or for them by a member (`filed_by`)
+    /// after a phone call or a visit.
+    pub source: crate::domain::suggestion::Source,
+    pub filed_by: Option<String>,
     pub duplicate_of: Option<ReceiptCode>,
     /// Suggestions marked as duplicates of this one.
     pub duplicates: Vec<ReceiptCode>,

@@ -14,6 +14,34 @@ pub use draft::{Draft, FieldError, FieldErrors, SuggestionField, ValidSuggestion
 pub use receipt::ReceiptCode;
 pub use view::{PublicEvent, PublicPhoto, PublicSuggestion, SuggestionSummary};
 
+/// How a suggestion reached the committee: filed online by the resident,
+/// or by a committee member for a resident who phoned or came in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    #[default]
+    Online,
+    Phone,
+    Visit,
+}
+
+impl Source {
+    /// As stored: `""` for online.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Online => "",
+            Source::Phone => "phone",
+            Source::Visit => "visit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Source::Online, Source::Phone, Source::Visit]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
 /// What the suggestion is about; the order is the order residents see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -49,13 +49,7 @@ pub async fn review_suggestion(code: String) -> Result<Option<Detail>, PageError
     let templates = state.db.templates(&suggestion.community).await?;
     let members = state.db.community_members(&suggestion.community).await?;
     let english = crate::prefs::use_prefs().english();
-    let communities = state
-        .catalog
-        .snapshot()
-        .communities
-        .iter()
-        .map(|c| (c.code.clone(), c.name(english).to_string()))
-        .collect();
+    let communities = state.catalog.snapshot().community_names(english, |_| true);
     Ok(Some(Detail {
         communities,
         signed,
@@ -143,6 +137,7 @@ fn DetailView(detail: Detail) -> impl IntoView {
             </p>
             {s.hidden.then(|| view! { <p class="notice notice-error">{td!(locale, review_hidden_badge)}</p> })}
             {s.community_guessed.then(|| view! { <p class="notice notice-warning" role="status">"? "{td!(locale, review_guessed)}</p> })}
+            {assisted_text(locale, s.source, s.filed_by.as_deref()).map(|t| view! { <p class="notice" id="assisted">{t}</p> })}
             <dl class="review">
                 <div class="review-row"><dt>{td!(locale, step_category)}</dt><dd>{category_name(locale, s.category)}</dd></div>
                 <div class="review-row"><dt>{td!(locale, review_filed)}</dt><dd>{date_text(locale, s.created_at)}</dd></div>
@@ -322,5 +317,17 @@ fn DetailView(detail: Detail) -> impl IntoView {
         <Title text=s.title.clone() />
         <ReviewBar signed=detail.signed.clone() />
         <section class="page review-detail">{facts}{forms}{rest}</section>
+    }
+}
+
+/// "Filed by yulin for a resident who phoned", or nothing for the
+/// resident's own.
+pub fn assisted_text(locale: Locale, source: crate::domain::suggestion::Source, by: Option<&str>) -> Option<String> {
+    use crate::domain::suggestion::Source;
+    let by = by.unwrap_or("—").to_string();
+    match source {
+        Source::Online => None,
+        Source::Phone => Some(td_string!(locale, assist_by_phone, username = by).to_string()),
+        Source::Visit => Some(td_string!(locale, assist_by_visit, username = by).to_string()),
     }
 }

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::{failed, ReviewBar, Signed};
+use crate::components::map::{FacilityMap, Pin};
 use crate::components::services::{kind_name, KindIcon};
 use crate::components::suggestion_text::date_text;
 use crate::domain::admin::FacilityFilter;
@@ -18,8 +19,8 @@ use crate::i18n::*;
 use crate::pages::error::PageError;
 use crate::prefs::use_prefs;
 
-/// Rows shown at once.
-pub const LIST_LIMIT: usize = 200;
+/// Rows on one page of the list (and pins on its map).
+pub const LIST_LIMIT: usize = 100;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListItem {
@@ -33,6 +34,7 @@ pub struct ListItem {
     pub stale: bool,
     pub retired: bool,
     pub hours_missing: bool,
+    pub at: crate::domain::coords::LatLng,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,6 +75,7 @@ pub async fn admin_facility_list(query: Vec<(String, String)>) -> Result<Facilit
     let total = matching.len();
     let items = matching
         .into_iter()
+        .skip(filter.page.saturating_mul(LIST_LIMIT))
         .take(LIST_LIMIT)
         .map(|r| {
             let f = r.facility;
@@ -85,18 +88,13 @@ pub async fn admin_facility_list(query: Vec<(String, String)>) -> Result<Facilit
                 stale: is_stale(f.checked_at, now),
                 retired: f.retired,
                 hours_missing: f.hours.is_always_closed(),
+                at: f.location,
                 community: f.community,
             }
         })
         .collect();
     let communities = if signed.member.scope().is_none() {
-        state
-            .catalog
-            .snapshot()
-            .communities
-            .iter()
-            .map(|c| (c.code.clone(), c.name(english).to_string()))
-            .collect()
+        state.catalog.snapshot().community_names(english, |_| true)
     } else {
         Vec::new()
     };
@@ -115,7 +113,7 @@ pub fn AdminFacilitiesPage() -> impl IntoView {
     let query = use_query_map();
     let raw = move || {
         query.with(|q| {
-            ["q", "community", "kind", "state", "hours_missing", "stale"]
+            ["q", "community", "kind", "state", "hours_missing", "stale", "page"]
                 .iter()
                 .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
                 .collect::<Vec<_>>()
@@ -166,10 +164,26 @@ fn ListBody(list: FacilityList) -> impl IntoView {
         None => "all",
     };
     let shown = list.items.len();
+    let first = f.page * LIST_LIMIT;
+    let newer = (f.page > 0).then(|| f.href(f.page - 1));
+    let more = (first + shown < list.total).then(|| f.href(f.page + 1));
+    let pins: Vec<Pin> = list
+        .items
+        .iter()
+        .enumerate()
+        .map(|(n, i)| Pin {
+            number: n + 1,
+            kind: i.kind,
+            name: i.name.clone(),
+            href: format!("/review/facilities/{}", i.id),
+            at: i.at,
+        })
+        .collect();
     let rows = list
         .items
         .into_iter()
-        .map(|i| {
+        .enumerate()
+        .map(|(n, i)| {
             let checked = match i.checked_at {
                 Some(ms) => td_string!(locale, adm_checked_on, date = date_text(locale, ms)).to_string(),
                 None => td_string!(locale, adm_checked_never).to_string(),
@@ -177,7 +191,7 @@ fn ListBody(list: FacilityList) -> impl IntoView {
             view! {
                 <li class="card">
                     <h2 class="card-title">
-                        <a href=format!("/review/facilities/{}", i.id)>{i.name.clone()}</a>
+                        <a href=format!("/review/facilities/{}", i.id)>{format!("{}. {}", first + n + 1, i.name)}</a>
                     </h2>
                     <p class="card-kind">
                         <KindIcon kind=i.kind />
@@ -198,9 +212,13 @@ fn ListBody(list: FacilityList) -> impl IntoView {
         <ReviewBar signed=list.signed.clone() />
         <section class="page review">
             <h1>{td!(locale, adm_facilities)}</h1>
-            {admin.then(|| view! {
-                <p><a class="button button-primary" href="/review/facilities/new">"+ "{td!(locale, adm_new_facility)}</a></p>
-            })}
+            <p class="row-actions">
+                {admin.then(|| view! {
+                    <a class="button button-primary" href="/review/facilities/new">"+ "{td!(locale, adm_new_facility)}</a>
+                    <a class="button" href="/review/import">{td!(locale, imp_title)}</a>
+                })}
+                <a class="button" href=format!("/review/export/facilities.xlsx?community={}", f.community)>{td!(locale, imp_export_xlsx)}</a>
+            </p>
             <form class="filters" method="get" action="/review/facilities">
                 <label for="f-q">{td!(locale, adm_search)}</label>
                 <input type="search" id="f-q" name="q" value=f.q.clone() />
@@ -226,12 +244,28 @@ fn ListBody(list: FacilityList) -> impl IntoView {
                 </label>
                 <button type="submit" class="button">{td!(locale, review_apply)}</button>
             </form>
-            <p role="status">{td_string!(locale, adm_showing, total = list.total, shown = shown).to_string()}</p>
+            <p role="status">
+                {if shown == 0 {
+                    td_string!(locale, adm_showing, total = list.total, shown = 0).to_string()
+                } else {
+                    td_string!(locale, adm_showing_range, total = list.total, from = first + 1, to = first + shown).to_string()
+                }}
+            </p>
             {if shown == 0 {
                 view! { <p>{td!(locale, adm_none)}</p> }.into_any()
             } else {
-                view! { <ul class="cards">{rows}</ul> }.into_any()
+                view! {
+                    <FacilityMap pins label=td_string!(locale, adm_map_label).to_string() />
+                    <ul class="cards">{rows}</ul>
+                }
+                .into_any()
             }}
+            {(newer.is_some() || more.is_some()).then(|| view! {
+                <nav class="form-nav" aria-label=td_string!(locale, adm_pages).to_string()>
+                    {newer.map(|href| view! { <a class="button" href=href rel="prev">{td!(locale, adm_page_prev)}</a> })}
+                    {more.map(|href| view! { <a class="button" href=href rel="next">{td!(locale, adm_page_next)}</a> })}
+                </nav>
+            })}
         </section>
     }
 }

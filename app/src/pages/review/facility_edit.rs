@@ -13,6 +13,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use super::{failed, Csrf, ReviewBar, Signed};
+use crate::components::map::{OutlineMap, StaffMap};
+use crate::components::map_draw::{DrawLabels, Target};
 use crate::components::services::{date_range, day_text, kind_name, spans_text, waste_name, weekday_name};
 use crate::components::suggestion_text::date_text;
 use crate::domain::admin::facility_form::{self, FormProblem, Problem};
@@ -42,6 +44,54 @@ pub struct EditView {
     pub draft: Option<Vec<(String, String)>>,
     /// The closure form as last sent, when it came back.
     pub closure_draft: Vec<(String, String)>,
+    /// The community around the facility, to tap its place on.
+    pub map: Option<OutlineMap>,
+}
+
+/// The map of the edit form: the facility's community (as typed in a form
+/// that came back, else as stored, else the member's own) with its other
+/// facilities, and the place as typed or stored marked.
+#[cfg(feature = "ssr")]
+fn place_map(
+    snapshot: &crate::server::catalog::Snapshot,
+    facility: Option<&Facility>,
+    draft: Option<&[(String, String)]>,
+    own: Option<&str>,
+) -> OutlineMap {
+    use crate::domain::coords::LatLng;
+    let typed = |k: &str| {
+        draft
+            .and_then(|d| d.iter().find(|(n, _)| n == k))
+            .map(|(_, v)| v.trim())
+    };
+    let code = typed("community")
+        .filter(|c| !c.is_empty())
+        .or(facility.map(|f| f.community.as_str()))
+        .or(own);
+    let marked = match (
+        typed("lat").and_then(|v| v.parse().ok()),
+        typed("lng").and_then(|v| v.parse().ok()),
+    ) {
+        (Some(lat), Some(lng)) => Some(LatLng::new(lat, lng)).filter(|p| crate::domain::coords::in_china(*p)),
+        _ => None,
+    }
+    .or(facility.map(|f| f.location));
+    match code.and_then(|c| snapshot.community(c)) {
+        Some(c) => {
+            let others: Vec<LatLng> = snapshot
+                .index
+                .facilities()
+                .iter()
+                .filter(|f| f.community == c.code && Some(f.id) != facility.map(|x| x.id))
+                .map(|f| f.location)
+                .collect();
+            OutlineMap::draw(c.boundary.as_ref(), Some(c.centre), &others, marked, 300.0)
+        }
+        None => {
+            let centres: Vec<LatLng> = snapshot.communities.iter().map(|c| c.centre).collect();
+            OutlineMap::draw(None, None, &centres, marked, 600.0)
+        }
+    }
 }
 
 #[server]
@@ -55,11 +105,7 @@ pub async fn admin_facility(id: String, draft: String, cdraft: String) -> Result
     let communities: Vec<(String, String)> = state
         .catalog
         .snapshot()
-        .communities
-        .iter()
-        .filter(|c| signed.member.may_access(&c.code))
-        .map(|c| (c.code.clone(), c.name(english).to_string()))
-        .collect();
+        .community_names(english, |code| signed.member.may_access(code));
     let today = LocalTime::shanghai(chrono::Utc::now()).date;
     let decode = |d: &str| -> Vec<(String, String)> { serde_urlencoded::from_str(d).unwrap_or_default() };
     let (draft, closure_draft) = (Some(decode(&draft)).filter(|d| !d.is_empty()), decode(&cdraft));
@@ -71,7 +117,14 @@ pub async fn admin_facility(id: String, draft: String, cdraft: String) -> Result
         {
             return Ok(None);
         }
+        let map = Some(place_map(
+            &state.catalog.snapshot(),
+            None,
+            draft.as_deref(),
+            signed.member.scope(),
+        ));
         return Ok(Some(EditView {
+            map,
             signed,
             facility: None,
             version: 0,
@@ -94,7 +147,14 @@ pub async fn admin_facility(id: String, draft: String, cdraft: String) -> Result
     };
     let community = record.facility.community.clone();
     let history = state.db.facility_history(id).await?;
+    let map = Some(place_map(
+        &state.catalog.snapshot(),
+        Some(&record.facility),
+        draft.as_deref(),
+        None,
+    ));
     Ok(Some(EditView {
+        map,
         details: may(&signed.member, FacilityAction::EditDetails, &community),
         retire: may(&signed.member, FacilityAction::Retire, &community),
         signed,
@@ -198,8 +258,33 @@ fn change_name(locale: Locale, kind: &str) -> String {
         "checked" => td_string!(locale, adm_change_checked).to_string(),
         "retired" => td_string!(locale, adm_change_retired).to_string(),
         "restored" => td_string!(locale, adm_change_restored).to_string(),
+        "imported" => td_string!(locale, adm_change_imported).to_string(),
         other => other.to_string(),
     }
+}
+
+/// A history, newest first: what, when, who, and each field before → after.
+#[component]
+pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
+    let locale = use_prefs().locale;
+    if entries.is_empty() {
+        return view! { <p>{td!(locale, adm_history_none)}</p> }.into_any();
+    }
+    view! {
+        <ol class="audit">
+            {entries.iter().map(|e| {
+                let when = crate::components::suggestion_text::time_text(e.at);
+                let who = e.actor.clone().unwrap_or_else(|| td_string!(locale, adm_by_cli).to_string());
+                view! {
+                    <li>
+                        <strong>{change_name(locale, &e.kind)}</strong>" · "{when}" · "{who}
+                        <ul class="diff">{differences(e).into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
 }
 
 /// "field: before → after" for every field that changed.
@@ -325,6 +410,21 @@ fn EditBody(view: EditView) -> impl IntoView {
             .collect_view();
         let community_problem = problem_of("community");
         let place_problem = problem_of("lat").or_else(|| problem_of("lng"));
+        let map = view.map.clone().map(|map| {
+            let labels = DrawLabels {
+                hint: td_string!(locale, draw_point_hint).to_string(),
+                placed: td_string!(locale, draw_placed).to_string(),
+                corners: String::new(),
+                undo: String::new(),
+                restart: String::new(),
+            };
+            let target = Target::Point {
+                lat: "e-lat".into(),
+                lng: "e-lng".into(),
+                paste: "e-coords".into(),
+            };
+            view! { <StaffMap map caption=td_string!(locale, draw_point_caption).to_string() target labels /> }
+        });
         view! {
             <fieldset>
                 <legend>{td!(locale, adm_edit)}</legend>
@@ -340,6 +440,7 @@ fn EditBody(view: EditView) -> impl IntoView {
                 {text_input("name_en", td_string!(locale, adm_name_en).to_string(), false, facility_form::MAX_NAME)}
                 {text_input("address_zh", td_string!(locale, adm_address_zh).to_string(), true, facility_form::MAX_ADDRESS)}
                 {text_input("address_en", td_string!(locale, adm_address_en).to_string(), false, facility_form::MAX_ADDRESS)}
+                {map}
                 <div class="picker-row">
                     <div>
                         <label for="e-lat">{td!(locale, adm_lat)}</label>
@@ -531,27 +632,7 @@ fn EditBody(view: EditView) -> impl IntoView {
             Some(ms) => td_string!(locale, adm_checked_on, date = date_text(locale, ms)).to_string(),
             None => td_string!(locale, adm_checked_never).to_string(),
         };
-        let history = if view.history.is_empty() {
-            view! { <p>{td!(locale, adm_history_none)}</p> }.into_any()
-        } else {
-            view! {
-                <ol class="audit">
-                    {view.history.iter().map(|e| {
-                        let when = chrono::DateTime::from_timestamp_millis(e.at)
-                            .map(|t| t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("offset")).format("%Y-%m-%d %H:%M").to_string())
-                            .unwrap_or_default();
-                        let who = e.actor.clone().unwrap_or_else(|| td_string!(locale, adm_by_cli).to_string());
-                        view! {
-                            <li>
-                                <strong>{change_name(locale, &e.kind)}</strong>" · "{when}" · "{who}
-                                <ul class="diff">{differences(e).into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ol>
-            }
-            .into_any()
-        };
+        let history = view! { <History entries=view.history.clone() /> };
         view! {
             <section aria-labelledby="closures-h">
                 <h2 id="closures-h">{td!(locale, adm_closures)}</h2>

@@ -75,11 +75,13 @@ fn InboxView(inbox: Inbox) -> impl IntoView {
     let export = format!("/review/export.csv?{}", f.to_query());
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
     let handed = use_query_map().with_untracked(|q| q.get("handed").is_some());
+    let welcome = use_query_map().with_untracked(|q| q.get("welcome").is_some());
     view! {
         <ReviewBar signed=inbox.signed.clone() />
         <section class="page review">
             <h1>{td!(locale, review_inbox)}</h1>
             {handed.then(|| view! { <p class="notice" role="status">{td!(locale, review_handed)}</p> })}
+            {welcome.then(|| view! { <p class="notice" role="status" id="welcome-done">{td!(locale, welcome_done)}</p> })}
             <ul class="status-counts">
                 {inbox.counts
                     .iter()

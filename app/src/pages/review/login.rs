@@ -28,6 +28,11 @@ pub fn LoginPage() -> impl IntoView {
         None
     };
     let signed_out = get("signed_out").is_some();
+    // Which of the two was wrong is not told (that would confirm a
+    // username): both are marked, and the cursor starts in the first.
+    let wrong = get("error").is_some();
+    let invalid = wrong.then_some("true");
+    let described = wrong.then_some("login-error");
     view! {
         <Title text=td_string!(locale, login_title).to_string() />
         <section class="page narrow">
@@ -38,9 +43,11 @@ pub fn LoginPage() -> impl IntoView {
             <form class="suggest-form" method="post" action="/login">
                 <input type="hidden" name="next" value=next />
                 <label for="username">{td!(locale, login_username)}</label>
-                <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required maxlength="64" />
+                <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required maxlength="64"
+                    aria-invalid=invalid aria-describedby=described autofocus=wrong />
                 <label for="password">{td!(locale, login_password)}</label>
-                <input type="password" id="password" name="password" autocomplete="current-password" required maxlength="256" />
+                <input type="password" id="password" name="password" autocomplete="current-password" required maxlength="256"
+                    aria-invalid=invalid aria-describedby=described />
                 <div class="form-nav">
                     <button type="submit" class="button button-primary">{td!(locale, login_submit)}</button>
                 </div>

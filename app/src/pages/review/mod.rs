@@ -2,13 +2,18 @@
 //! rest; every action on them is a plain form POST to a handler that checks
 //! the session, the CSRF token and the member's community again.
 
+pub mod accounts;
+pub mod assisted;
+pub mod communities;
 pub mod dashboard;
 pub mod detail;
 pub mod facilities;
 pub mod facility_edit;
+pub mod import;
 pub mod inbox;
 pub mod login;
 pub mod templates;
+pub mod welcome;
 
 use leptos::prelude::*;
 
@@ -62,6 +67,20 @@ pub fn Csrf(token: String) -> impl IntoView {
     view! { <input type="hidden" name="csrf" value=token /> }
 }
 
+/// An admin's page seen by a committee member: what it is, that only
+/// street or district staff use it, and (`children`) where to go instead.
+#[component]
+pub fn AdminsOnly(signed: Signed, title: String, message: String, children: Children) -> impl IntoView {
+    view! {
+        <ReviewBar signed />
+        <section class="page narrow review">
+            <h1>{title}</h1>
+            <p class="notice notice-error" role="alert">{message}</p>
+            {children()}
+        </section>
+    }
+}
+
 /// The bar above committee pages: who is signed in, the sections, sign out.
 #[component]
 pub fn ReviewBar(signed: Signed) -> impl IntoView {
@@ -76,8 +95,13 @@ pub fn ReviewBar(signed: Signed) -> impl IntoView {
             <a href="/review">{td!(locale, review_inbox)}</a>
             <a href="/review/dashboard">{td!(locale, review_dashboard)}</a>
             <a href="/review/templates">{td!(locale, review_templates)}</a>
+            <a href="/review/new">{td!(locale, assist_nav)}</a>
             <a href="/review/facilities">{td!(locale, adm_facilities)}</a>
-            <span class="review-who">{who}</span>
+            {(signed.member.scope().is_none()).then(|| view! {
+                <a href="/review/communities">{td!(locale, com_title)}</a>
+                <a href="/review/accounts">{td!(locale, acc_title)}</a>
+            })}
+            <a class="review-who" href="/review/account">{who}</a>
             <form method="post" action="/logout">
                 <Csrf token=signed.csrf.clone() />
                 <button type="submit" class="button button-small">{td!(locale, review_sign_out)}</button>

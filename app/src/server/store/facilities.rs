@@ -104,9 +104,9 @@ impl Db {
         row.as_ref().map(record_from).transpose()
     }
 
-    /// Writes every field of `after` over facility `after.id` if it is
-    /// still as it was at `expected` (its `updated_at`), with a history row
-    /// `kind` by `actor`, in one transaction. `Ok(false)`: someone saved it
+    /// Writes every field of `after` over the facility if it is still as
+    /// it was at `before` (its `updated_at`), with a history row `kind` by
+    /// `actor`, in one transaction. `Ok(false)`: someone saved it
     /// meanwhile, nothing was written.
     pub async fn write_facility(
         &self,
@@ -115,34 +115,10 @@ impl Db {
         actor: i64,
         kind: &str,
     ) -> Result<bool, StoreError> {
-        // A later time than the one the form saw, even within a millisecond.
-        let now = now_millis().max(before.updated_at + 1);
         let mut tx = self.pool.begin().await?;
-        let update = sqlx::query(
-            "UPDATE facilities SET kind = $1, name_zh = $2, name_en = $3, address_zh = $4, address_en = $5, \
-             lat = $6, lng = $7, phone = $8, community = $9, hours = $10, services = $11, closures = $12, \
-             checked_at = $13, retired = $14, updated_at = $15 WHERE id = $16 AND updated_at = $17",
-        );
-        let done = bind_facility(update, after)
-            .bind(i64::from(after.retired))
-            .bind(now)
-            .bind(after.id)
-            .bind(before.updated_at)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() != 1 {
+        if !update_in(&mut tx, before, after, actor, kind).await? {
             return Ok(false);
         }
-        insert_history(
-            &mut tx,
-            after.id,
-            now,
-            Some(actor),
-            kind,
-            &history_json(&before.facility),
-            &history_json(after),
-        )
-        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -150,21 +126,8 @@ impl Db {
     /// Adds a facility (its `id` is ignored) with its "created" history
     /// row; returns the new id. `source_ref` must be new.
     pub async fn create_facility(&self, f: &Facility, actor: i64) -> Result<i64, StoreError> {
-        let now = now_millis();
         let mut tx = self.pool.begin().await?;
-        let insert = sqlx::query(
-            "INSERT INTO facilities (kind, name_zh, name_en, address_zh, address_en, lat, lng, phone, \
-             community, hours, services, closures, checked_at, retired, updated_at, source_ref) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15) RETURNING id",
-        );
-        let id: i64 = bind_facility(insert, f)
-            .bind(now)
-            .bind(&f.source_ref)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
-        let stored = Facility { id, ..f.clone() };
-        insert_history(&mut tx, id, now, Some(actor), "created", "", &history_json(&stored)).await?;
+        let id = insert_in(&mut tx, f, actor, "created").await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -178,18 +141,76 @@ impl Db {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(HistoryEntry {
-                    at: r.try_get("at")?,
-                    actor: r.try_get("username")?,
-                    kind: r.try_get("kind")?,
-                    before: r.try_get("before")?,
-                    after: r.try_get("after")?,
-                })
-            })
-            .collect()
+        rows.iter().map(history_entry).collect()
     }
+}
+
+/// A history row (`at`, the actor's `username`, `kind`, `before`, `after`)
+/// of a facility or a community.
+pub(super) fn history_entry(r: &sqlx::any::AnyRow) -> Result<HistoryEntry, StoreError> {
+    Ok(HistoryEntry {
+        at: r.try_get("at")?,
+        actor: r.try_get("username")?,
+        kind: r.try_get("kind")?,
+        before: r.try_get("before")?,
+        after: r.try_get("after")?,
+    })
+}
+
+/// In a transaction: writes `after` over the facility if it is unchanged
+/// since `before`, with its history row. `Ok(false)`: changed meanwhile.
+pub(super) async fn update_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    before: &FacilityRecord,
+    after: &Facility,
+    actor: i64,
+    kind: &str,
+) -> Result<bool, StoreError> {
+    // A later time than the one the form saw, even within a millisecond.
+    let now = now_millis().max(before.updated_at + 1);
+    let update = sqlx::query(
+        "UPDATE facilities SET kind = $1, name_zh = $2, name_en = $3, address_zh = $4, address_en = $5, \
+         lat = $6, lng = $7, phone = $8, community = $9, hours = $10, services = $11, closures = $12, \
+         checked_at = $13, retired = $14, updated_at = $15 WHERE id = $16 AND updated_at = $17",
+    );
+    let done = bind_facility(update, after)
+        .bind(i64::from(after.retired))
+        .bind(now)
+        .bind(before.facility.id)
+        .bind(before.updated_at)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let (was, is) = (history_json(&before.facility), history_json(after));
+    insert_history(tx, before.facility.id, now, Some(actor), kind, &was, &is).await?;
+    Ok(true)
+}
+
+/// In a transaction: adds a facility (its `id` ignored, `source_ref` new)
+/// with its history row `kind`; returns the new id.
+pub(super) async fn insert_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    f: &Facility,
+    actor: i64,
+    kind: &str,
+) -> Result<i64, StoreError> {
+    let now = now_millis();
+    let insert = sqlx::query(
+        "INSERT INTO facilities (kind, name_zh, name_en, address_zh, address_en, lat, lng, phone, \
+         community, hours, services, closures, checked_at, retired, updated_at, source_ref) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15) RETURNING id",
+    );
+    let id: i64 = bind_facility(insert, f)
+        .bind(now)
+        .bind(&f.source_ref)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+    let stored = Facility { id, ..f.clone() };
+    insert_history(tx, id, now, Some(actor), kind, "", &history_json(&stored)).await?;
+    Ok(id)
 }
 
 async fn insert_history(

@@ -12,6 +12,7 @@
 
 mod copy;
 mod facilities;
+mod imports;
 mod review;
 mod shared;
 mod suggestions;
@@ -29,10 +30,11 @@ use crate::domain::sorting::SortingItem;
 
 pub use copy::{CopyError, CopyReport};
 pub use facilities::{history_json, FacilityRecord, FacilityScope, HistoryEntry};
+pub use imports::{ImportChange, StagedImport, STAGE_TTL_MS};
 pub use review::{EventRecord, ExportRow, SuggestionChange};
 pub use shared::CatalogVersion;
 pub use suggestions::{Inserted, NewSuggestion, StoredPhoto};
-pub use users::{Account, SessionInfo};
+pub use users::{Account, AccountSummary, InvitationInfo, SessionInfo, SessionSummary};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linli.db";
 
@@ -470,29 +472,65 @@ impl Db {
         let now = now_millis();
         let mut tx = self.pool.begin().await?;
         for c in communities {
+            upsert_community(&mut tx, c, now).await?;
+        }
+        tx.commit().await?;
+        Ok(communities.len())
+    }
+
+    /// Saves one community from the browser (its boundary removed when
+    /// `clear_boundary`) with a history row by `actor`, in one
+    /// transaction; returns whether it was new.
+    pub async fn write_community(&self, c: &Community, clear_boundary: bool, actor: i64) -> Result<bool, StoreError> {
+        let now = now_millis();
+        let mut tx = self.pool.begin().await?;
+        let before = sqlx::query(&format!("SELECT {COMMUNITY_COLUMNS} FROM communities WHERE code = $1"))
+            .bind(&c.code)
+            .fetch_optional(&mut *tx)
+            .await?
+            .as_ref()
+            .map(community_from_row)
+            .transpose()?;
+        upsert_community(&mut tx, c, now).await?;
+        if clear_boundary {
+            sqlx::query("UPDATE communities SET boundary = '' WHERE code = $1")
+                .bind(&c.code)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let after = community_from_row(
+            &sqlx::query(&format!("SELECT {COMMUNITY_COLUMNS} FROM communities WHERE code = $1"))
+                .bind(&c.code)
+                .fetch_one(&mut *tx)
+                .await?,
+        )?;
+        if before.as_ref() != Some(&after) {
             sqlx::query(
-                "INSERT INTO communities (code, name_zh, name_en, district_zh, district_en, lat, lng, updated_at, boundary) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
-                 district_zh = excluded.district_zh, district_en = excluded.district_en, lat = excluded.lat, \
-                 lng = excluded.lng, updated_at = excluded.updated_at, \
-                 boundary = CASE WHEN excluded.boundary = '' THEN communities.boundary ELSE excluded.boundary END",
+                "INSERT INTO community_history (community, at, actor, kind, before, after) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&c.code)
-            .bind(&c.name_zh)
-            .bind(&c.name_en)
-            .bind(&c.district_zh)
-            .bind(&c.district_en)
-            .bind(c.centre.lat)
-            .bind(c.centre.lng)
             .bind(now)
-            // A file without boundaries keeps the ones already known.
-            .bind(c.boundary.as_ref().map(|b| b.to_geojson().to_string()).unwrap_or_default())
+            .bind(actor)
+            .bind(if before.is_none() { "created" } else { "edited" })
+            .bind(before.as_ref().map(community_json).unwrap_or_default())
+            .bind(community_json(&after))
             .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
-        Ok(communities.len())
+        Ok(before.is_none())
+    }
+
+    /// A community's history, newest first.
+    pub async fn community_history(&self, code: &str) -> Result<Vec<HistoryEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT h.at, u.username, h.kind, h.before, h.after FROM community_history h \
+             LEFT JOIN users u ON u.id = h.actor WHERE h.community = $1 ORDER BY h.at DESC, h.id DESC",
+        )
+        .bind(code)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(facilities::history_entry).collect()
     }
 
     /// The sorting dictionary, in its curated order.
@@ -567,6 +605,64 @@ impl Db {
 
 const FACILITY_COLUMNS: &str = "id, source_ref, name_zh, name_en, address_zh, address_en, lat, lng, phone, community, \
      hours, services, closures, checked_at, retired";
+/// Inserts or updates (by `code`) one community; one given without a
+/// boundary keeps the one it has.
+async fn upsert_community(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    c: &Community,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO communities (code, name_zh, name_en, district_zh, district_en, lat, lng, updated_at, boundary) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
+         district_zh = excluded.district_zh, district_en = excluded.district_en, lat = excluded.lat, \
+         lng = excluded.lng, updated_at = excluded.updated_at, \
+         boundary = CASE WHEN excluded.boundary = '' THEN communities.boundary ELSE excluded.boundary END",
+    )
+    .bind(&c.code)
+    .bind(&c.name_zh)
+    .bind(&c.name_en)
+    .bind(&c.district_zh)
+    .bind(&c.district_en)
+    .bind(c.centre.lat)
+    .bind(c.centre.lng)
+    .bind(now)
+    // A file without boundaries keeps the ones already known.
+    .bind(
+        c.boundary
+            .as_ref()
+            .map(|b| b.to_geojson().to_string())
+            .unwrap_or_default(),
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The JSON kept in a community's history: the boundary as its number of
+/// points and the start of its SHA-256, so a change shows without the
+/// whole polygon.
+fn community_json(c: &Community) -> String {
+    use sha2::{Digest, Sha256};
+    let boundary = c.boundary.as_ref().map(|b| {
+        let text = b.to_geojson().to_string();
+        let points: usize = b.polygons.iter().flat_map(|p| &p.rings).map(Vec::len).sum();
+        let digest = format!("{:x}", Sha256::digest(text.as_bytes()));
+        format!("{points} points, {}", &digest[..12])
+    });
+    serde_json::json!({
+        "name_zh": c.name_zh,
+        "name_en": c.name_en,
+        "district_zh": c.district_zh,
+        "district_en": c.district_en,
+        "lat": c.centre.lat,
+        "lng": c.centre.lng,
+        "boundary": boundary,
+    })
+    .to_string()
+}
+
 const COMMUNITY_COLUMNS: &str = "code, name_zh, name_en, district_zh, district_en, lat, lng, boundary";
 
 fn community_from_row(r: &sqlx::any::AnyRow) -> Result<Community, StoreError> {

@@ -184,8 +184,10 @@ impl Db {
         let Some(r) = sqlx::query(
             "SELECT s.id, s.receipt_code, s.community, s.category, s.status, s.title, s.description, s.lat, s.lng, \
              s.location_text, s.contact_name, s.contact_phone, s.hidden, s.supports, s.created_at, \
-             s.community_guessed, u.username AS assigned_to, d.receipt_code AS duplicate_code FROM suggestions s LEFT JOIN users u ON u.id = s.assigned_to \
-             LEFT JOIN suggestions d ON d.id = s.duplicate_of WHERE s.receipt_code = $1",
+             s.community_guessed, s.source, f.username AS filed_by, u.username AS assigned_to, \
+             d.receipt_code AS duplicate_code FROM suggestions s LEFT JOIN users u ON u.id = s.assigned_to \
+             LEFT JOIN users f ON f.id = s.filed_by LEFT JOIN suggestions d ON d.id = s.duplicate_of \
+             WHERE s.receipt_code = $1",
         )
         .bind(code.as_str())
         .fetch_optional(&self.pool)
@@ -214,6 +216,8 @@ impl Db {
             supports: r.try_get("supports")?,
             created_at: r.try_get("created_at")?,
             assigned_to: r.try_get("assigned_to")?,
+            source: crate::domain::suggestion::Source::parse(&r.try_get::<String, _>("source")?).unwrap_or_default(),
+            filed_by: r.try_get("filed_by")?,
             duplicate_of: duplicate_of.as_deref().map(code_of).transpose()?,
             duplicates: Vec::new(),
             photos: Vec::new(),

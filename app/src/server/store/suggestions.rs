@@ -6,7 +6,8 @@ use super::{now_millis, Db, StoreError};
 use crate::domain::coords::LatLng;
 use crate::domain::suggestion::view::photo_url;
 use crate::domain::suggestion::{
-    Category, PublicEvent, PublicPhoto, PublicSuggestion, ReceiptCode, Status, SuggestionSummary, ValidSuggestion,
+    Category, PublicEvent, PublicPhoto, PublicSuggestion, ReceiptCode, Source, Status, SuggestionSummary,
+    ValidSuggestion,
 };
 
 /// A re-encoded photo already in the photo store.
@@ -31,6 +32,9 @@ pub struct NewSuggestion<'a> {
     pub photos: &'a [StoredPhoto],
     /// Staged photos to consume in the same transaction.
     pub staged_tokens: &'a [String],
+    /// Filed by a committee member for a resident (who, and how the
+    /// resident reached them); `None`: by the resident.
+    pub assisted: Option<(i64, Source)>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -61,8 +65,8 @@ impl Db {
         let inserted = sqlx::query(
             "INSERT INTO suggestions (receipt_code, idempotency_key, request_hash, community, category, title, \
              description, lat, lng, location_text, contact_name, contact_phone, status, created_at, updated_at, \
-             community_guessed) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id",
+             community_guessed, source, filed_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17) RETURNING id",
         )
         .persistent(false)
         .bind(new.receipt_code.as_str())
@@ -80,6 +84,8 @@ impl Db {
         .bind(Status::Received.as_str())
         .bind(now)
         .bind(i64::from(new.community_guessed))
+        .bind(new.assisted.map_or("", |(_, s)| s.as_str()))
+        .bind(new.assisted.map(|(by, _)| by))
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {
@@ -119,6 +125,14 @@ impl Db {
                 .await?;
         }
         insert_event(&mut tx, id, now, "created", None, Some(Status::Received), "").await?;
+        if let Some((by, _)) = new.assisted {
+            // Filed by a member: the audit trail says who.
+            sqlx::query("UPDATE suggestion_events SET actor = $1 WHERE suggestion_id = $2")
+                .bind(by)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(Inserted::Created(id))
     }

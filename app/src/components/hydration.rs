@@ -1,0 +1,91 @@
+//! The WASM only for pages that have an island.
+//!
+//! Leptos's `<HydrationScripts islands=true>` preloads the main WASM module
+//! and its JavaScript glue on every page and then hydrates whatever islands
+//! it finds. Most resident pages have none (the home page, a facility, a
+//! receipt, a category of the sorting guide), and for them that download is
+//! most of the first visit: about 100 KB of 110 on a weak 4G phone. So the
+//! shell renders Leptos's script without the two preload links, behind a
+//! check that the finished page holds a `<leptos-island>`: pages with
+//! islands hydrate as before (the loader is a deferred module script, so the
+//! whole document is parsed when it runs), pages without download no WASM.
+//!
+//! Leptos's component still runs, for its side effects (the split manifest
+//! that lazy islands read, the hydration flag); only its markup is replaced.
+//! Should a Leptos release render that markup in another shape, the page
+//! keeps Leptos's own scripts (correct, only heavier) and the test below
+//! fails.
+
+use leptos::prelude::*;
+
+/// Loads and hydrates the islands, on pages that have any.
+#[component]
+pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    let leptos_markup = view! { <HydrationScripts options=options.clone() islands=true /> }.to_html();
+    match island_loader(&leptos_markup) {
+        Some(script) => view! { <script type="module" nonce=nonce()>{script}</script> }.into_any(),
+        None => view! { <HydrationScripts options islands=true /> }.into_any(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn nonce() -> Option<leptos::nonce::Nonce> {
+    leptos::nonce::use_nonce()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn nonce() -> Option<String> {
+    None
+}
+
+/// The loader script of Leptos's markup (two preload links and one module
+/// script), run only when the page holds an island; `None` when the markup
+/// is not of that shape.
+pub fn island_loader(leptos_markup: &str) -> Option<String> {
+    let open = leptos_markup.find("<script")?;
+    let body_start = open + leptos_markup[open..].find('>')? + 1;
+    let body_len = leptos_markup[body_start..].find("</script>")?;
+    let body = leptos_markup[body_start..body_start + body_len].trim();
+    if body.is_empty() || !leptos_markup[open..].starts_with("<script type=\"module\"") {
+        return None;
+    }
+    Some(format!("if(document.querySelector(\"leptos-island\")){{{body}}}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loader_runs_only_where_an_island_is() {
+        let markup = r#"<link rel="modulepreload" href="/pkg/linli.x.js" crossorigin="n"><link rel="preload" href="/pkg/linli.x.wasm" as="fetch" type="application/wasm" crossorigin="n"><script type="module" nonce="n">((root) => { load(root) })("", "pkg");</script>"#;
+        let script = island_loader(markup).unwrap();
+        assert_eq!(
+            script,
+            r#"if(document.querySelector("leptos-island")){((root) => { load(root) })("", "pkg");}"#
+        );
+        assert!(!script.contains("preload"));
+    }
+
+    #[test]
+    fn another_shape_keeps_leptos_scripts() {
+        assert_eq!(island_loader(r#"<link rel="modulepreload" href="/pkg/x.js">"#), None);
+        assert_eq!(island_loader(r#"<script src="/pkg/x.js"></script>"#), None);
+        assert_eq!(island_loader(r#"<script type="module"></script>"#), None);
+    }
+
+    /// The markup this Leptos renders has the shape [`island_loader`]
+    /// reads: a version that changes it fails here, not on phones.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn this_leptos_renders_the_expected_shape() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let options = LeptosOptions::builder().output_name("linli").build();
+            let markup = view! { <HydrationScripts options islands=true /> }.to_html();
+            let script = island_loader(&markup).expect("Leptos's hydration markup changed shape");
+            assert!(script.contains("hydrate"), "{script}");
+            assert!(script.contains("linli"), "{script}");
+        });
+    }
+}

@@ -1,0 +1,367 @@
+//! `/review/accounts` (admins: every committee account, invitations, new
+//! links, disabling) and `/review/account` (any member: their own password
+//! and signed-in devices). A link is shown once, on the answer to the POST
+//! that made it ([`ShownLink`] in the context), with a slip to print.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use super::{failed, AdminsOnly, Csrf, ReviewBar, Signed};
+use crate::components::print::PrintButton;
+use crate::components::suggestion_text::time_text;
+use crate::domain::admin::accounts::{device_label, AccountProblem, AccountSummary, SessionSummary};
+use crate::domain::review::Role;
+use crate::i18n::*;
+use crate::pages::error::PageError;
+use crate::prefs::use_locale;
+
+/// A link just made, provided by the POST handler that made it: the only
+/// time its token is anywhere but in the member's hands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShownLink {
+    pub username: String,
+    /// The whole address, to copy or print.
+    pub url: String,
+    pub expires_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountsView {
+    pub signed: Signed,
+    /// Only admins manage accounts; a committee member is told so.
+    pub allowed: bool,
+    pub accounts: Vec<AccountSummary>,
+    /// Code and name of every community, for the invitation form.
+    pub communities: Vec<(String, String)>,
+    pub shown: Option<ShownLink>,
+    pub now: i64,
+}
+
+#[server]
+pub async fn review_accounts() -> Result<AccountsView, PageError> {
+    let signed = super::signed().await?;
+    let state = crate::pages::error::app_state()?;
+    let allowed = signed.member.role == Role::Admin;
+    if !allowed {
+        crate::pages::not_found::answer_status(axum::http::StatusCode::FORBIDDEN);
+        return Ok(AccountsView {
+            signed,
+            allowed,
+            accounts: Vec::new(),
+            communities: Vec::new(),
+            shown: None,
+            now: 0,
+        });
+    }
+    let english = crate::prefs::use_prefs().english();
+    let communities = state.catalog.snapshot().community_names(english, |_| true);
+    Ok(AccountsView {
+        signed,
+        allowed,
+        accounts: state.db.accounts().await?,
+        communities,
+        shown: use_context::<ShownLink>(),
+        now: chrono::Utc::now().timestamp_millis(),
+    })
+}
+
+/// A refusal's sentence in the reader's language.
+pub fn problem_text(locale: Locale, p: AccountProblem) -> String {
+    match p {
+        AccountProblem::Username => td_string!(locale, acc_p_username),
+        AccountProblem::Taken => td_string!(locale, acc_p_taken),
+        AccountProblem::Role => td_string!(locale, acc_p_role),
+        AccountProblem::CommunityMissing => td_string!(locale, acc_p_community_missing),
+        AccountProblem::AdminWithCommunity => td_string!(locale, acc_p_admin_community),
+        AccountProblem::UnknownCommunity => td_string!(locale, acc_p_community_unknown),
+        AccountProblem::PasswordLength => td_string!(locale, acc_p_password_length),
+        AccountProblem::PasswordMismatch => td_string!(locale, acc_p_password_mismatch),
+        AccountProblem::PasswordWrong => td_string!(locale, acc_p_password_wrong),
+        AccountProblem::LinkInvalid => td_string!(locale, acc_p_link),
+        AccountProblem::Own => td_string!(locale, acc_p_own),
+    }
+    .to_string()
+}
+
+/// The `?error=` of an account page, as a sentence.
+fn query_problem(locale: Locale, error: Option<String>) -> Option<String> {
+    error
+        .as_deref()
+        .and_then(AccountProblem::parse)
+        .map(|p| problem_text(locale, p))
+}
+
+#[component]
+pub fn AdminAccountsPage() -> impl IntoView {
+    let locale = use_locale();
+    let data = Resource::new(|| (), |_| review_accounts());
+    view! {
+        <Title text=td_string!(locale, acc_title).to_string() />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <AccountsBody view /> }.into_any(),
+                    Err(e) => failed(e, "/review/accounts"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// An account's state in words (and never by colour alone).
+fn account_state(locale: Locale, a: &AccountSummary, now: i64) -> String {
+    let link = a
+        .link_expires_at
+        .filter(|t| *t > now)
+        .map(|t| td_string!(locale, acc_link_until, time = time_text(t)).to_string());
+    let state = if a.disabled {
+        td_string!(locale, acc_state_disabled).to_string()
+    } else if !a.has_password {
+        match &link {
+            Some(_) => td_string!(locale, acc_state_invited).to_string(),
+            None => td_string!(locale, acc_state_link_expired).to_string(),
+        }
+    } else {
+        match a.last_sign_in {
+            Some(t) => td_string!(locale, acc_state_active_since, time = time_text(t)).to_string(),
+            None => td_string!(locale, acc_state_active).to_string(),
+        }
+    };
+    match link {
+        Some(l) => format!("{state} · {l}"),
+        None => state,
+    }
+}
+
+#[component]
+fn AccountsBody(view: AccountsView) -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let get = |k: &str| query.with_untracked(|q| q.get(k));
+    if !view.allowed {
+        let (title, message) = (td_string!(locale, acc_title), td_string!(locale, acc_admins_only));
+        return view! {
+            <AdminsOnly signed=view.signed.clone() title=title.to_string() message=message.to_string()>
+                <p><a class="button" href="/review/account">{td!(locale, acc_own)}</a></p>
+            </AdminsOnly>
+        }
+        .into_any();
+    }
+    let csrf = view.signed.csrf.clone();
+    let me = view.signed.member.username.clone();
+    let error = query_problem(locale, get("error"));
+    let disabled_who = (get("done").as_deref() == Some("disabled")).then(|| get("who").unwrap_or_default());
+    let typed_role = get("role").unwrap_or_else(|| "committee".into());
+    let typed_community = get("community").unwrap_or_default();
+    let community_options = view
+        .communities
+        .iter()
+        .map(|(code, name)| {
+            view! { <option value=code.clone() selected=typed_community == *code>{format!("{name} ({code})")}</option> }
+        })
+        .collect_view();
+    let shown = view.shown.clone().map(|link| {
+        view! {
+            <section class="invite-slip" aria-labelledby="slip-h" role="status">
+                <h2 id="slip-h">{td_string!(locale, acc_link_for, username = link.username.clone()).to_string()}</h2>
+                <p>{td!(locale, acc_link_once)}</p>
+                <p><strong>{td!(locale, acc_link_label)}</strong></p>
+                <p class="invite-link" id="invite-link">{link.url.clone()}</p>
+                <p>{td_string!(locale, acc_link_until, time = time_text(link.expires_at)).to_string()}</p>
+                <PrintButton label=td_string!(locale, acc_print).to_string() />
+            </section>
+        }
+    });
+    let rows = view
+        .accounts
+        .iter()
+        .map(|a| {
+            let m = &a.member;
+            let role = match m.role {
+                Role::Admin => td_string!(locale, review_admin).to_string(),
+                Role::Committee => td_string!(locale, acc_role_committee).to_string(),
+            };
+            let community = m.community.clone().unwrap_or_default();
+            let own = m.username == me;
+            let name = m.username.clone();
+            let actions = (!own).then(|| {
+                view! {
+                    <form method="post" action=format!("/review/accounts/{name}/link")>
+                        <Csrf token=csrf.clone() />
+                        <button type="submit" class="button button-small">{td!(locale, acc_new_link)}</button>
+                    </form>
+                    {(!a.disabled).then(|| view! {
+                        <form method="post" action=format!("/review/accounts/{name}/disable")>
+                            <Csrf token=csrf.clone() />
+                            <button type="submit" class="button button-small">{td!(locale, acc_disable)}</button>
+                        </form>
+                    })}
+                }
+            });
+            view! {
+                <li class="card">
+                    <h3 class="card-title">{m.username.clone()}</h3>
+                    <p>{role}{(!community.is_empty()).then(|| format!(" · {community}"))}</p>
+                    <p>{account_state(locale, a, view.now)}</p>
+                    <div class="row-actions">
+                        {actions}
+                        {own.then(|| view! { <a href="/review/account">{td!(locale, acc_own)}</a> })}
+                    </div>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ReviewBar signed=view.signed.clone() />
+        <section class="page review">
+            <h1>{td!(locale, acc_title)}</h1>
+            {shown}
+            {disabled_who.map(|who| view! {
+                <p class="notice" role="status">{td_string!(locale, acc_disabled_done, username = who).to_string()}</p>
+            })}
+            <h2>{td!(locale, acc_list)}</h2>
+            <ul class="cards accounts">{rows}</ul>
+            <h2 id="invite-h">{td!(locale, acc_invite)}</h2>
+            <p>{td!(locale, acc_invite_lead)}</p>
+            {error.map(|e| view! { <p class="notice notice-error" role="alert" id="invite-error">{e}</p> })}
+            <form class="suggest-form" method="post" action="/review/accounts" aria-labelledby="invite-h">
+                <Csrf token=csrf.clone() />
+                <label for="i-username">{td!(locale, login_username)}</label>
+                <p class="field-hint" id="i-username-hint">{td!(locale, acc_username_hint)}</p>
+                <input type="text" id="i-username" name="username" required maxlength="32" autocapitalize="none"
+                    autocomplete="off" aria-describedby="i-username-hint" value=get("username").unwrap_or_default() />
+                <label for="i-role">{td!(locale, acc_role)}</label>
+                <select id="i-role" name="role">
+                    <option value="committee" selected=typed_role == "committee">{td!(locale, acc_role_committee)}</option>
+                    <option value="admin" selected=typed_role == "admin">{td!(locale, review_admin)}</option>
+                </select>
+                <label for="i-community">{td!(locale, adm_community)}</label>
+                <p class="field-hint" id="i-community-hint">{td!(locale, acc_community_hint)}</p>
+                <select id="i-community" name="community" aria-describedby="i-community-hint">
+                    <option value="">"—"</option>
+                    {community_options}
+                </select>
+                <div class="form-nav">
+                    <button type="submit" class="button button-primary">{td!(locale, acc_invite_submit)}</button>
+                </div>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnAccountView {
+    pub signed: Signed,
+    pub sessions: Vec<SessionSummary>,
+    /// The handle of the session this page is seen in.
+    pub current: String,
+}
+
+#[server]
+pub async fn own_account() -> Result<OwnAccountView, PageError> {
+    let signed = super::signed().await?;
+    let state = crate::pages::error::app_state()?;
+    let current = crate::server::auth::current_token()
+        .map(|t| crate::server::auth::session_handle(&t))
+        .unwrap_or_default();
+    Ok(OwnAccountView {
+        sessions: state.db.member_sessions(signed.member.id).await?,
+        signed,
+        current,
+    })
+}
+
+#[component]
+pub fn OwnAccountPage() -> impl IntoView {
+    let locale = use_locale();
+    let data = Resource::new(|| (), |_| own_account());
+    view! {
+        <Title text=td_string!(locale, acc_own).to_string() />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <OwnBody view /> }.into_any(),
+                    Err(e) => failed(e, "/review/account"),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OwnBody(view: OwnAccountView) -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let get = |k: &str| query.with_untracked(|q| q.get(k));
+    let error = query_problem(locale, get("error"));
+    let done = match get("done").as_deref() {
+        Some("password") => Some(td_string!(locale, acc_password_done).to_string()),
+        Some("ended") => Some(td_string!(locale, acc_ended_done).to_string()),
+        _ => None,
+    };
+    let csrf = view.signed.csrf.clone();
+    let others = view.sessions.iter().filter(|s| s.handle != view.current).count();
+    let sessions = view
+        .sessions
+        .iter()
+        .map(|s| {
+            let this = s.handle == view.current;
+            let label = match device_label(&s.user_agent) {
+                l if l.is_empty() => td_string!(locale, acc_device_unknown).to_string(),
+                l => l,
+            };
+            view! {
+                <li class="card">
+                    <p class="card-title">
+                        {label}
+                        {this.then(|| view! { " " <span class="badge">"● "{td!(locale, acc_this_device)}</span> })}
+                    </p>
+                    <p>{td_string!(locale, acc_signed_in_at, time = time_text(s.created_at)).to_string()}</p>
+                    {(!this).then(|| view! {
+                        <form method="post" action="/review/account/end">
+                            <Csrf token=csrf.clone() />
+                            <input type="hidden" name="handle" value=s.handle.clone() />
+                            <button type="submit" class="button button-small">{td!(locale, acc_end_session)}</button>
+                        </form>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ReviewBar signed=view.signed.clone() />
+        <section class="page narrow review">
+            <h1>{td!(locale, acc_own)}</h1>
+            <p>{view.signed.member.username.clone()}</p>
+            {done.map(|d| view! { <p class="notice" role="status">{d}</p> })}
+            <h2 id="password-h">{td!(locale, acc_change_password)}</h2>
+            {error.map(|e| view! { <p class="notice notice-error" role="alert" id="password-error">{e}</p> })}
+            <form class="suggest-form" method="post" action="/review/account/password" aria-labelledby="password-h">
+                <Csrf token=csrf.clone() />
+                <input type="text" name="username" autocomplete="username" value=view.signed.member.username.clone() hidden />
+                <label for="p-current">{td!(locale, acc_current_password)}</label>
+                <input type="password" id="p-current" name="current" autocomplete="current-password" required maxlength="256" />
+                <label for="p-new">{td!(locale, acc_new_password)}</label>
+                <p class="field-hint" id="p-new-hint">{td!(locale, acc_password_hint)}</p>
+                <input type="password" id="p-new" name="password" autocomplete="new-password" required minlength="10" maxlength="256" aria-describedby="p-new-hint" />
+                <label for="p-repeat">{td!(locale, acc_repeat_password)}</label>
+                <input type="password" id="p-repeat" name="repeat" autocomplete="new-password" required minlength="10" maxlength="256" />
+                <div class="form-nav">
+                    <button type="submit" class="button button-primary">{td!(locale, acc_change_password)}</button>
+                </div>
+            </form>
+            <h2>{td!(locale, acc_devices)}</h2>
+            <p>{td!(locale, acc_devices_lead)}</p>
+            <ul class="cards">{sessions}</ul>
+            {(others > 0).then(|| view! {
+                <form method="post" action="/review/account/end-others">
+                    <Csrf token=csrf.clone() />
+                    <button type="submit" class="button">{td!(locale, acc_end_others)}</button>
+                </form>
+            })}
+        </section>
+    }
+}

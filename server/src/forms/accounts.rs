@@ -1,0 +1,160 @@
+//! The account POSTs: an admin's invitations, new links and disabling
+//! (`/review/accounts…`), a member's own password and sessions
+//! (`/review/account…`), and the invitation link's form
+//! (`/review/welcome`). The rules are `app::server::accounts`', shared with
+//! the command line. A link is shown once: the answer to the POST that made
+//! it is the accounts page rendered with it, never a redirect that would put
+//! the token in an address.
+
+use axum::extract::{Path, Request, State};
+use axum::http::{Extensions, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+
+use app::domain::admin::accounts::AccountProblem;
+use app::pages::review::accounts::ShownLink;
+use app::server::accounts::{self, AccountError, NewLink};
+
+use super::review::{signed_in, user_agent, CommitteeForm};
+use super::support::see_other;
+use crate::intake::field;
+use crate::state::ServerState;
+
+fn encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The refusal of an account action: a problem goes back to `page` named
+/// by its code (with `keep`, what was typed, minus passwords).
+fn refused(e: AccountError, page: &str, keep: &str) -> Response {
+    match e {
+        AccountError::Forbidden => {
+            (StatusCode::FORBIDDEN, "only street or district staff manage accounts").into_response()
+        }
+        AccountError::NotFound => (StatusCode::NOT_FOUND, "not found").into_response(),
+        AccountError::Invalid(p) => see_other(format!("{page}?error={}{keep}", p.code())),
+        AccountError::Store(e) => {
+            tracing::error!(error = %e, "an account change failed");
+            let status = if e.is_unavailable() {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            (status, "not saved; please try again").into_response()
+        }
+    }
+}
+
+/// The accounts page, rendered with a link just made.
+async fn show_link(state: &ServerState, extensions: &Extensions, headers: HeaderMap, link: NewLink) -> Response {
+    let base = crate::forwarded::client(extensions).origin();
+    let shown = ShownLink {
+        username: link.username,
+        url: format!("{base}{}", link.path),
+        expires_at: link.expires_at,
+    };
+    super::render_page(
+        state,
+        Uri::from_static("/review/accounts"),
+        headers,
+        StatusCode::OK,
+        move || leptos::prelude::provide_context(shown.clone()),
+    )
+    .await
+}
+
+/// `POST /review/accounts`: invite (`username`, `role`, `community`).
+pub async fn invite(
+    State(state): State<ServerState>,
+    extensions: Extensions,
+    headers: HeaderMap,
+    form: CommitteeForm,
+) -> Response {
+    let f = &form.fields;
+    let (username, role, community) = (field(f, "username").trim(), field(f, "role"), field(f, "community"));
+    match accounts::invite(&state.app.db, Some(&form.member), username, role, Some(community)).await {
+        Ok(link) => show_link(&state, &extensions, headers, link).await,
+        Err(e) => {
+            let keep = format!(
+                "&username={}&role={}&community={}",
+                encode(username),
+                encode(role),
+                encode(community)
+            );
+            refused(e, "/review/accounts", &keep)
+        }
+    }
+}
+
+/// `POST /review/accounts/{username}/{link|disable}`.
+pub async fn act(
+    State(state): State<ServerState>,
+    Path((username, action)): Path<(String, String)>,
+    extensions: Extensions,
+    headers: HeaderMap,
+    form: CommitteeForm,
+) -> Response {
+    let db = &state.app.db;
+    let page = "/review/accounts";
+    match action.as_str() {
+        "link" => match accounts::renew_link(db, Some(&form.member), &username).await {
+            Ok(link) => show_link(&state, &extensions, headers, link).await,
+            Err(e) => refused(e, page, ""),
+        },
+        "disable" => match accounts::disable(db, Some(&form.member), &username).await {
+            Ok(()) => see_other(format!("{page}?done=disabled&who={}", encode(&username))),
+            Err(e) => refused(e, page, ""),
+        },
+        _ => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+/// `POST /review/account/{password|end|end-others}`: the member's own.
+pub async fn own(State(state): State<ServerState>, Path(action): Path<String>, form: CommitteeForm) -> Response {
+    let db = &state.app.db;
+    let page = "/review/account";
+    let f = &form.fields;
+    let result = match action.as_str() {
+        "password" => accounts::change_password(
+            db,
+            &form.member,
+            form.session_token(),
+            field(f, "current"),
+            field(f, "password"),
+            field(f, "repeat"),
+        )
+        .await
+        .map(|()| "password"),
+        "end" => accounts::end_session(db, &form.member, field(f, "handle"))
+            .await
+            .map(|()| "ended"),
+        "end-others" => accounts::end_other_sessions(db, &form.member, form.session_token())
+            .await
+            .map(|_| "ended"),
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    match result {
+        Ok(done) => see_other(format!("{page}?done={done}")),
+        // Ending a session that already ended: nothing left to do.
+        Err(AccountError::NotFound) if action == "end" => see_other(format!("{page}?done=ended")),
+        Err(e) => refused(e, page, ""),
+    }
+}
+
+/// `POST /review/welcome`: `token`, `password`, `repeat`. Signs the member
+/// in on success; a problem goes back to the link's page.
+pub async fn welcome(State(state): State<ServerState>, req: Request) -> Response {
+    let secure = crate::device::is_https(req.extensions());
+    let agent = user_agent(req.headers());
+    let Ok(body) = axum::body::to_bytes(req.into_body(), crate::state::LOGIN_BODY_LIMIT).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response();
+    };
+    let f: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let token = field(&f, "token").trim();
+    match accounts::accept(&state.app.db, token, field(&f, "password"), field(&f, "repeat")).await {
+        Ok(member) => signed_in(&state, &member, &agent, secure, "/review?welcome=1".into()).await,
+        Err(AccountError::Invalid(AccountProblem::LinkInvalid)) => {
+            see_other(format!("/review/welcome?error={}", AccountProblem::LinkInvalid.code()))
+        }
+        Err(e) => refused(e, "/review/welcome", &format!("&token={}", encode(token))),
+    }
+}
