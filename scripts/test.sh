@@ -3,9 +3,9 @@
 # formatting, lints, unit and property tests, the server's integration
 # tests (the real router, and real server processes: crashes, a database
 # going away, slow clients) on SQLite and again on a throwaway PostgreSQL
-# server, schemathesis over the API on both, the benchmarks' build, a
-# release build, and the end-to-end tests in Debian's Chromium against the
-# release server.
+# server, schemathesis over the API on both, a release build, and the
+# end-to-end tests in Debian's Chromium against the release server. The
+# benchmarks are type-checked by clippy and built when run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -23,6 +23,9 @@ step "format"
 cargo fmt --all -- --check
 
 step "lints (server and browser builds)"
+# --all-targets type-checks the benchmarks too; building them for real is a
+# third optimised build of everything (13 minutes and GBs of disk here), so
+# they are built when run: cargo bench -p app --features ssr; cargo bench -p server
 cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
@@ -44,10 +47,6 @@ cargo test -p server
 step "API fuzzing (schemathesis) on PostgreSQL"
 psql -q "$LINLI_TEST_POSTGRES" -c "CREATE DATABASE linli_fuzz"
 scripts/api-fuzz.sh target/debug/server "${LINLI_TEST_POSTGRES%/*}/linli_fuzz"
-
-step "benchmarks compile (run them with: cargo bench -p app --features ssr; cargo bench -p server)"
-cargo bench -p app --features ssr --no-run
-cargo bench -p server --bench sorting --no-run
 
 step "release build"
 cargo leptos build --release --precompress --split
