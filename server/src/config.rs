@@ -49,6 +49,13 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(100..=600_000), global = true)]
     pub header_timeout_ms: u64,
 
+    /// Brotli and gzip quality of the pages and API answers compressed as
+    /// they are sent (the static files are compressed once, at 11); see
+    /// README, "Server speed", for what each level costs.
+    #[arg(long, env = "LINLI_COMPRESSION_QUALITY", default_value_t = crate::state::COMPRESSION_QUALITY,
+          value_parser = clap::value_parser!(u8).range(1..=11), global = true)]
+    pub compression_quality: u8,
+
     /// Connections one server holds at once; more wait in the kernel's
     /// queue until one closes.
     #[arg(long, env = "LINLI_MAX_CONNECTIONS", default_value_t = 4096,
@@ -108,6 +115,12 @@ impl Config {
         crate::state::RequestTimeouts {
             request: Duration::from_millis(self.request_timeout_ms),
             upload: Duration::from_millis(self.upload_timeout_ms),
+        }
+    }
+
+    pub fn compression(&self) -> crate::state::Compression {
+        crate::state::Compression {
+            quality: self.compression_quality,
         }
     }
 

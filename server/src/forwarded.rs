@@ -20,8 +20,9 @@ use ipnet::IpNet;
 
 /// Addresses and networks of trusted reverse proxies, e.g.
 /// `127.0.0.1, 10.0.0.0/8, ::1`.
+/// Shared, not copied: every request's middleware holds it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<IpNet>);
+pub struct TrustedProxies(std::sync::Arc<[IpNet]>);
 
 impl FromStr for TrustedProxies {
     type Err = String;
@@ -35,8 +36,8 @@ impl FromStr for TrustedProxies {
                     .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
                     .map_err(|_| format!("`{p}` is not an IP address or network (like 10.0.0.0/8)"))
             })
-            .collect::<Result<_, _>>()
-            .map(TrustedProxies)
+            .collect::<Result<Vec<_>, _>>()
+            .map(|nets| TrustedProxies(nets.into()))
     }
 }
 

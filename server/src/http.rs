@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::time::Duration;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -22,7 +22,7 @@ use app::server::AppState;
 
 use crate::forwarded::TrustedProxies;
 use crate::limits::{WriteLimiter, WriteQuota};
-use crate::state::{RequestTimeouts, ServerState, BODY_LIMIT_BYTES, UPLOAD_BODY_LIMIT};
+use crate::state::{Compression, RequestTimeouts, ServerState, Shared, BODY_LIMIT_BYTES, UPLOAD_BODY_LIMIT};
 
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     router_with(
@@ -31,6 +31,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         WriteLimiter::new(WriteQuota::default()),
         TrustedProxies::default(),
         RequestTimeouts::default(),
+        Compression::default(),
     )
 }
 
@@ -51,14 +52,15 @@ pub fn router_with(
     limits: WriteLimiter,
     proxies: TrustedProxies,
     timeouts: RequestTimeouts,
+    compression: Compression,
 ) -> Router {
-    let state = ServerState {
+    let state = ServerState::new(Shared {
         app: app_state.clone(),
         leptos_options: leptos_options.clone(),
         limits,
         service_worker: crate::pwa::ServiceWorker::new(&leptos_options.site_root),
         proxies: proxies.clone(),
-    };
+    });
     let routes = route_list().clone();
     let context = {
         let app_state = app_state.clone();
@@ -128,7 +130,7 @@ pub fn router_with(
         .layer(middleware::from_fn_with_state(proxies, crate::forwarded::identify))
         .layer(middleware::map_response(api_errors_as_json))
         .layer(middleware::map_response(committee_pages_not_stored))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(i32::from(compression.quality))))
         .layer(TraceLayer::new_for_http())
 }
 

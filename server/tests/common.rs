@@ -174,6 +174,7 @@ fn router(
         WriteLimiter::for_backend(quota, db),
         proxies,
         Default::default(),
+        Default::default(),
     )
 }
 
