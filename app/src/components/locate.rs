@@ -69,6 +69,13 @@ mod tests {
             "/nearby?lat=1.000000&lng=2.000000"
         );
     }
+
+    #[test]
+    fn the_stored_position_reads_back_as_json() {
+        let p = LatLng::new(30.629, -104.059_000_4);
+        let [lat, lng]: [f64; 2] = serde_json::from_str(&stored_text(p)).unwrap();
+        assert_eq!((lat, lng), (30.629, -104.059));
+    }
 }
 
 /// Opens the search for a position, remembering it on this device.
@@ -85,18 +92,33 @@ pub fn go_to(base_query: &str, p: LatLng) {
     let _ = (base_query, p);
 }
 
+/// Kept as the JSON array `[lat,lng]`, written with [`micro_degrees`] so
+/// that serde_json's float writer stays out of the main WASM module (its
+/// reader is there anyway, for the islands' props).
+#[cfg(feature = "hydrate")]
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
 #[cfg(feature = "hydrate")]
 fn remember(p: LatLng) {
-    use gloo_storage::Storage;
-    let _ = gloo_storage::LocalStorage::set(STORAGE_KEY, [p.lat, p.lng]);
+    if let Some(s) = storage() {
+        let _ = s.set_item(STORAGE_KEY, &stored_text(p));
+    }
 }
 
 #[cfg(feature = "hydrate")]
 fn recall() -> Option<LatLng> {
-    use gloo_storage::Storage;
-    let [lat, lng]: [f64; 2] = gloo_storage::LocalStorage::get(STORAGE_KEY).ok()?;
+    let text = storage()?.get_item(STORAGE_KEY).ok()??;
+    let [lat, lng]: [f64; 2] = serde_json::from_str(&text).ok()?;
     let p = LatLng::new(lat, lng);
     p.is_valid().then_some(p)
+}
+
+/// What [`remember`] writes.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub(crate) fn stored_text(p: LatLng) -> String {
+    format!("[{},{}]", micro_degrees(p.lat), micro_degrees(p.lng))
 }
 
 /// `current`: the position the page shows, if any (it is remembered).
