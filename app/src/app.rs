@@ -50,6 +50,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <IslandScripts options />
                 // The service worker's page side (see components::pwa).
                 <script src="/pwa.js" defer></script>
+                // Before the body is drawn, so that the read-aloud buttons
+                // (components::read_aloud) appear without moving the page.
+                <script nonce=crate::components::hydration::nonce()>
+                    "if(window.speechSynthesis)document.documentElement.classList.add('can-speak')"
+                </script>
                 <MetaTags />
             </head>
             <body>

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use mimalloc::MiMalloc;
 use leptos::prelude::get_configuration;
+use mimalloc::MiMalloc;
 
 use app::domain::coords::Crs;
 use app::server::photos::PhotoStore;

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::components::read_aloud::ReadAloud;
 use crate::components::services::{date_text, kind_name, ClosureNotice, KindIcon, OpenBadge, ServiceList};
 use crate::domain::facility::Facility;
 use crate::domain::hours::LocalTime;
@@ -31,7 +33,7 @@ pub fn FacilityCard(hit: Hit, number: usize, now: LocalTime, detail_href: String
     let today = date_text(locale, &f, now.date);
     let kind = f.kind();
     view! {
-        <li class=format!("card card-{}", kind.as_str())>
+        <li class=format!("card card-{}", kind.as_str()) data-speak="">
             <div class="card-head">
                 <span class="card-number" aria-hidden="true">{number}</span>
                 <div>
@@ -58,10 +60,24 @@ pub fn FacilityCard(hit: Hit, number: usize, now: LocalTime, detail_href: String
             <ClosureNotice closures=f.closures.clone() today=now.date />
             <ServiceList services=f.services.clone() />
             <Contact facility=f.clone() />
+            {read_aloud(locale)}
             <NavLinks facility=f />
         </li>
     }
 }
+
+/// The card's read-aloud button, rendered by the server only. The offline
+/// search draws cards in the browser too (components::offline_nearby), and
+/// there the button changed which code `wasm-split` keeps in the main WASM
+/// module: every page with an island paid 25 KB more (README, "Page
+/// weight"). Offline cards go without it.
+#[cfg(feature = "ssr")]
+fn read_aloud(locale: Locale) -> impl IntoView {
+    view! { <ReadAloud label=td_string!(locale, read_aloud).to_string() /> }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn read_aloud(_: Locale) -> impl IntoView {}
 
 #[component]
 pub fn Contact(facility: Facility) -> impl IntoView {

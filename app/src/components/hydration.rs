@@ -28,13 +28,14 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The page's CSP nonce, for the inline scripts of the shell.
 #[cfg(feature = "ssr")]
-fn nonce() -> Option<leptos::nonce::Nonce> {
+pub(crate) fn nonce() -> Option<leptos::nonce::Nonce> {
     leptos::nonce::use_nonce()
 }
 
 #[cfg(not(feature = "ssr"))]
-fn nonce() -> Option<String> {
+pub(crate) fn nonce() -> Option<String> {
     None
 }
 

@@ -15,6 +15,7 @@ pub mod photo_resize;
 pub mod place_picker;
 pub mod print;
 pub mod pwa;
+pub mod read_aloud;
 pub mod services;
 pub mod sorting_search;
 pub mod suggestion_text;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::components::read_aloud::ReadAloud;
 use crate::domain::facility::WasteCategory;
 use crate::domain::sorting::{SortingIndex, SortingItem};
 
@@ -23,6 +24,7 @@ pub struct SortingLabels {
     pub did_you_mean: String,
     pub unknown_help: String,
     pub tip: String,
+    pub read_aloud: String,
     pub nearest: [String; 4],
     /// Category names in `WasteCategory::ALL` order.
     pub categories: [String; 4],
@@ -168,7 +170,7 @@ fn item_view(labels: &SortingLabels, english: bool, item: SortingItem) -> impl I
     let i = slot(c);
     let tip = item.tip(english).to_string();
     view! {
-        <li class=format!("sort-result waste-card-{}", c.as_str())>
+        <li class=format!("sort-result waste-card-{}", c.as_str()) data-speak="">
             <CategoryIcon category=c />
             <div>
                 <h3 class="sort-name">{item.name(english).to_string()}</h3>
@@ -179,6 +181,7 @@ fn item_view(labels: &SortingLabels, english: bool, item: SortingItem) -> impl I
                 </p>
                 {(!tip.is_empty()).then(|| view! { <p class="sort-tip"><span class="visually-hidden">{labels.tip.clone()}": "</span>{tip}</p> })}
                 <p><a href=format!("/nearby?kind=sorting&accepts={}", c.as_str())>{labels.nearest[i].clone()}</a></p>
+                <ReadAloud label=labels.read_aloud.clone() />
             </div>
         </li>
     }

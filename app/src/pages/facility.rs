@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::components::facility_card::{distance_text, Contact, NavLinks};
+use crate::components::read_aloud::ReadAloud;
 use crate::components::services::{
     closure_text, day_text, kind_name, weekday_name, ClosureNotice, KindIcon, OpenBadge, ServiceList,
 };
@@ -133,8 +134,8 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
         .collect_view();
     view! {
         <Title text=f.name(english).to_string() />
-        <article class="page facility">
-            <p><a href=back>"← "{td!(locale, facility_back)}</a></p>
+        <article class="page facility" data-speak="">
+            <p data-speak-skip=""><a href=back>"← "{td!(locale, facility_back)}</a></p>
             <h1>{f.name(english).to_string()}</h1>
             <p class="card-kind">
                 <KindIcon kind=f.kind() />
@@ -148,6 +149,7 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
             <p><OpenBadge state=f.state_at(view.now) /></p>
             <ClosureNotice closures=f.closures.clone() today=view.now.date />
             <Contact facility=f.clone() />
+            <ReadAloud label=td_string!(locale, read_aloud).to_string() />
             <h2>{td!(locale, services_heading)}</h2>
             <ServiceList services=f.services.clone() />
             <h2>{hours_heading}</h2>

@@ -71,6 +71,7 @@ fn labels(locale: Locale) -> SortingLabels {
         did_you_mean: td_string!(locale, sorting_did_you_mean).to_string(),
         unknown_help: td_string!(locale, sorting_unknown_help).to_string(),
         tip: td_string!(locale, sorting_tip).to_string(),
+        read_aloud: td_string!(locale, read_aloud).to_string(),
         nearest: per(&|c| td_string!(locale, sorting_nearest_points, category = waste_name(locale, c)).to_string()),
         categories: per(&|c| waste_name(locale, c)),
         bins: per(&|c| td_string!(locale, sorting_bin, colour = bin_colour(locale, c)).to_string()),

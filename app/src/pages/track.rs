@@ -10,6 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
+use crate::components::read_aloud::ReadAloud;
 use crate::components::suggestion_text::{category_name, date_text, status_name, CategorySign};
 use crate::domain::facility::Community;
 use crate::domain::suggestion::{PublicSuggestion, ReceiptCode};
@@ -138,7 +139,7 @@ fn Tracked(view: TrackView) -> impl IntoView {
     let can_support = !s.hidden && s.status.is_open();
     view! {
         <Title text=heading.clone() />
-        <section class="page narrow track">
+        <section class="page narrow track" data-speak="">
             {(flag("new").as_deref() == Some("1")).then(|| view! {
                 <div class="notice receipt" role="status">
                     <p>{td!(locale, track_new_thanks)}</p>
@@ -154,6 +155,7 @@ fn Tracked(view: TrackView) -> impl IntoView {
                 " "
                 <strong>{status_name(locale, s.status)}</strong>
             </p>
+            <ReadAloud label=td_string!(locale, read_aloud).to_string() />
             {s.duplicate_of.clone().map(|d| view! {
                 <p>
                     {td!(locale, track_duplicate_of)}

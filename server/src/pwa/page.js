@@ -4,8 +4,8 @@
 // until they are delivered (then their receipt codes), asks the worker to
 // send what waits when a page opens, when the connection returns and every
 // 20 s while something waits (the fallback where Background Sync is
-// missing, and for weak connections that never fire `online`), and offers
-// installing where the browser allows it.
+// missing, and for weak connections that never fire `online`), offers
+// installing where the browser allows it, and reads text aloud.
 //
 // Plain JavaScript on purpose: it is the worker's other half (one message
 // protocol, written once), it must run on pages without islands, and it is
@@ -112,6 +112,62 @@
     }, () => undefined);
     if (document.readyState === "complete") register();
     else addEventListener("load", register, { once: true });
+  }
+
+  // Read aloud (app/src/components/read_aloud.rs): the button speaks the
+  // text of the element around it marked data-speak, in the page's language
+  // and with a voice for it when the phone has one, slower in large-text
+  // mode; a second tap stops. Shown only where the browser can speak.
+  // Delegated, so answers that the sorting island draws later work too.
+  const speech = window.speechSynthesis;
+  if (speech && window.SpeechSynthesisUtterance) {
+    const root = document.documentElement;
+    root.classList.add("can-speak");
+    const lang = root.lang || "zh-CN";
+    const skip = "button, nav, svg, [hidden], [aria-hidden=true], [data-speak-skip]";
+    const textOf = (el) => {
+      const parts = [];
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = n.textContent.trim();
+        if (text && !n.parentElement.closest(skip)) parts.push(text);
+      }
+      return parts.join(" ");
+    };
+    const voiceFor = (tag) => {
+      const voices = speech.getVoices();
+      const norm = (l) => l.replace("_", "-").toLowerCase();
+      return voices.find((v) => norm(v.lang) === tag.toLowerCase())
+        || voices.find((v) => norm(v.lang).startsWith(tag.slice(0, 2).toLowerCase()));
+    };
+    let playing = null;
+    const pressed = (button, on) => button.setAttribute("aria-pressed", on ? "true" : "false");
+    document.addEventListener("click", (event) => {
+      const button = event.target.closest && event.target.closest("[data-read-aloud]");
+      if (!button) return;
+      const again = playing === button;
+      speech.cancel();
+      if (playing) pressed(playing, false);
+      playing = null;
+      const scope = button.closest("[data-speak]");
+      if (again || !scope) return;
+      const utterance = new SpeechSynthesisUtterance(textOf(scope));
+      utterance.lang = lang;
+      const voice = voiceFor(lang);
+      if (voice) utterance.voice = voice;
+      utterance.rate = root.classList.contains("large-text") ? 0.8 : 1;
+      const done = () => {
+        if (playing === button) {
+          pressed(button, false);
+          playing = null;
+        }
+      };
+      utterance.addEventListener("end", done);
+      utterance.addEventListener("error", done);
+      playing = button;
+      pressed(button, true);
+      speech.speak(utterance);
+    });
   }
 
   // Installing: the browser's own offer becomes the button on the home
