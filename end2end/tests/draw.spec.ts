@@ -56,7 +56,10 @@ test.describe("an admin places things by tapping the map, in English", () => {
     await expect(page.locator(".audit")).toContainText("boundary");
 
     // "Start again" brings back what the field held; then the old boundary is saved again.
+    // The saved page is a new one: its island must be awake before a tap counts.
+    await expect(page.locator(".map-draw[data-ready]")).toHaveCount(1);
     await tap(page, 0.5, 0.5);
+    await expect(page.locator(".draw-corner")).toHaveCount(1);
     await page.getByRole("button", { name: "Start again" }).click();
     expect(JSON.parse(await boundary.inputValue())).toEqual(stored);
     await boundary.fill(original);
