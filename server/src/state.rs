@@ -56,7 +56,7 @@ impl Default for RequestTimeouts {
 }
 
 /// The default quality of on-the-fly compression: measured on a results
-/// page (README, "Server speed"), brotli 4 is 9 % smaller than 3 at the same
+/// page (README, "Server speed"), brotli 4 is 7 % smaller than 3 at the same
 /// speed; 1 serves 1.4× the pages but 16 % larger, which a resident on weak
 /// 4G pays for while more app servers are cheap.
 pub const COMPRESSION_QUALITY: u8 = 4;
