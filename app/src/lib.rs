@@ -10,6 +10,9 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+// The pages and the router are drawn on the server only: in the browser
+// just the islands run, so the browser build leaves them out.
+#[cfg(feature = "ssr")]
 pub mod app;
 pub mod components;
 pub mod domain;
