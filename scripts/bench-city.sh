@@ -9,8 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-100000}"
 backend="${2:-sqlite}"
-bin=target/release/server
-[ -x "$bin" ] || { echo "build first: cargo leptos build --release --precompress --split" >&2; exit 1; }
+. scripts/bench-lib.sh && bench_needs
 dir="$(mktemp -d)"
 # Its own folder: the server runs as `postgres`, who cannot enter $dir.
 pgdir="$(mktemp -d)"

@@ -13,9 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-10}"
-bin=target/release/server
-[ -x "$bin" ] || { echo "build first: cargo leptos build --release --precompress --split" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "needs wrk" >&2; exit 1; }
+. scripts/bench-lib.sh && bench_needs wrk
 # 2,000 connections need more open files than the usual soft limit.
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 dir="$(mktemp -d)"

@@ -14,9 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-10}"
-bin=target/release/server
-[ -x "$bin" ] || { echo "build first: cargo leptos build --release --precompress --split" >&2; exit 1; }
-for tool in wrk nginx curl; do command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
+. scripts/bench-lib.sh && bench_needs wrk nginx curl
 dir="$(mktemp -d)"
 chmod 755 "$dir"
 pids=()

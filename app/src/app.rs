@@ -53,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Before the body is drawn, so that the read-aloud buttons
                 // (components::read_aloud) appear without moving the page.
                 <script nonce=crate::components::hydration::nonce()>
-                    "if(window.speechSynthesis)document.documentElement.classList.add('can-speak')"
+                    "if(window.speechSynthesis&&window.SpeechSynthesisUtterance)document.documentElement.classList.add('can-speak')"
                 </script>
                 <MetaTags />
             </head>

@@ -1,5 +1,5 @@
 import { expect } from "@playwright/test";
-import { expectNoAxeViolations, signIn, test } from "./helpers";
+import { expectCursorOnMistake, expectNoAxeViolations, signIn, test } from "./helpers";
 
 test.describe("an admin at a desktop invites a committee member", () => {
   test.use({ viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false });
@@ -15,6 +15,7 @@ test.describe("an admin at a desktop invites a committee member", () => {
     await page.locator("#i-username").fill(username);
     await page.getByRole("button", { name: "生成邀请链接" }).click();
     await expect(page.locator("#invite-error")).toContainText("必须选择所属社区");
+    await expectCursorOnMistake(page.locator("#i-community"), /必须选择所属社区/);
     await expect(page.locator("#i-username")).toHaveValue(username);
 
     await page.locator("#i-community").selectOption("wuhou-yulin");
@@ -109,6 +110,7 @@ test.describe("an admin keeps the communities, in English", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await expect(page.locator("#community-error")).toBeVisible();
     await expect(page.locator("#name_zh-error")).toContainText("is required");
+    await expectCursorOnMistake(page.locator("#c-name_zh"), /is required/);
     await expectNoAxeViolations(page);
     await page.goto("/review/communities/new");
     await expectNoAxeViolations(page);

@@ -1,5 +1,5 @@
 import { Browser, expect, Page } from "@playwright/test";
-import { expectNoAxeViolations, signIn, test } from "./helpers";
+import { expectCursorOnMistake, expectNoAxeViolations, signIn, test } from "./helpers";
 
 /** A date `days` from today in Chengdu, as `<input type="date">` takes it. */
 function chengduDate(days: number): string {
@@ -39,6 +39,9 @@ test("a committee member on a phone corrects a meal point's hours and adds a hol
   await page.getByRole("button", { name: "保存" }).click();
   await expect(page.locator(".notice-error")).toContainText("还没有保存");
   await expect(page.locator(".field-error").first()).toContainText("周一：结束时间要晚于开始时间");
+  // The cursor is in Monday's first time, which says what is wrong.
+  await expectCursorOnMistake(page.locator('input[name="d0_open1"]'), /周一：结束时间要晚于开始时间/);
+  await expect(page.locator('input[name="d1_open1"]')).not.toHaveAttribute("aria-invalid", "true");
   await expectNoAxeViolations(page);
 
   // Lunch and, new, dinner on weekdays; previewed, then saved.

@@ -1,4 +1,4 @@
-import { APIRequestContext, BrowserContext, expect, Page, test as base } from "@playwright/test";
+import { APIRequestContext, BrowserContext, expect, Locator, Page, test as base } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { COMMITTEE_PASSWORD } from "../playwright.config";
 
@@ -33,6 +33,14 @@ export async function signIn(page: Page, username: string) {
   await page.getByLabel(/密码|Password/).fill(COMMITTEE_PASSWORD);
   await page.getByRole("button", { name: /登录|Sign in/ }).click();
   await expect(page).toHaveURL(/\/review$/);
+}
+
+/** A form came back with a mistake: the cursor is in `field`, which is
+ * marked wrong and described by a message that says `says`. */
+export async function expectCursorOnMistake(field: Locator, says: RegExp) {
+  await expect(field).toBeFocused();
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toHaveAccessibleDescription(says);
 }
 
 export async function expectNoAxeViolations(page: Page) {

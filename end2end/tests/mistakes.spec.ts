@@ -2,10 +2,11 @@ import { expect } from "@playwright/test";
 import { expectCursorOnMistake, expectNoAxeViolations, fileSuggestion, signIn, test } from "./helpers";
 
 // A form that comes back with a mistake puts the cursor in the first wrong
-// field, marks it `aria-invalid` and describes it by its message; the
-// resident's step form is checked in suggest.spec and keyboard.spec, the
-// committee's account, community and facility forms where their journeys
-// make mistakes (accounts.spec, admin.spec).
+// field, marks it `aria-invalid` and describes it by its message (on the
+// offline form, drawn in the browser, the message is its line in the
+// summary at the top). The resident's step form is checked in suggest.spec
+// and keyboard.spec; the committee's account, community and facility forms
+// where their journeys make mistakes (accounts.spec, admin.spec).
 
 test("the offline suggestion form moves the cursor to each mistake in turn", async ({ page }) => {
   await page.goto("/suggest/offline");
@@ -17,10 +18,13 @@ test("the offline suggestion form moves the cursor to each mistake in turn", asy
   const firstChoice = form.locator('input[name="category"]').first();
   await expect(firstChoice).toBeFocused();
   await expect(form.locator("fieldset.category-choices")).toHaveAccessibleDescription(/请选择/);
-  // Every problem of the summary is also by its field, once.
-  const listed = await page.locator('[role="alert"] li').count();
-  expect(listed).toBeGreaterThan(1);
-  await expect(form.locator(".field-error")).toHaveCount(listed);
+  // Every line of the summary describes the field it is about.
+  const lines = page.locator('[role="alert"] li');
+  expect(await lines.count()).toBeGreaterThan(1);
+  for (const id of await lines.evaluateAll((all) => all.map((li) => li.id))) {
+    expect(id).toMatch(/-error$/);
+    await expect(form.locator(`[aria-describedby~="${id}"]`).first()).toBeAttached();
+  }
   await expectNoAxeViolations(page);
 
   // With a category, the place is next: no position, no community.

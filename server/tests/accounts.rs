@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 
 use app::domain::review::Role;
 use app::server::auth::token_hash;
-use common::{csrf, form, get, sign_in, user, Reply, TestApp, PASSWORD};
+use common::{csrf, form, get, marked_wrong, sign_in, tag_of, user, Reply, TestApp, PASSWORD};
 
 const NEW_PASSWORD: &str = "我的新密码是十个字以上";
 
@@ -185,6 +185,17 @@ async fn invitations_are_checked_and_mistakes_keep_what_was_typed() {
         );
         let page = app.send(get(&to, Some(&admin))).await;
         assert!(page.text.contains("id=\"invite-error\""), "{name}");
+        let field = match code {
+            "username" | "taken" => "username",
+            "role" => "role",
+            _ => "community",
+        };
+        let attribute = format!(r#"name="{field}""#);
+        assert!(
+            marked_wrong(&page.text, &attribute, true),
+            "{name}: {}",
+            tag_of(&page.text, &attribute)
+        );
     }
     assert!(app.db.account("wang").await.unwrap().is_none(), "nothing was created");
     // An admin is invited without a community.

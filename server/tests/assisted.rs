@@ -9,7 +9,7 @@ use axum::http::{header, StatusCode};
 
 use app::domain::review::Role;
 use app::domain::suggestion::{ReceiptCode, Source};
-use common::{csrf, form, get, sign_in, user, Reply, TestApp};
+use common::{csrf, form, get, marked_wrong, sign_in, tag_of, user, Reply, TestApp};
 
 async fn member(app: &TestApp) -> (String, String) {
     user(app, "member-a", Role::Committee, Some("test-a")).await;
@@ -112,6 +112,12 @@ async fn mistakes_are_named_and_nothing_is_filed() {
     assert!(r.text.contains("请选择打电话或来居委会"), "the channel");
     assert!(r.text.contains("id=\"title-error\""));
     assert!(r.text.contains("id=\"contact_phone-error\""));
+    // The channel comes first in the form: the cursor starts there; the
+    // other wrong fields are marked and described by their messages.
+    assert!(tag_of(&r.text, r#"name="channel""#).contains("autofocus"));
+    assert!(marked_wrong(&r.text, r#"name="title""#, false));
+    assert!(marked_wrong(&r.text, r#"name="contact_phone""#, false));
+    assert!(!tag_of(&r.text, r#"name="description""#).contains("aria-invalid"));
     assert!(r.text.contains("value=\"call me\""), "kept as typed");
     let inbox = app.db.export(Some("test-a"), &Default::default()).await.unwrap();
     assert!(inbox.is_empty(), "nothing filed");

@@ -284,6 +284,24 @@ pub fn form(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request
         .unwrap()
 }
 
+/// The opening tag of the first element with `attribute` (e.g. `id="reply"`)
+/// in a page, to check its other attributes; empty when there is none.
+pub fn tag_of<'a>(html: &'a str, attribute: &str) -> &'a str {
+    let Some(at) = html.find(attribute) else {
+        return "";
+    };
+    let start = html[..at].rfind('<').unwrap_or(at);
+    let end = html[at..].find('>').map_or(html.len(), |e| at + e + 1);
+    &html[start..end]
+}
+
+/// Whether a form's field is marked wrong: `aria-invalid`, described by
+/// its message, and (for the first mistake) with the cursor.
+pub fn marked_wrong(html: &str, attribute: &str, first: bool) -> bool {
+    let tag = tag_of(html, attribute);
+    tag.contains(r#"aria-invalid="true""#) && tag.contains("-error") && tag.contains("autofocus") == first
+}
+
 /// A GET as a browser sends it (pages redirect only requests that accept HTML).
 pub fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
     let mut req = Request::get(uri).header(header::ACCEPT, "text/html,*/*");

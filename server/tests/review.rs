@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use app::domain::review::Role;
 use app::server::photos::samples::jpeg;
-use common::{csrf, form, get, sign_in, user, Reply, TestApp};
+use common::{csrf, form, get, marked_wrong, sign_in, tag_of, user, Reply, TestApp};
 
 struct Actor {
     name: &'static str,
@@ -317,12 +317,24 @@ async fn the_workflow_reaches_the_resident_and_leaves_one_event_per_change() {
         form(&format!("/review/s/{code}/{action}"), Some(&cookie), &refs)
     };
     // Declining without a reason is refused and changes nothing.
+    // The page is told which it was, and marks the reply with its message.
     let r = app.send(act("status", vec![("to", "declined".into())])).await;
-    assert_eq!(r.headers[header::LOCATION], format!("/review/s/{code}?error=1"));
+    assert_eq!(r.headers[header::LOCATION], format!("/review/s/{code}?error=reason"));
     assert_eq!(events().await, before);
+    let page = app
+        .send(get(&format!("/review/s/{code}?error=reason"), Some(&cookie)))
+        .await
+        .text;
+    assert!(
+        marked_wrong(&page, r#"id="reply""#, true),
+        "{}",
+        tag_of(&page, r#"id="reply""#)
+    );
+    assert!(page.contains(r#"id="reply-error""#));
+    assert!(!tag_of(&page, r#"id="note""#).contains("aria-invalid"));
     // Done from received is not a step of the workflow.
     let r = app.send(act("status", vec![("to", "done".into())])).await;
-    assert_eq!(r.headers[header::LOCATION], format!("/review/s/{code}?error=1"));
+    assert_eq!(r.headers[header::LOCATION], format!("/review/s/{code}?error=status"));
     // Accept with a public reply.
     let r = app
         .send(act(
@@ -389,7 +401,7 @@ async fn the_workflow_reaches_the_resident_and_leaves_one_event_per_change() {
             &[("to", "duplicate"), ("duplicate_of", &w.b), ("csrf", &token)],
         ))
         .await;
-    assert_eq!(r.headers[header::LOCATION], format!("/review/s/{dup}?error=1"));
+    assert_eq!(r.headers[header::LOCATION], format!("/review/s/{dup}?error=duplicate"));
 }
 
 #[tokio::test]

@@ -99,7 +99,11 @@ mod tests {
     fn messages_about_one_field_are_joined_and_unknown_fields_dropped() {
         let m = Mistakes::new(
             &ORDER,
-            [("name", "a".to_string()), ("elsewhere", "x".to_string()), ("name", "b".to_string())],
+            [
+                ("name", "a".to_string()),
+                ("elsewhere", "x".to_string()),
+                ("name", "b".to_string()),
+            ],
         );
         assert_eq!(m.text("name"), Some("a b"));
         assert_eq!(m.text("elsewhere"), None);
@@ -109,7 +113,10 @@ mod tests {
     #[test]
     fn the_message_comes_before_the_hint() {
         let m = Mistakes::one(Some("phone"), "wrong".into());
-        assert_eq!(m.described("phone", Some("phone-hint")).as_deref(), Some("phone-error phone-hint"));
+        assert_eq!(
+            m.described("phone", Some("phone-hint")).as_deref(),
+            Some("phone-error phone-hint")
+        );
         assert_eq!(m.described("name", Some("name-hint")).as_deref(), Some("name-hint"));
         assert_eq!(m.described("name", None), None);
         assert!(Mistakes::one(None, "general".into()).is_empty());

@@ -9,6 +9,7 @@ pub mod locate;
 pub mod map;
 pub mod map_draw;
 pub mod map_tap;
+pub mod mistakes;
 pub mod offline_nearby;
 pub mod offline_suggest;
 pub mod photo_resize;

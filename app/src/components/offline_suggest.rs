@@ -39,8 +39,10 @@ pub enum Sent {
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub struct Submitted {
-    /// The problems, as sentences; empty when the form was sent.
-    pub problems: Vec<String>,
+    /// The problems, as the id of their line in the summary (which the
+    /// wrong field's `aria-describedby` names) and a sentence; empty when
+    /// the form was sent.
+    pub problems: Vec<(String, String)>,
     pub sent: Sent,
     /// The key to reuse when the same content is sent again.
     pub key: String,
@@ -53,7 +55,7 @@ pub fn OfflineSuggest(english: bool, communities: Vec<Community>) -> impl IntoVi
         locale,
         large_text: false,
     });
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = RwSignal::new(Vec::<(String, String)>::new());
     let sent = RwSignal::new(Sent::Editing);
     let position = RwSignal::new(None::<crate::domain::coords::LatLng>);
     let (status, set_status) = signal(crate::components::locate::Status::Idle);
@@ -114,7 +116,7 @@ pub fn OfflineSuggest(english: bool, communities: Vec<Community>) -> impl IntoVi
             view! {
                 <div class="notice notice-error" role="alert">
                     <h2>{heading.clone()}</h2>
-                    <ul>{list.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                    <ul>{list.into_iter().map(|(id, p)| view! { <li id=id>{p}</li> }).collect_view()}</ul>
                 </div>
             }
         })
@@ -284,12 +286,12 @@ mod send {
         {
             problems.push((SuggestionField::Photos, FieldError::TooMany { max: MAX_PHOTOS }));
         }
+        mark(&form, problems.iter().map(|(f, _)| *f));
         if !problems.is_empty() {
-            window().scroll_to_with_x_and_y(0.0, 0.0);
             return Submitted {
                 problems: problems
                     .into_iter()
-                    .map(|(f, e)| field_error_text(locale, f, e))
+                    .map(|(f, e)| (target(f).1.to_string(), field_error_text(locale, f, e)))
                     .collect(),
                 sent: Sent::Editing,
                 key,
@@ -323,6 +325,60 @@ mod send {
             problems: Vec::new(),
             sent,
             key: String::new(),
+        }
+    }
+
+    /// The element a field's problem marks, and the id of the problem's
+    /// line in the summary. Without a position, the community says where;
+    /// the category's group is its fieldset.
+    fn target(field: SuggestionField) -> (&'static str, &'static str) {
+        use SuggestionField as F;
+        match field {
+            F::Category => ("fieldset", "category-error"),
+            F::Location => ("#community", "location-error"),
+            F::Community => ("#community", "community-error"),
+            F::LocationText => ("#location_text", "location_text-error"),
+            F::Title => ("#title", "title-error"),
+            F::Description => ("#description", "description-error"),
+            F::Photos => ("#photos", "photos-error"),
+            F::ContactName => ("#contact_name", "contact_name-error"),
+            F::ContactPhone => ("#contact_phone", "contact_phone-error"),
+            F::Consent => ("input[name=consent]", "consent-error"),
+            F::Website => ("input[name=website]", "website-error"),
+        }
+    }
+
+    /// Marks the wrong fields as the server-drawn forms do
+    /// (`components::mistakes`): `aria-invalid` (a radio group's fieldset
+    /// takes none) and `aria-describedby` naming the problem's line in the
+    /// summary, and the cursor in the first. Earlier marks go first.
+    fn mark(form: &web_sys::HtmlFormElement, fields: impl Iterator<Item = SuggestionField>) {
+        while let Some(old) = form.query_selector("[aria-describedby]").ok().flatten() {
+            let _ = old.remove_attribute("aria-invalid");
+            let _ = old.remove_attribute("aria-describedby");
+        }
+        let mut first = None;
+        for field in fields {
+            let (selector, id) = target(field);
+            let Some(el) = form.query_selector(selector).ok().flatten() else {
+                continue;
+            };
+            let ids = match el.get_attribute("aria-describedby") {
+                Some(earlier) => format!("{earlier} {id}"),
+                None => id.to_string(),
+            };
+            let _ = el.set_attribute("aria-describedby", &ids);
+            // The cursor goes in the group's first choice.
+            let input = if field == SuggestionField::Category {
+                form.query_selector("input[name=category]").ok().flatten()
+            } else {
+                let _ = el.set_attribute("aria-invalid", "true");
+                Some(el)
+            };
+            first = first.or(input);
+        }
+        if let Some(el) = first.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
         }
     }
 

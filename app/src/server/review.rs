@@ -5,13 +5,10 @@
 
 use serde_json::json;
 
-use crate::domain::review::workflow::{self, Change, ChangeError, TEXT_MAX};
+use crate::domain::review::workflow::{self, Change, ChangeError, SHORT_TEXT_MAX, TEXT_MAX};
 use crate::domain::review::{Member, ReviewedSuggestion, Template};
 use crate::domain::suggestion::{ReceiptCode, Status};
 use crate::server::store::{Db, EventRecord, StoreError, SuggestionChange};
-
-/// Longest template title, and longest reason for hiding.
-pub const SHORT_TEXT_MAX: usize = 200;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
@@ -34,6 +31,30 @@ pub enum ReviewError {
     UnknownAssignee,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ReviewError {
+    /// What a refused action on the suggestion page is about, as the page's
+    /// `?error=` code (`pages::review::detail::refusal` reads it).
+    pub fn refusal(&self, action: &str) -> &'static str {
+        use ChangeError as C;
+        match (self, action) {
+            (ReviewError::Workflow(C::NotAllowed { .. }), _) => "status",
+            (ReviewError::Workflow(C::ReasonRequired), _) => "reason",
+            (
+                ReviewError::Workflow(C::DuplicateTargetRequired | C::DuplicateOfItself) | ReviewError::UnknownTarget,
+                _,
+            ) => "duplicate",
+            (ReviewError::Workflow(C::ReplyTooLong), _) | (ReviewError::Text("reply"), "status") => "reply",
+            (ReviewError::Text("reply"), _) => "reply_only",
+            (ReviewError::Text("note"), _) => "note",
+            (ReviewError::Text("reason"), "hide") => "hide_reason",
+            (ReviewError::Text("reason"), "community") => "hand_reason",
+            (ReviewError::Conflict, _) => "conflict",
+            (ReviewError::UnknownAssignee, _) => "assignee",
+            _ => "1",
+        }
+    }
 }
 
 /// Loads a suggestion the member may see, or `NotFound`.

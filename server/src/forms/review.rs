@@ -297,7 +297,7 @@ pub async fn act(
         },
         _ => return not_found(),
     };
-    finish(result, &page)
+    finish(result, &page, &action)
 }
 
 /// `POST /review/s/{code}/photos/{position}/hide`.
@@ -314,6 +314,7 @@ pub async fn hide_photo(
     finish(
         actions::set_photo_hidden(&state.app.db, &member, &code, position, hidden, field(&f, "reason")).await,
         &page,
+        "photo",
     )
 }
 
@@ -336,7 +337,9 @@ fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
 }
 
-fn finish(result: Result<(), ReviewError>, page: &str) -> Response {
+/// Back to `page`: `done=1`, or the refusal's code for the page to say
+/// what was wrong and where (`ReviewError::refusal`).
+fn finish(result: Result<(), ReviewError>, page: &str, action: &str) -> Response {
     let sep = if page.contains('?') { '&' } else { '?' };
     match result {
         Ok(()) => see_other(format!("{page}{sep}done=1")),
@@ -347,7 +350,7 @@ fn finish(result: Result<(), ReviewError>, page: &str) -> Response {
         }
         Err(e) => {
             tracing::info!(error = %e, "a review action was refused");
-            see_other(format!("{page}{sep}error=1"))
+            see_other(format!("{page}{sep}error={}", e.refusal(action)))
         }
     }
 }
@@ -359,7 +362,7 @@ pub async fn add_template(
 ) -> Response {
     let community = field(&f, "community");
     let result = actions::add_template(&state.app.db, &member, community, field(&f, "title"), field(&f, "body")).await;
-    finish(result, &format!("/review/templates?community={community}"))
+    finish(result, &format!("/review/templates?community={community}"), "template")
 }
 
 pub async fn delete_template(
@@ -371,6 +374,7 @@ pub async fn delete_template(
     finish(
         actions::delete_template(&state.app.db, &member, community, id).await,
         &format!("/review/templates?community={community}"),
+        "template",
     )
 }
 

@@ -117,12 +117,12 @@
   // Read aloud (app/src/components/read_aloud.rs): the button speaks the
   // text of the element around it marked data-speak, in the page's language
   // and with a voice for it when the phone has one, slower in large-text
-  // mode; a second tap stops. Shown only where the browser can speak.
+  // mode; a second tap stops. Shown only where the browser can speak: the
+  // page's head marks that (html.can-speak) before the body is drawn.
   // Delegated, so answers that the sorting island draws later work too.
   const speech = window.speechSynthesis;
-  if (speech && window.SpeechSynthesisUtterance) {
-    const root = document.documentElement;
-    root.classList.add("can-speak");
+  const root = document.documentElement;
+  if (speech && root.classList.contains("can-speak")) {
     const lang = root.lang || "zh-CN";
     const skip = "button, nav, svg, [hidden], [aria-hidden=true], [data-speak-skip]";
     const textOf = (el) => {

@@ -101,6 +101,19 @@ impl AccountProblem {
     pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.code() == code)
     }
+
+    /// The form field (its `name`) the problem is about, if it is about one.
+    pub fn field(self) -> Option<&'static str> {
+        match self {
+            Self::Username | Self::Taken => Some("username"),
+            Self::Role => Some("role"),
+            Self::CommunityMissing | Self::AdminWithCommunity | Self::UnknownCommunity => Some("community"),
+            Self::PasswordLength => Some("password"),
+            Self::PasswordMismatch => Some("repeat"),
+            Self::PasswordWrong => Some("current"),
+            Self::LinkInvalid | Self::Own => None,
+        }
+    }
 }
 
 /// Usernames: 3–32 of `a-z 0-9 . _ -`, so they are easy to read out and

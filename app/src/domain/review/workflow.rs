@@ -12,6 +12,8 @@ use crate::domain::suggestion::Status;
 
 /// The longest public reply or internal note, in characters.
 pub const TEXT_MAX: usize = 2000;
+/// The longest reason (for hiding, handing on) and template title.
+pub const SHORT_TEXT_MAX: usize = 200;
 
 /// One change a committee member asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

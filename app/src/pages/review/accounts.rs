@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::{failed, AdminsOnly, Csrf, ReviewBar, Signed};
+use crate::components::mistakes::Mistakes;
 use crate::components::print::PrintButton;
 use crate::components::suggestion_text::time_text;
 use crate::domain::admin::accounts::{device_label, AccountProblem, AccountSummary, SessionSummary};
@@ -93,6 +94,14 @@ fn query_problem(locale: Locale, error: Option<String>) -> Option<String> {
         .map(|p| problem_text(locale, p))
 }
 
+/// The field the `?error=` code is about, marked and with the cursor.
+pub(super) fn query_mistakes(locale: Locale, error: Option<&str>) -> Mistakes {
+    error
+        .and_then(AccountProblem::parse)
+        .map(|p| Mistakes::one(p.field(), problem_text(locale, p)))
+        .unwrap_or_default()
+}
+
 #[component]
 pub fn AdminAccountsPage() -> impl IntoView {
     let locale = use_locale();
@@ -151,6 +160,7 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
     }
     let csrf = view.signed.csrf.clone();
     let me = view.signed.member.username.clone();
+    let wrong = query_mistakes(locale, get("error").as_deref());
     let error = query_problem(locale, get("error"));
     let disabled_who = (get("done").as_deref() == Some("disabled")).then(|| get("who").unwrap_or_default());
     let typed_role = get("role").unwrap_or_else(|| "committee".into());
@@ -231,18 +241,25 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
                 <label for="i-username">{td!(locale, login_username)}</label>
                 <p class="field-hint" id="i-username-hint">{td!(locale, acc_username_hint)}</p>
                 <input type="text" id="i-username" name="username" required maxlength="32" autocapitalize="none"
-                    autocomplete="off" aria-describedby="i-username-hint" value=get("username").unwrap_or_default() />
+                    autocomplete="off" value=get("username").unwrap_or_default()
+                    aria-invalid=wrong.invalid("username") aria-describedby=wrong.described("username", Some("i-username-hint"))
+                    autofocus=wrong.first("username") />
+                {wrong.message("username")}
                 <label for="i-role">{td!(locale, acc_role)}</label>
-                <select id="i-role" name="role">
+                <select id="i-role" name="role" aria-invalid=wrong.invalid("role") aria-describedby=wrong.described("role", None)
+                    autofocus=wrong.first("role")>
                     <option value="committee" selected=typed_role == "committee">{td!(locale, acc_role_committee)}</option>
                     <option value="admin" selected=typed_role == "admin">{td!(locale, review_admin)}</option>
                 </select>
+                {wrong.message("role")}
                 <label for="i-community">{td!(locale, adm_community)}</label>
                 <p class="field-hint" id="i-community-hint">{td!(locale, acc_community_hint)}</p>
-                <select id="i-community" name="community" aria-describedby="i-community-hint">
+                <select id="i-community" name="community" aria-invalid=wrong.invalid("community")
+                    aria-describedby=wrong.described("community", Some("i-community-hint")) autofocus=wrong.first("community")>
                     <option value="">"—"</option>
                     {community_options}
                 </select>
+                {wrong.message("community")}
                 <div class="form-nav">
                     <button type="submit" class="button button-primary">{td!(locale, acc_invite_submit)}</button>
                 </div>
@@ -250,6 +267,27 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// A new password and its repeat, as a member sets it from a welcome link
+/// or on their own account page; `ids` are the two inputs' ids.
+#[component]
+pub(super) fn NewPassword(ids: (&'static str, &'static str), wrong: Mistakes) -> impl IntoView {
+    let locale = use_locale();
+    let (password, repeat) = ids;
+    let hint = format!("{password}-hint");
+    view! {
+        <label for=password>{td!(locale, acc_new_password)}</label>
+        <p class="field-hint" id=hint.clone()>{td!(locale, acc_password_hint)}</p>
+        <input type="password" id=password name="password" autocomplete="new-password" required minlength="10" maxlength="256"
+            aria-invalid=wrong.invalid("password") aria-describedby=wrong.described("password", Some(&hint))
+            autofocus=wrong.first("password") />
+        {wrong.message("password")}
+        <label for=repeat>{td!(locale, acc_repeat_password)}</label>
+        <input type="password" id=repeat name="repeat" autocomplete="new-password" required minlength="10" maxlength="256"
+            aria-invalid=wrong.invalid("repeat") aria-describedby=wrong.described("repeat", None) autofocus=wrong.first("repeat") />
+        {wrong.message("repeat")}
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -296,6 +334,7 @@ fn OwnBody(view: OwnAccountView) -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let get = |k: &str| query.with_untracked(|q| q.get(k));
+    let wrong = query_mistakes(locale, get("error").as_deref());
     let error = query_problem(locale, get("error"));
     let done = match get("done").as_deref() {
         Some("password") => Some(td_string!(locale, acc_password_done).to_string()),
@@ -343,12 +382,10 @@ fn OwnBody(view: OwnAccountView) -> impl IntoView {
                 <Csrf token=csrf.clone() />
                 <input type="text" name="username" autocomplete="username" value=view.signed.member.username.clone() hidden />
                 <label for="p-current">{td!(locale, acc_current_password)}</label>
-                <input type="password" id="p-current" name="current" autocomplete="current-password" required maxlength="256" />
-                <label for="p-new">{td!(locale, acc_new_password)}</label>
-                <p class="field-hint" id="p-new-hint">{td!(locale, acc_password_hint)}</p>
-                <input type="password" id="p-new" name="password" autocomplete="new-password" required minlength="10" maxlength="256" aria-describedby="p-new-hint" />
-                <label for="p-repeat">{td!(locale, acc_repeat_password)}</label>
-                <input type="password" id="p-repeat" name="repeat" autocomplete="new-password" required minlength="10" maxlength="256" />
+                <input type="password" id="p-current" name="current" autocomplete="current-password" required maxlength="256"
+                    aria-invalid=wrong.invalid("current") aria-describedby=wrong.described("current", None) autofocus=wrong.first("current") />
+                {wrong.message("current")}
+                <NewPassword ids=("p-new", "p-repeat") wrong />
                 <div class="form-nav">
                     <button type="submit" class="button button-primary">{td!(locale, acc_change_password)}</button>
                 </div>

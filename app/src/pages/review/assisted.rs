@@ -9,9 +9,10 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use super::{failed, Csrf, ReviewBar, Signed};
+use crate::components::mistakes::Mistakes;
 use crate::components::print::PrintButton;
 use crate::components::suggestion_text::{category_name, date_text, field_error_text};
-use crate::domain::suggestion::{Category, Draft, FieldErrors, Source, SuggestionField};
+use crate::domain::suggestion::{Category, Draft, FieldErrors, Source};
 use crate::i18n::*;
 use crate::pages::error::PageError;
 use crate::prefs::use_locale;
@@ -99,6 +100,20 @@ fn Slip(code: String, url: String, title: String, at: i64) -> impl IntoView {
     }
 }
 
+/// The form's fields, top to bottom.
+const ORDER: [&str; 10] = [
+    "channel",
+    "category",
+    "title",
+    "description",
+    "location_text",
+    "location",
+    "community",
+    "contact_name",
+    "contact_phone",
+    "consent",
+];
+
 #[component]
 fn AssistedBody(view: AssistedView) -> impl IntoView {
     let locale = use_locale();
@@ -134,11 +149,16 @@ fn AssistedBody(view: AssistedView) -> impl IntoView {
     } else {
         draft.community.clone()
     };
-    let error = move |field: SuggestionField| {
-        errors.get(field).map(|e| {
-            view! { <p class="field-error" id=format!("{}-error", field.as_str())>{field_error_text(locale, field, e)}</p> }
-        })
-    };
+    let channel_text = channel_missing.then(|| ("channel", td_string!(locale, assist_channel_missing).to_string()));
+    let wrong = Mistakes::new(
+        &ORDER,
+        channel_text.into_iter().chain(
+            errors
+                .0
+                .iter()
+                .map(|&(f, e)| (f.as_str(), field_error_text(locale, f, e))),
+        ),
+    );
     let has_problems = channel_missing || slip.is_none() && view.outcome.is_some();
     let categories = Category::ALL
         .into_iter()
@@ -149,10 +169,14 @@ fn AssistedBody(view: AssistedView) -> impl IntoView {
         .iter()
         .map(|(code, name)| view! { <option value=code.clone() selected=picked == *code>{format!("{name} ({code})")}</option> })
         .collect_view();
-    let channel_radio = |value: Source, label: String| {
+    // The group is described by its message (radios take no
+    // `aria-invalid`); the first choice gets the cursor.
+    let channel_radio = |value: Source, label: String, first: bool| {
+        let mark = |m: bool| m && first;
         view! {
             <label class="check">
-                <input type="radio" name="channel" value=value.as_str() checked=channel == value.as_str() required />
+                <input type="radio" name="channel" value=value.as_str() checked=channel == value.as_str() required
+                    autofocus=mark(wrong.first("channel")) />
                 {label}
             </label>
         }
@@ -169,42 +193,54 @@ fn AssistedBody(view: AssistedView) -> impl IntoView {
             <form class="suggest-form" method="post" action="/review/new">
                 <Csrf token=csrf />
                 <input type="hidden" name="key" value=view.key.clone() />
-                <fieldset>
+                <fieldset aria-describedby=wrong.described("channel", None)>
                     <legend>{td!(locale, assist_channel)}</legend>
-                    {channel_radio(Source::Phone, td_string!(locale, assist_phone).to_string())}
-                    {channel_radio(Source::Visit, td_string!(locale, assist_visit).to_string())}
-                    {channel_missing.then(|| view! { <p class="field-error">{td!(locale, assist_channel_missing)}</p> })}
+                    {wrong.message("channel")}
+                    {channel_radio(Source::Phone, td_string!(locale, assist_phone).to_string(), true)}
+                    {channel_radio(Source::Visit, td_string!(locale, assist_visit).to_string(), false)}
                 </fieldset>
                 <label for="a-category">{td!(locale, step_category)}</label>
-                <select id="a-category" name="category">{categories}</select>
-                {error(SuggestionField::Category)}
+                <select id="a-category" name="category" aria-invalid=wrong.invalid("category")
+                    aria-describedby=wrong.described("category", None) autofocus=wrong.first("category")>{categories}</select>
+                {wrong.message("category")}
                 <label for="a-title">{td!(locale, suggest_field_title)}</label>
-                <input type="text" id="a-title" name="title" maxlength="80" value=draft.title.clone() />
-                {error(SuggestionField::Title)}
+                <input type="text" id="a-title" name="title" maxlength="80" value=draft.title.clone()
+                    aria-invalid=wrong.invalid("title") aria-describedby=wrong.described("title", None) autofocus=wrong.first("title") />
+                {wrong.message("title")}
                 <label for="a-description">{td!(locale, suggest_field_description)}</label>
-                <textarea id="a-description" name="description" rows="4" maxlength="2000">{draft.description.clone()}</textarea>
-                {error(SuggestionField::Description)}
+                <textarea id="a-description" name="description" rows="4" maxlength="2000" aria-invalid=wrong.invalid("description")
+                    aria-describedby=wrong.described("description", None) autofocus=wrong.first("description")>{draft.description.clone()}</textarea>
+                {wrong.message("description")}
                 <label for="a-location_text">{td!(locale, suggest_location_text)}</label>
-                <input type="text" id="a-location_text" name="location_text" maxlength="200" value=draft.location_text.clone() />
-                {error(SuggestionField::LocationText)}
+                <input type="text" id="a-location_text" name="location_text" maxlength="200" value=draft.location_text.clone()
+                    aria-invalid=wrong.invalid("location_text") aria-describedby=wrong.described("location_text", None)
+                    autofocus=wrong.first("location_text") />
+                {wrong.message("location_text")}
                 <label for="a-coords">{td!(locale, adm_coords)}</label>
                 <p class="field-hint" id="a-coords-hint">{td!(locale, assist_coords_hint)}</p>
-                <input type="text" id="a-coords" name="coords" inputmode="decimal" aria-describedby="a-coords-hint" value=coords />
-                {error(SuggestionField::Location)}
+                <input type="text" id="a-coords" name="coords" inputmode="decimal" value=coords aria-invalid=wrong.invalid("location")
+                    aria-describedby=wrong.described("location", Some("a-coords-hint")) autofocus=wrong.first("location") />
+                {wrong.message("location")}
                 <label for="a-community">{td!(locale, adm_community)}</label>
-                <select id="a-community" name="community">{communities}</select>
-                {error(SuggestionField::Community)}
+                <select id="a-community" name="community" aria-invalid=wrong.invalid("community")
+                    aria-describedby=wrong.described("community", None) autofocus=wrong.first("community")>{communities}</select>
+                {wrong.message("community")}
                 <label for="a-name">{td!(locale, suggest_contact_name)}</label>
-                <input type="text" id="a-name" name="contact_name" maxlength="40" value=draft.contact_name.clone() />
-                {error(SuggestionField::ContactName)}
+                <input type="text" id="a-name" name="contact_name" maxlength="40" value=draft.contact_name.clone()
+                    aria-invalid=wrong.invalid("contact_name") aria-describedby=wrong.described("contact_name", None)
+                    autofocus=wrong.first("contact_name") />
+                {wrong.message("contact_name")}
                 <label for="a-phone">{td!(locale, suggest_contact_phone)}</label>
-                <input type="tel" id="a-phone" name="contact_phone" maxlength="24" value=draft.contact_phone.clone() />
-                {error(SuggestionField::ContactPhone)}
+                <input type="tel" id="a-phone" name="contact_phone" maxlength="24" value=draft.contact_phone.clone()
+                    aria-invalid=wrong.invalid("contact_phone") aria-describedby=wrong.described("contact_phone", None)
+                    autofocus=wrong.first("contact_phone") />
+                {wrong.message("contact_phone")}
                 <label class="check">
-                    <input type="checkbox" name="consent" value="1" checked=draft.consent />
+                    <input type="checkbox" name="consent" value="1" checked=draft.consent aria-invalid=wrong.invalid("consent")
+                        aria-describedby=wrong.described("consent", None) autofocus=wrong.first("consent") />
                     {td!(locale, assist_consent)}
                 </label>
-                {error(SuggestionField::Consent)}
+                {wrong.message("consent")}
                 <div class="form-nav">
                     <button type="submit" class="button button-primary">{td!(locale, assist_submit)}</button>
                 </div>

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::{failed, AdminsOnly, Csrf, ReviewBar, Signed};
 use crate::components::map::{OutlineMap, StaffMap};
 use crate::components::map_draw::{DrawLabels, Target};
+use crate::components::mistakes::Mistakes;
 use crate::domain::admin::import::RowProblem;
 use crate::i18n::*;
 use crate::pages::error::PageError;
@@ -244,6 +245,18 @@ pub fn AdminCommunityPage() -> impl IntoView {
     }
 }
 
+/// The form's fields, top to bottom.
+const ORDER: [&str; 8] = [
+    "code",
+    "name_zh",
+    "name_en",
+    "district_zh",
+    "district_en",
+    "coords",
+    "crs",
+    "boundary",
+];
+
 #[component]
 fn EditBody(edit: CommunityEditView) -> impl IntoView {
     let locale = use_locale();
@@ -262,18 +275,21 @@ fn EditBody(edit: CommunityEditView) -> impl IntoView {
                 .unwrap_or_default()
         }
     };
-    let problems = edit.problems.clone();
-    let problem = move |field: &str| {
-        let lines: Vec<String> = problems
-            .iter()
-            .filter(|(f, _)| f == field || (field == "coords" && (f == "lat" || f == "lng")))
-            .map(|(_, p)| match p {
+    let wrong = Mistakes::new(
+        &ORDER,
+        edit.problems.iter().map(|(f, p)| {
+            let field = if matches!(f.as_str(), "lat" | "lng") {
+                "coords"
+            } else {
+                f.as_str()
+            };
+            let text = match p {
                 RowProblem::Duplicate(_) => td_string!(locale, com_code_taken).to_string(),
                 p => problem_text(locale, p),
-            })
-            .collect();
-        (!lines.is_empty()).then(|| view! { <p class="field-error" id=format!("{field}-error")>{lines.join(" ")}</p> })
-    };
+            };
+            (field, text)
+        }),
+    );
     let creating = edit.code.is_none();
     let action = match &edit.code {
         Some(code) => format!("/review/communities/{code}/save"),
@@ -287,8 +303,9 @@ fn EditBody(edit: CommunityEditView) -> impl IntoView {
         let v = value(id);
         view! {
             <label for=format!("c-{id}")>{label}</label>
-            <input type="text" id=format!("c-{id}") name=id value=v required=required maxlength="200" />
-            {problem(id)}
+            <input type="text" id=format!("c-{id}") name=id value=v required=required maxlength="200"
+                aria-invalid=wrong.invalid(id) aria-describedby=wrong.described(id, None) autofocus=wrong.first(id) />
+            {wrong.message(id)}
         }
     };
     let map = edit.map.clone().map(|map| {
@@ -319,8 +336,10 @@ fn EditBody(edit: CommunityEditView) -> impl IntoView {
                 {creating.then(|| view! {
                     <label for="c-code">{td!(locale, com_code)}</label>
                     <p class="field-hint" id="c-code-hint">{td!(locale, com_code_hint)}</p>
-                    <input type="text" id="c-code" name="code" required maxlength="64" autocapitalize="none" aria-describedby="c-code-hint" value=value("code") />
-                    {problem("code")}
+                    <input type="text" id="c-code" name="code" required maxlength="64" autocapitalize="none" value=value("code")
+                        aria-invalid=wrong.invalid("code") aria-describedby=wrong.described("code", Some("c-code-hint"))
+                        autofocus=wrong.first("code") />
+                    {wrong.message("code")}
                 })}
                 {text("name_zh", td_string!(locale, adm_name_zh).to_string(), true)}
                 {text("name_en", td_string!(locale, adm_name_en).to_string(), false)}
@@ -328,18 +347,23 @@ fn EditBody(edit: CommunityEditView) -> impl IntoView {
                 {text("district_en", td_string!(locale, com_district_en).to_string(), false)}
                 <label for="c-coords">{td!(locale, com_centre)}</label>
                 <p class="field-hint" id="c-coords-hint">{td!(locale, com_centre_hint)}</p>
-                <input type="text" id="c-coords" name="coords" inputmode="decimal" aria-describedby="c-coords-hint" value=value("coords") />
-                {problem("coords")}
+                <input type="text" id="c-coords" name="coords" inputmode="decimal" value=value("coords")
+                    aria-invalid=wrong.invalid("coords") aria-describedby=wrong.described("coords", Some("c-coords-hint"))
+                    autofocus=wrong.first("coords") />
+                {wrong.message("coords")}
                 <label for="c-crs">{td!(locale, imp_crs)}</label>
-                <select id="c-crs" name="crs">
+                <select id="c-crs" name="crs" aria-invalid=wrong.invalid("crs") aria-describedby=wrong.described("crs", None)
+                    autofocus=wrong.first("crs")>
                     <option value="wgs84">{td!(locale, imp_crs_wgs84)}</option>
                     <option value="gcj02">{td!(locale, imp_crs_gcj02)}</option>
                     <option value="bd09">{td!(locale, imp_crs_bd09)}</option>
                 </select>
+                {wrong.message("crs")}
                 <label for="c-boundary">{td!(locale, com_boundary)}</label>
                 <p class="field-hint" id="c-boundary-hint">{td!(locale, com_boundary_hint)}</p>
-                <textarea id="c-boundary" name="boundary" rows="6" aria-describedby="c-boundary-hint" class="geojson">{value("boundary")}</textarea>
-                {problem("boundary")}
+                <textarea id="c-boundary" name="boundary" rows="6" class="geojson" aria-invalid=wrong.invalid("boundary")
+                    aria-describedby=wrong.described("boundary", Some("c-boundary-hint")) autofocus=wrong.first("boundary")>{value("boundary")}</textarea>
+                {wrong.message("boundary")}
                 {(!creating).then(|| view! {
                     <label class="check">
                         <input type="checkbox" id="c-clear" name="clear_boundary" value="1" />

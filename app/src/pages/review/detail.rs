@@ -10,8 +10,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use super::{failed, Csrf, ReviewBar, Signed};
+use crate::components::mistakes::Mistakes;
 use crate::components::suggestion_text::{category_name, date_text, status_name};
-use crate::domain::review::workflow::next_statuses;
+use crate::domain::review::workflow::{next_statuses, SHORT_TEXT_MAX, TEXT_MAX};
 use crate::domain::review::{AuditEvent, Member, ReviewedSuggestion, Template};
 use crate::domain::suggestion::SuggestionSummary;
 use crate::i18n::*;
@@ -110,6 +111,28 @@ fn event_text(locale: Locale, e: &AuditEvent) -> String {
     }
 }
 
+/// A refused action's `?error=` code (`ReviewError::refusal`): the input
+/// it is about, if one, and what to say.
+fn refusal(locale: Locale, code: &str) -> (Option<&'static str>, String) {
+    let text = |max: usize| td_string!(locale, review_err_text, max = max).to_string();
+    match code {
+        "status" => (Some("to"), td_string!(locale, review_err_status).to_string()),
+        "reason" => (Some("reply"), td_string!(locale, review_err_reason).to_string()),
+        "duplicate" => (
+            Some("duplicate_of"),
+            td_string!(locale, review_err_duplicate).to_string(),
+        ),
+        "reply" => (Some("reply"), text(TEXT_MAX)),
+        "reply_only" => (Some("reply-only"), text(TEXT_MAX)),
+        "note" => (Some("note"), text(TEXT_MAX)),
+        "hide_reason" => (Some("hide-reason"), text(SHORT_TEXT_MAX)),
+        "hand_reason" => (Some("hand-reason"), text(SHORT_TEXT_MAX)),
+        "assignee" => (Some("assignee"), td_string!(locale, review_err_assignee).to_string()),
+        "conflict" => (None, td_string!(locale, review_err_conflict).to_string()),
+        _ => (None, td_string!(locale, review_action_failed).to_string()),
+    }
+}
+
 #[component]
 fn DetailView(detail: Detail) -> impl IntoView {
     let locale = use_locale();
@@ -120,15 +143,20 @@ fn DetailView(detail: Detail) -> impl IntoView {
     let csrf = detail.signed.csrf.clone();
     let action = move |what: &str| format!("/review/s/{code}/{what}", code = s.receipt_code);
     let next = next_statuses(s.status);
-    let notice = match (flag("done"), flag("error")) {
-        (_, Some(_)) => Some((true, td_string!(locale, review_action_failed).to_string())),
+    let refused = flag("error").map(|code| refusal(locale, &code));
+    let wrong = refused
+        .clone()
+        .map(|(input, text)| Mistakes::one(input, text))
+        .unwrap_or_default();
+    let notice = match (flag("done"), refused) {
+        (_, Some((_, text))) => Some((true, text)),
         (Some(_), _) => Some((false, td_string!(locale, review_action_done).to_string())),
         _ => None,
     };
     let facts = view! {
             {notice.map(|(error, text)| {
-                let class = if error { "notice notice-error" } else { "notice" };
-                view! { <p class=class role="status">{text}</p> }
+                let (class, role) = if error { ("notice notice-error", "alert") } else { ("notice", "status") };
+                view! { <p class=class role=role id=error.then_some("action-error")>{text}</p> }
             })}
             <p class="track-code">{code.clone()}" · "{s.community.clone()}</p>
             <h1>{s.title.clone()}</h1>
@@ -188,19 +216,25 @@ fn DetailView(detail: Detail) -> impl IntoView {
             <form class="suggest-form" method="post" action=action("status")>
                 <Csrf token=csrf.clone() />
                 <label for="to">{td!(locale, review_new_status)}</label>
-                <select id="to" name="to">
+                <select id="to" name="to" aria-invalid=wrong.invalid("to") aria-describedby=wrong.described("to", None) autofocus=wrong.first("to")>
                     {next.iter().map(|st| view! { <option value=st.as_str()>{status_name(locale, *st)}</option> }).collect_view()}
                 </select>
+                {wrong.message("to")}
                 <label for="duplicate_of">{td!(locale, review_duplicate_of)}</label>
-                <input type="text" id="duplicate_of" name="duplicate_of" maxlength="16" autocapitalize="characters" />
+                <input type="text" id="duplicate_of" name="duplicate_of" maxlength="16" autocapitalize="characters"
+                    aria-invalid=wrong.invalid("duplicate_of") aria-describedby=wrong.described("duplicate_of", None)
+                    autofocus=wrong.first("duplicate_of") />
+                {wrong.message("duplicate_of")}
                 <label for="template">{td!(locale, review_template)}</label>
                 <select id="template" name="template">
                     <option value="">"—"</option>
                     {detail.templates.iter().map(|t| view! { <option value=t.id.to_string()>{t.title.clone()}</option> }).collect_view()}
                 </select>
                 <label for="reply">{td!(locale, review_public_reply)}</label>
-                <p class="field-hint">{td!(locale, review_public_reply_hint)}</p>
-                <textarea id="reply" name="reply" rows="4" maxlength="2000"></textarea>
+                <p class="field-hint" id="reply-hint">{td!(locale, review_public_reply_hint)}</p>
+                <textarea id="reply" name="reply" rows="4" maxlength="2000" aria-invalid=wrong.invalid("reply")
+                    aria-describedby=wrong.described("reply", Some("reply-hint")) autofocus=wrong.first("reply")></textarea>
+                {wrong.message("reply")}
                 <div class="form-nav">
                     <button type="submit" class="button button-primary">{td!(locale, review_save)}</button>
                 </div>
@@ -210,7 +244,9 @@ fn DetailView(detail: Detail) -> impl IntoView {
             <form class="suggest-form" method="post" action=action("reply")>
                 <Csrf token=csrf.clone() />
                 <label for="reply-only">{td!(locale, review_public_reply)}</label>
-                <textarea id="reply-only" name="reply" rows="3" maxlength="2000" required></textarea>
+                <textarea id="reply-only" name="reply" rows="3" maxlength="2000" required aria-invalid=wrong.invalid("reply-only")
+                    aria-describedby=wrong.described("reply-only", None) autofocus=wrong.first("reply-only")></textarea>
+                {wrong.message("reply-only")}
                 <button type="submit" class="button">{td!(locale, review_send_reply)}</button>
             </form>
 
@@ -218,7 +254,9 @@ fn DetailView(detail: Detail) -> impl IntoView {
             <form class="suggest-form" method="post" action=action("note")>
                 <Csrf token=csrf.clone() />
                 <label for="note">{td!(locale, review_note_label)}</label>
-                <textarea id="note" name="note" rows="3" maxlength="2000" required></textarea>
+                <textarea id="note" name="note" rows="3" maxlength="2000" required aria-invalid=wrong.invalid("note")
+                    aria-describedby=wrong.described("note", None) autofocus=wrong.first("note")></textarea>
+                {wrong.message("note")}
                 <button type="submit" class="button">{td!(locale, review_add_note)}</button>
             </form>
 
@@ -226,13 +264,15 @@ fn DetailView(detail: Detail) -> impl IntoView {
             <form class="suggest-form" method="post" action=action("assign")>
                 <Csrf token=csrf.clone() />
                 <label for="assignee">{td!(locale, review_assign_to)}</label>
-                <select id="assignee" name="username">
+                <select id="assignee" name="username" aria-invalid=wrong.invalid("assignee")
+                    aria-describedby=wrong.described("assignee", None) autofocus=wrong.first("assignee")>
                     <option value="">{td_string!(locale, review_nobody).to_string()}</option>
                     {detail.members.iter().map(|m| {
                         let sel = s.assigned_to.as_deref() == Some(m.username.as_str());
                         view! { <option value=m.username.clone() selected=sel>{m.username.clone()}</option> }
                     }).collect_view()}
                 </select>
+                {wrong.message("assignee")}
                 <button type="submit" class="button">{td!(locale, review_save)}</button>
             </form>
 
@@ -253,7 +293,9 @@ fn DetailView(detail: Detail) -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <label for="hand-reason">{td!(locale, review_reason)}</label>
-                <input type="text" id="hand-reason" name="reason" maxlength="200" />
+                <input type="text" id="hand-reason" name="reason" maxlength="200" aria-invalid=wrong.invalid("hand-reason")
+                    aria-describedby=wrong.described("hand-reason", None) autofocus=wrong.first("hand-reason") />
+                {wrong.message("hand-reason")}
                 <button type="submit" class="button">{td!(locale, review_hand_over_button)}</button>
             </form>
 
@@ -263,7 +305,9 @@ fn DetailView(detail: Detail) -> impl IntoView {
                 <input type="hidden" name="hidden" value=if s.hidden { "0" } else { "1" } />
                 {(!s.hidden).then(|| view! {
                     <label for="hide-reason">{td!(locale, review_reason)}</label>
-                    <input type="text" id="hide-reason" name="reason" maxlength="200" required />
+                    <input type="text" id="hide-reason" name="reason" maxlength="200" required aria-invalid=wrong.invalid("hide-reason")
+                        aria-describedby=wrong.described("hide-reason", None) autofocus=wrong.first("hide-reason") />
+                    {wrong.message("hide-reason")}
                 })}
                 <button type="submit" class="button">
                     {if s.hidden { td_string!(locale, review_unhide_suggestion) } else { td_string!(locale, review_hide_suggestion) }.to_string()}

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{failed, Csrf, ReviewBar, Signed};
 use crate::components::map::{OutlineMap, StaffMap};
 use crate::components::map_draw::{DrawLabels, Target};
+use crate::components::mistakes::Mistakes;
 use crate::components::services::{date_range, day_text, kind_name, spans_text, waste_name, weekday_name};
 use crate::components::suggestion_text::date_text;
 use crate::domain::admin::facility_form::{self, FormProblem, Problem};
@@ -305,6 +306,23 @@ fn differences(e: &HistoryEntry) -> Vec<String> {
         .collect()
 }
 
+/// The form's fields, top to bottom.
+const ORDER: [&str; 13] = [
+    "kind",
+    "community",
+    "name_zh",
+    "name_en",
+    "address_zh",
+    "address_en",
+    "lat",
+    "phone",
+    "price_60",
+    "price_80",
+    "seats",
+    "accepts",
+    "hours",
+];
+
 #[component]
 fn EditBody(view: EditView) -> impl IntoView {
     let prefs = use_prefs();
@@ -348,17 +366,15 @@ fn EditBody(view: EditView) -> impl IntoView {
         Some(Err(p)) => p.clone(),
         _ => Vec::new(),
     };
-    let problem_of = {
-        let problems = problems.clone();
-        move |field: &str| -> Option<String> {
-            let texts: Vec<String> = problems
-                .iter()
-                .filter(|p| p.field == field)
-                .map(|p| problem_text(locale, p))
-                .collect();
-            (!texts.is_empty()).then(|| texts.join(" "))
-        }
-    };
+    // Latitude and longitude are one place: one message, after the pasted
+    // pair, and the cursor in the latitude.
+    let wrong = Mistakes::new(
+        &ORDER,
+        problems.iter().map(|p| {
+            let field = if p.field == "lng" { "lat" } else { p.field };
+            (field, problem_text(locale, p))
+        }),
+    );
     let notice = if flag("error").as_deref() == Some("conflict") {
         Some((true, td_string!(locale, adm_conflict).to_string()))
     } else if !problems.is_empty() {
@@ -382,17 +398,15 @@ fn EditBody(view: EditView) -> impl IntoView {
     // A text input with its label and its problem.
     let text_input = {
         let value = value.clone();
-        let problem_of = problem_of.clone();
+        let wrong = wrong.clone();
         move |name: &'static str, label: String, required: bool, max: usize| {
-            let problem = problem_of(name);
             let id = format!("e-{name}");
-            let err_id = format!("{id}-error");
             view! {
                 <label for=id.clone()>{label}</label>
                 <input type="text" id=id name=name value=value(name) maxlength=max.to_string()
-                    required=required aria-invalid=problem.is_some().then_some("true")
-                    aria-describedby=problem.is_some().then(|| err_id.clone()) />
-                {problem.map(|p| view! { <p class="field-error" id=err_id>{p}</p> })}
+                    required=required aria-invalid=wrong.invalid(name)
+                    aria-describedby=wrong.described(name, None) autofocus=wrong.first(name) />
+                {wrong.message(name)}
             }
         }
     };
@@ -408,8 +422,6 @@ fn EditBody(view: EditView) -> impl IntoView {
             .iter()
             .map(|(code, name)| view! { <option value=code.clone() selected=community == *code>{format!("{name} ({code})")}</option> })
             .collect_view();
-        let community_problem = problem_of("community");
-        let place_problem = problem_of("lat").or_else(|| problem_of("lng"));
         let map = view.map.clone().map(|map| {
             let labels = DrawLabels {
                 hint: td_string!(locale, draw_point_hint).to_string(),
@@ -429,13 +441,16 @@ fn EditBody(view: EditView) -> impl IntoView {
             <fieldset>
                 <legend>{td!(locale, adm_edit)}</legend>
                 <label for="e-kind">{td!(locale, adm_kind)}</label>
-                <select id="e-kind" name="kind">{kinds}</select>
+                <select id="e-kind" name="kind" aria-invalid=wrong.invalid("kind") aria-describedby=wrong.described("kind", None)
+                    autofocus=wrong.first("kind")>{kinds}</select>
+                {wrong.message("kind")}
                 <label for="e-community">{td!(locale, adm_community)}</label>
-                <select id="e-community" name="community" aria-invalid=community_problem.is_some().then_some("true")>
+                <select id="e-community" name="community" aria-invalid=wrong.invalid("community")
+                    aria-describedby=wrong.described("community", None) autofocus=wrong.first("community")>
                     <option value="">"—"</option>
                     {communities}
                 </select>
-                {community_problem.map(|p| view! { <p class="field-error">{p}</p> })}
+                {wrong.message("community")}
                 {text_input("name_zh", td_string!(locale, adm_name_zh).to_string(), true, facility_form::MAX_NAME)}
                 {text_input("name_en", td_string!(locale, adm_name_en).to_string(), false, facility_form::MAX_NAME)}
                 {text_input("address_zh", td_string!(locale, adm_address_zh).to_string(), true, facility_form::MAX_ADDRESS)}
@@ -444,16 +459,19 @@ fn EditBody(view: EditView) -> impl IntoView {
                 <div class="picker-row">
                     <div>
                         <label for="e-lat">{td!(locale, adm_lat)}</label>
-                        <input type="text" inputmode="decimal" id="e-lat" name="lat" value=value("lat") />
+                        <input type="text" inputmode="decimal" id="e-lat" name="lat" value=value("lat") aria-invalid=wrong.invalid("lat")
+                            aria-describedby=wrong.described("lat", None) autofocus=wrong.first("lat") />
                     </div>
                     <div>
                         <label for="e-lng">{td!(locale, adm_lng)}</label>
-                        <input type="text" inputmode="decimal" id="e-lng" name="lng" value=value("lng") />
+                        <input type="text" inputmode="decimal" id="e-lng" name="lng" value=value("lng") aria-invalid=wrong.invalid("lat")
+                            aria-describedby=wrong.described("lat", None) />
                     </div>
                 </div>
                 <label for="e-coords">{td!(locale, adm_coords)}</label>
-                <input type="text" id="e-coords" name="coords" value=value("coords") />
-                {place_problem.map(|p| view! { <p class="field-error">{p}</p> })}
+                <input type="text" id="e-coords" name="coords" value=value("coords") aria-invalid=wrong.invalid("lat")
+                    aria-describedby=wrong.described("lat", None) />
+                {wrong.message("lat")}
             </fieldset>
         }
         .into_any()
@@ -465,10 +483,10 @@ fn EditBody(view: EditView) -> impl IntoView {
     };
     let check = {
         let ticked = ticked.clone();
-        move |name: String, label: String| {
+        move |name: String, label: String, focus: bool| {
             view! {
                 <label class="check">
-                    <input type="checkbox" name=name.clone() value="1" checked=ticked(&name) />
+                    <input type="checkbox" name=name.clone() value="1" checked=ticked(&name) autofocus=focus />
                     {label}
                 </label>
             }
@@ -476,38 +494,56 @@ fn EditBody(view: EditView) -> impl IntoView {
     };
     let services = match shown_kind {
         Kind::Meal => view! {
-            {check("lunch".into(), td_string!(locale, meal_lunch).to_string())}
-            {check("dinner".into(), td_string!(locale, meal_dinner).to_string())}
-            {check("delivery".into(), td_string!(locale, meal_delivery).to_string())}
+            {check("lunch".into(), td_string!(locale, meal_lunch).to_string(), false)}
+            {check("dinner".into(), td_string!(locale, meal_dinner).to_string(), false)}
+            {check("delivery".into(), td_string!(locale, meal_delivery).to_string(), false)}
             {text_input("price_60", td_string!(locale, meal_price_60, price = "…").to_string(), false, 10)}
             {text_input("price_80", td_string!(locale, meal_price_80, price = "…").to_string(), false, 10)}
         }
         .into_any(),
         Kind::Reading => view! {
-            {check("children_corner".into(), td_string!(locale, reading_children).to_string())}
+            {check("children_corner".into(), td_string!(locale, reading_children).to_string(), false)}
             {text_input("seats", td_string!(locale, reading_seats, seats = "…").to_string(), false, 10)}
         }
         .into_any(),
         Kind::Sorting => {
-            let accepts_problem = problem_of("accepts");
+            // The group is described by its message (checkboxes of a group
+            // take no `aria-invalid` of their own); the first gets the cursor.
             view! {
-                {WasteCategory::ALL
-                    .into_iter()
-                    .map(|w| check(format!("accepts_{}", w.as_str()), waste_name(locale, w)))
-                    .collect_view()}
-                {accepts_problem.map(|p| view! { <p class="field-error">{p}</p> })}
+                <div role="group" aria-label=td_string!(locale, sorting_accepts).to_string() aria-describedby=wrong.described("accepts", None)>
+                    {wrong.message("accepts")}
+                    {WasteCategory::ALL
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, w)| check(format!("accepts_{}", w.as_str()), waste_name(locale, w), i == 0 && wrong.first("accepts")))
+                        .collect_view()}
+                </div>
             }
             .into_any()
         }
     };
 
+    // Each wrong day's times are marked and described by the list of
+    // problems; the first wrong day's first time gets the cursor.
+    let wrong_days: Vec<u8> = problems
+        .iter()
+        .filter_map(|p| match p.problem {
+            Problem::Hours(h) => Some(h.weekday),
+            _ => None,
+        })
+        .collect();
+    let hours_error = Mistakes::message_id("hours");
     let hours_rows = (0..7u8)
         .map(|d| {
             let name = |p: &str| hours_form::field_name(d, p);
             let day = weekday_name(locale, d);
+            let day_wrong = wrong_days.contains(&d);
+            let focus = wrong.first("hours") && wrong_days.iter().min() == Some(&d);
             let time = |p: &str, label: String| {
                 view! {
-                    <input type="time" name=name(p) value=value(&name(p)) aria-label=format!("{day} {label}") />
+                    <input type="time" name=name(p) value=value(&name(p)) aria-label=format!("{day} {label}")
+                        aria-invalid=day_wrong.then_some("true") aria-describedby=day_wrong.then(|| hours_error.clone())
+                        autofocus=focus && p == "open1" />
                 }
             };
             view! {
@@ -578,7 +614,7 @@ fn EditBody(view: EditView) -> impl IntoView {
                 <p class="hint">{td!(locale, adm_hours_hint)}</p>
                 {unfit.then(|| view! { <p class="field-error">{td!(locale, adm_hours_unfit)}</p> })}
                 {(!hours_problems.is_empty()).then(|| view! {
-                    <ul class="field-error">{hours_problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                    <ul class="field-error" id=hours_error.clone()>{hours_problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                 })}
                 <div class="table-scroll">
                     <table class="hours-editor">
@@ -601,7 +637,12 @@ fn EditBody(view: EditView) -> impl IntoView {
     .into_any();
 
     let rest = view.facility.clone().map(|f| {
-        let closure_error = flag("closure_error").map(|c| closure_error_text(locale, &c));
+        let closure_code = flag("closure_error");
+        let closure_error = closure_code.as_deref().map(|c| closure_error_text(locale, c));
+        // "dates" is about the two dates, anything else about the times.
+        let closure_dates = closure_code.as_deref() == Some("dates");
+        let closure_times = closure_code.is_some() && !closure_dates;
+        let closure_described = |wrong: bool| wrong.then_some("closure-error");
         let cdraft = view.closure_draft.clone();
         let cval = |n: &str| cdraft.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap_or_default();
         let coming: Vec<Closure> = f.closures.iter().filter(|c| c.to >= view.today).cloned().collect();
@@ -641,22 +682,26 @@ fn EditBody(view: EditView) -> impl IntoView {
                     <Csrf token=csrf.clone() />
                     <input type="hidden" name="version" value=view.version.to_string() />
                     <h3>{td!(locale, adm_closure_add)}</h3>
-                    {closure_error.map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                    {closure_error.map(|e| view! { <p class="field-error" role="alert" id="closure-error">{e}</p> })}
                     <div class="picker-row">
                         <div>
                             <label for="c-from">{td!(locale, adm_closure_from)}</label>
-                            <input type="date" id="c-from" name="from" value=cval("from") required />
+                            <input type="date" id="c-from" name="from" value=cval("from") required aria-invalid=closure_dates.then_some("true")
+                                aria-describedby=closure_described(closure_dates) autofocus=closure_dates />
                         </div>
                         <div>
                             <label for="c-to">{td!(locale, adm_closure_to)}</label>
-                            <input type="date" id="c-to" name="to" value=cval("to") required />
+                            <input type="date" id="c-to" name="to" value=cval("to") required aria-invalid=closure_dates.then_some("true")
+                                aria-describedby=closure_described(closure_dates) />
                         </div>
                     </div>
                     <p class="hint">{td!(locale, adm_closure_special)}</p>
                     <div class="picker-row">
-                        <input type="time" name="open" value=cval("open") aria-label=td_string!(locale, adm_from).to_string() />
+                        <input type="time" name="open" value=cval("open") aria-label=td_string!(locale, adm_from).to_string()
+                            aria-invalid=closure_times.then_some("true") aria-describedby=closure_described(closure_times) autofocus=closure_times />
                         " – "
-                        <input type="time" name="close" value=cval("close") aria-label=td_string!(locale, adm_until).to_string() />
+                        <input type="time" name="close" value=cval("close") aria-label=td_string!(locale, adm_until).to_string()
+                            aria-invalid=closure_times.then_some("true") aria-describedby=closure_described(closure_times) />
                     </div>
                     <label for="c-note-zh">{td!(locale, adm_closure_note_zh)}</label>
                     <input type="text" id="c-note-zh" name="note_zh" maxlength="60" value=cval("note_zh") required />

@@ -7,7 +7,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::accounts::problem_text;
+use super::accounts::{problem_text, NewPassword};
+use crate::components::mistakes::Mistakes;
 use crate::domain::admin::accounts::AccountProblem;
 use crate::i18n::*;
 use crate::pages::error::PageError;
@@ -81,6 +82,9 @@ fn WelcomeBody(view: WelcomeView, token: String) -> impl IntoView {
         }
         .into_any();
     };
+    let wrong = error
+        .map(|e| Mistakes::one(e.field(), problem_text(locale, e)))
+        .unwrap_or_default();
     let who = match &view.community {
         Some(c) => format!("{username} · {c}"),
         None => username.clone(),
@@ -94,11 +98,7 @@ fn WelcomeBody(view: WelcomeView, token: String) -> impl IntoView {
             <form class="suggest-form" method="post" action="/review/welcome">
                 <input type="hidden" name="token" value=token />
                 <input type="text" name="username" autocomplete="username" value=username hidden />
-                <label for="w-password">{td!(locale, acc_new_password)}</label>
-                <p class="field-hint" id="w-password-hint">{td!(locale, acc_password_hint)}</p>
-                <input type="password" id="w-password" name="password" autocomplete="new-password" required minlength="10" maxlength="256" aria-describedby="w-password-hint" />
-                <label for="w-repeat">{td!(locale, acc_repeat_password)}</label>
-                <input type="password" id="w-repeat" name="repeat" autocomplete="new-password" required minlength="10" maxlength="256" />
+                <NewPassword ids=("w-password", "w-repeat") wrong />
                 <div class="form-nav">
                     <button type="submit" class="button button-primary">{td!(locale, welcome_submit)}</button>
                 </div>
