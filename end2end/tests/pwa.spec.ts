@@ -108,6 +108,8 @@ test("installable, and after one search the home page, nearby search (across til
       `步行约${want.results[0].walk_minutes}分钟`,
     );
     await expect(page.locator(".offline-partial")).toHaveCount(0);
+    // Each card drawn here can be read aloud too, as the server's can.
+    await expect(page.locator(".cards > li [data-read-aloud]")).toHaveCount(titles.length);
     await page.goto(`/nearby?kind=all&${ACROSS}`);
     await expect(page.locator(".offline-answer")).toBeVisible();
     expect(await page.locator(".cards .card-title").allTextContents()).toEqual(wantAcross.results.map((r) => r.name));

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
 use crate::components::read_aloud::ReadAloud;
 use crate::components::services::{date_text, kind_name, ClosureNotice, KindIcon, OpenBadge, ServiceList};
 use crate::domain::facility::Facility;
@@ -66,18 +65,11 @@ pub fn FacilityCard(hit: Hit, number: usize, now: LocalTime, detail_href: String
     }
 }
 
-/// The card's read-aloud button, rendered by the server only. The offline
-/// search draws cards in the browser too (components::offline_nearby), and
-/// there the button changed which code `wasm-split` keeps in the main WASM
-/// module: every page with an island paid 25 KB more (README, "Page
-/// weight"). Offline cards go without it.
-#[cfg(feature = "ssr")]
+/// The card's read-aloud button; offline cards, drawn in the browser, have
+/// it too.
 fn read_aloud(locale: Locale) -> impl IntoView {
     view! { <ReadAloud label=td_string!(locale, read_aloud).to_string() /> }
 }
-
-#[cfg(not(feature = "ssr"))]
-fn read_aloud(_: Locale) -> impl IntoView {}
 
 #[component]
 pub fn Contact(facility: Facility) -> impl IntoView {
