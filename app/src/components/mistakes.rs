@@ -39,10 +39,6 @@ impl Mistakes {
         Mistakes(field.map(|f| (f, text)).into_iter().collect())
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     fn text(&self, field: &str) -> Option<&str> {
         self.0.iter().find(|(f, _)| *f == field).map(|(_, t)| t.as_str())
     }
@@ -119,6 +115,6 @@ mod tests {
         );
         assert_eq!(m.described("name", Some("name-hint")).as_deref(), Some("name-hint"));
         assert_eq!(m.described("name", None), None);
-        assert!(Mistakes::one(None, "general".into()).is_empty());
+        assert!(Mistakes::one(None, "general".into()).0.is_empty());
     }
 }

@@ -216,6 +216,7 @@ mod send {
     use wasm_bindgen_futures::JsFuture;
 
     use super::{Sent, Submitted};
+    use crate::components::mistakes::Mistakes;
     use crate::components::suggestion_text::{field_error_text, photo_problem_text};
     use crate::domain::suggestion::draft::{Draft, MAX_PHOTOS};
     use crate::domain::suggestion::{FieldError, SuggestionField};
@@ -291,7 +292,7 @@ mod send {
             return Submitted {
                 problems: problems
                     .into_iter()
-                    .map(|(f, e)| (target(f).1.to_string(), field_error_text(locale, f, e)))
+                    .map(|(f, e)| (Mistakes::message_id(f.as_str()), field_error_text(locale, f, e)))
                     .collect(),
                 sent: Sent::Editing,
                 key,
@@ -328,23 +329,14 @@ mod send {
         }
     }
 
-    /// The element a field's problem marks, and the id of the problem's
-    /// line in the summary. Without a position, the community says where;
-    /// the category's group is its fieldset.
-    fn target(field: SuggestionField) -> (&'static str, &'static str) {
-        use SuggestionField as F;
+    /// The element a field's problem marks: its input, but the community
+    /// when the position is missing and the fieldset for the category.
+    fn target(field: SuggestionField) -> String {
         match field {
-            F::Category => ("fieldset", "category-error"),
-            F::Location => ("#community", "location-error"),
-            F::Community => ("#community", "community-error"),
-            F::LocationText => ("#location_text", "location_text-error"),
-            F::Title => ("#title", "title-error"),
-            F::Description => ("#description", "description-error"),
-            F::Photos => ("#photos", "photos-error"),
-            F::ContactName => ("#contact_name", "contact_name-error"),
-            F::ContactPhone => ("#contact_phone", "contact_phone-error"),
-            F::Consent => ("input[name=consent]", "consent-error"),
-            F::Website => ("input[name=website]", "website-error"),
+            SuggestionField::Category => "fieldset".to_string(),
+            SuggestionField::Location => "#community".to_string(),
+            SuggestionField::Consent => "input[name=consent]".to_string(),
+            f => format!("#{}", f.as_str()),
         }
     }
 
@@ -359,13 +351,13 @@ mod send {
         }
         let mut first = None;
         for field in fields {
-            let (selector, id) = target(field);
-            let Some(el) = form.query_selector(selector).ok().flatten() else {
+            let id = Mistakes::message_id(field.as_str());
+            let Some(el) = form.query_selector(&target(field)).ok().flatten() else {
                 continue;
             };
             let ids = match el.get_attribute("aria-describedby") {
                 Some(earlier) => format!("{earlier} {id}"),
-                None => id.to_string(),
+                None => id,
             };
             let _ = el.set_attribute("aria-describedby", &ids);
             // The cursor goes in the group's first choice.

@@ -245,10 +245,10 @@ fn ImportBody(view: ImportView) -> impl IntoView {
     // else the file when it was missing, unreadable or had wrong rows.
     let crs_wrong = code.as_deref() == Some("crs");
     let file_wrong = !crs_wrong && (code.is_some() || view.preview.is_some());
-    let described = |wrong: bool, hint: Option<&str>| match (wrong, hint) {
-        (true, Some(h)) => format!("import-error {h}"),
-        (true, None) => "import-error".to_string(),
-        (false, h) => h.unwrap_or_default().to_string(),
+    let file_described = if file_wrong {
+        "import-error imp-file-hint"
+    } else {
+        "imp-file-hint"
     };
     let importable = view
         .preview
@@ -266,8 +266,8 @@ fn ImportBody(view: ImportView) -> impl IntoView {
                 <label for="imp-file">{td!(locale, imp_file_label)}</label>
                 <p class="field-hint" id="imp-file-hint">{td!(locale, imp_file_hint)}</p>
                 <input type="file" id="imp-file" name="file" required accept=".csv,.geojson,.json,.xlsx"
-                    aria-invalid=file_wrong.then_some("true") aria-describedby=described(file_wrong, Some("imp-file-hint")) autofocus=file_wrong />
-                <fieldset aria-describedby=crs_wrong.then(|| described(true, None))>
+                    aria-invalid=file_wrong.then_some("true") aria-describedby=file_described autofocus=file_wrong />
+                <fieldset aria-describedby=crs_wrong.then_some("import-error")>
                     <legend>{td!(locale, imp_crs)}</legend>
                     <label class="check"><input type="radio" name="crs" value="wgs84" checked autofocus=crs_wrong />{td!(locale, imp_crs_wgs84)}</label>
                     <label class="check"><input type="radio" name="crs" value="gcj02" />{td!(locale, imp_crs_gcj02)}</label>
