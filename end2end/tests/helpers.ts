@@ -20,9 +20,10 @@ export async function apiNearby(request: APIRequestContext, query: string, engli
   return res.json();
 }
 
-/** Waits until the islands are interactive (their buttons render only then). */
+/** Waits until the page script has shown "use my location" (hidden until
+ * then, as without JavaScript; it may be in a closed <details>). */
 export async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__linli_hydrated || document.querySelector(".locate-button"));
+  await page.waitForSelector(".locate-button:not([hidden])", { state: "attached" });
 }
 
 /** Signs a committee member or admin of the end-to-end database in. */

@@ -138,7 +138,7 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "下一步" }).click();
 
     // No geolocation button without JavaScript: community and words.
-    await expect(page.locator("#use-location")).toHaveCount(0);
+    await expect(page.locator("#use-location")).toBeHidden();
     await page.getByRole("button", { name: "下一步" }).click();
     await expect(page.locator(".error-summary")).toContainText("请选择社区");
     await page.locator("#community").selectOption("wuhou-yulin");

@@ -39,9 +39,12 @@ pub(crate) fn nonce() -> Option<String> {
     None
 }
 
+/// When to run the loader: `(go) => …`, a function expression.
+const WAKE: &str = include_str!("wake.js");
+
 /// The loader script of Leptos's markup (two preload links and one module
-/// script), run only when the page holds an island; `None` when the markup
-/// is not of that shape.
+/// script), run only when the page needs it (`wake.js`, without its
+/// comments); `None` when the markup is not of that shape.
 pub fn island_loader(leptos_markup: &str) -> Option<String> {
     let open = leptos_markup.find("<script")?;
     let body_start = open + leptos_markup[open..].find('>')? + 1;
@@ -50,7 +53,12 @@ pub fn island_loader(leptos_markup: &str) -> Option<String> {
     if body.is_empty() || !leptos_markup[open..].starts_with("<script type=\"module\"") {
         return None;
     }
-    Some(format!("if(document.querySelector(\"leptos-island\")){{{body}}}"))
+    let wake: Vec<&str> = WAKE
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .collect();
+    Some(format!("{}(()=>{{{body}}});", wake.join("\n")))
 }
 
 #[cfg(test)]
@@ -58,14 +66,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_loader_runs_only_where_an_island_is() {
+    fn the_loader_waits_for_the_page_to_need_it() {
         let markup = r#"<link rel="modulepreload" href="/pkg/linli.x.js" crossorigin="n"><link rel="preload" href="/pkg/linli.x.wasm" as="fetch" type="application/wasm" crossorigin="n"><script type="module" nonce="n">((root) => { load(root) })("", "pkg");</script>"#;
         let script = island_loader(markup).unwrap();
-        assert_eq!(
-            script,
-            r#"if(document.querySelector("leptos-island")){((root) => { load(root) })("", "pkg");}"#
+        assert!(script.starts_with("((go) => {\n"), "{script}");
+        assert!(
+            script.contains(r#"document.querySelectorAll("leptos-island")"#),
+            "{script}"
+        );
+        assert!(
+            script.ends_with(r#"})(()=>{((root) => { load(root) })("", "pkg");});"#),
+            "{script}"
         );
         assert!(!script.contains("preload"));
+        assert!(!script.contains("//"), "comments are left out: {script}");
     }
 
     #[test]

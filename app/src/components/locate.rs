@@ -1,18 +1,15 @@
-//! The "use my location" island, and the device-only memory of the last
-//! position. The position goes into the URL of the search (so the server can
-//! render the answer) and into this device's localStorage; it is never kept
-//! on the server.
+//! "Use my location", and the device-only memory of the last position. The
+//! position goes into the URL of the search (so the server can render the
+//! answer) and into this device's localStorage (by the page script); it is
+//! never kept on the server. [`request_position`] is the offline form's
+//! (an island) way to the same.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::coords::LatLng;
 
-#[cfg(feature = "hydrate")]
-const STORAGE_KEY: &str = "linli.location";
-
-/// The words the island shows, already in the resident's language (the
-/// server translates them, so no translation tables ship to the browser).
+/// The words of the button and its status line, in the resident's language.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LocateLabels {
     pub use_mine: String,
@@ -31,24 +28,19 @@ pub(crate) enum Status {
     Unavailable,
 }
 
-/// `/nearby?…` for the options in `base_query` and a position.
-pub fn search_url(base_query: &str, p: LatLng) -> String {
-    let sep = if base_query.is_empty() { "" } else { "&" };
-    format!(
-        "/nearby?{base_query}{sep}lat={}&lng={}",
-        micro_degrees(p.lat),
-        micro_degrees(p.lng)
-    )
-}
-
 /// A coordinate with six decimals (about 10 cm), written from an integer:
-/// the same text as `{:.6}` without linking float formatting into the
-/// browser bundle.
+/// the same text as `{:.6}` (and as the page script's `toFixed(6)`) without
+/// linking float formatting into the browser bundle.
 pub(crate) fn micro_degrees(x: f64) -> String {
     let micro = (x * 1e6).round() as i64;
     let sign = if micro < 0 { "-" } else { "" };
     let abs = micro.unsigned_abs();
     format!("{sign}{}.{:06}", abs / 1_000_000, abs % 1_000_000)
+}
+
+/// What the page script keeps on this device: the JSON array `[lat,lng]`.
+pub(crate) fn stored_text(p: LatLng) -> String {
+    format!("[{},{}]", micro_degrees(p.lat), micro_degrees(p.lng))
 }
 
 #[cfg(test)]
@@ -60,14 +52,6 @@ mod tests {
         for x in [30.6368, -0.5, 104.0, 0.0000004, -33.123_456_7, 179.999_999_9] {
             assert_eq!(micro_degrees(x), format!("{x:.6}"), "{x}");
         }
-        assert_eq!(
-            search_url("kind=meal", LatLng::new(30.6368, 104.0535)),
-            "/nearby?kind=meal&lat=30.636800&lng=104.053500"
-        );
-        assert_eq!(
-            search_url("", LatLng::new(1.0, 2.0)),
-            "/nearby?lat=1.000000&lng=2.000000"
-        );
     }
 
     #[test]
@@ -78,106 +62,44 @@ mod tests {
     }
 }
 
-/// Opens the search for a position, remembering it on this device.
-pub fn go_to(base_query: &str, p: LatLng) {
-    #[cfg(feature = "hydrate")]
-    {
-        remember(p);
-        if let Some(w) = web_sys::window() {
-            let url = search_url(base_query, p);
-            let _ = w.location().assign(&url);
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (base_query, p);
-}
-
-/// Kept as the JSON array `[lat,lng]`, written with [`micro_degrees`] so
-/// that serde_json's float writer stays out of the main WASM module (its
-/// reader is there anyway, for the islands' props).
-#[cfg(feature = "hydrate")]
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
-#[cfg(feature = "hydrate")]
-fn remember(p: LatLng) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(STORAGE_KEY, &stored_text(p));
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn recall() -> Option<LatLng> {
-    let text = storage()?.get_item(STORAGE_KEY).ok()??;
-    let [lat, lng]: [f64; 2] = serde_json::from_str(&text).ok()?;
-    let p = LatLng::new(lat, lng);
-    p.is_valid().then_some(p)
-}
-
-/// What [`remember`] writes.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub(crate) fn stored_text(p: LatLng) -> String {
-    format!("[{},{}]", micro_degrees(p.lat), micro_degrees(p.lng))
-}
-
-/// `current`: the position the page shows, if any (it is remembered).
-/// `base_query`: the other search parameters, kept when the position changes.
-#[island]
+/// `current`: the position the page shows, if any (the page script
+/// remembers it on this device). `base_query`: the other search parameters,
+/// kept when the position changes.
+///
+/// Not an island: asking the phone for its position and opening the search
+/// there is a few lines of the page script (`server/src/pwa/page.js`,
+/// "Use my location"), where as an island it made every search page
+/// download the 93 KB WASM module first. The button and the last-position
+/// link are hidden until that script shows them: without JavaScript there
+/// is no button that cannot work, and the community list below does the job.
+#[component]
 pub fn Locate(labels: LocateLabels, base_query: String, current: Option<LatLng>) -> impl IntoView {
-    // Rendered only once hydrated: without JavaScript there is no button that
-    // cannot work, and the community list below does the job.
-    let (ready, set_ready) = signal(false);
-    let (status, set_status) = signal(Status::Idle);
-    let (last, set_last) = signal(None::<LatLng>);
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        match current {
-            Some(p) => remember(p),
-            None => set_last.set(recall()),
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (current, set_last);
-        set_ready.set(true);
-    });
-    let base = StoredValue::new(base_query);
-    let locate = move |_| {
-        set_status.set(Status::Locating);
-        #[cfg(feature = "hydrate")]
-        request_position(move |p| go_to(&base.get_value(), p), set_status);
-    };
-    let message = move || match status.get() {
-        Status::Idle => None,
-        Status::Locating => Some(labels.locating.clone()),
-        Status::Denied => Some(labels.denied.clone()),
-        Status::Unavailable => Some(labels.unavailable.clone()),
-    };
-    let use_mine = labels.use_mine.clone();
-    let last_label = labels.last.clone();
     view! {
-        <div class="locate">
-            <Show when=move || ready.get()>
-                <button type="button" class="button button-primary locate-button" on:click=locate disabled=move || status.get() == Status::Locating>
-                    <svg class="kind-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2v4M12 18v4M2 12h4M18 12h4M12 7a5 5 0 1 0 0 10 5 5 0 0 0 0-10z" /></svg>
-                    {use_mine.clone()}
-                </button>
-                {
-                    let last_label = last_label.clone();
-                    move || last.get().map(|p| {
-                        view! { <a class="button" href=search_url(&base.get_value(), p)>{last_label.clone()}</a> }
-                    })
-                }
-            </Show>
-            <p class="locate-status" role="status" aria-live="polite">{message}</p>
+        <div
+            class="locate"
+            data-search=base_query
+            data-here=current.map(stored_text)
+            data-locating=labels.locating
+            data-denied=labels.denied
+            data-unavailable=labels.unavailable
+        >
+            <button type="button" class="button button-primary locate-button" data-locate="" hidden>
+                <svg class="kind-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2v4M12 18v4M2 12h4M18 12h4M12 7a5 5 0 1 0 0 10 5 5 0 0 0 0-10z" /></svg>
+                {labels.use_mine}
+            </button>
+            <a class="button" data-last="" hidden>{labels.last}</a>
+            <p class="locate-status" role="status" aria-live="polite"></p>
         </div>
     }
 }
 
-/// Asks the browser for the position; on success calls `on_found`, on
-/// failure says why and moves the focus to the community list.
+/// Asks the browser for the position (saying so meanwhile); on success
+/// calls `on_found`, on failure says why and moves the focus to the
+/// community list.
 #[cfg(feature = "hydrate")]
 pub(crate) fn request_position(on_found: impl FnOnce(LatLng) + 'static, set_status: WriteSignal<Status>) {
     use wasm_bindgen::{closure::Closure, JsCast};
+    set_status.set(Status::Locating);
     let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
         set_status.set(Status::Unavailable);
         return;

@@ -60,7 +60,7 @@ pub fn NearbyMap(query: NearbyQuery, hits: Vec<Hit>, detail_query: String) -> im
     let (ux, uy) = frame.project(query.origin);
     view! {
         <figure class="map">
-            <MapTap frame base_query=query.options_query()>
+            <MapTap frame search=query.options_query()>
                 <svg viewBox=format!("0 0 {VIEW} {VIEW}") role="group" aria-labelledby="map-title">
                     <title id="map-title">{td_string!(locale, map_label).to_string()}</title>
                     <rect class="map-bg" width=VIEW height=VIEW />
@@ -117,7 +117,7 @@ pub fn CommunityMap(communities: Vec<Community>, options_query: String) -> impl 
         .collect_view();
     view! {
         <figure class="map map-communities">
-            <MapTap frame base_query=options_query.clone()>
+            <MapTap frame search=options_query.clone()>
                 <svg viewBox=format!("0 0 {VIEW} {VIEW}") role="group" aria-labelledby="community-map-title">
                     <title id="community-map-title">{td_string!(locale, map_pick_label).to_string()}</title>
                     <rect class="map-bg" width=VIEW height=VIEW />

@@ -20,33 +20,60 @@ pub struct PhotoLabels {
 #[cfg(feature = "hydrate")]
 const LONG_SIDE: u32 = 1600;
 
+/// Woken by use (`data-wake`, see `hydration.rs`): the details step
+/// downloads no WASM until the resident reaches the photo input. Photos
+/// chosen before it woke are shrunk when it does.
 #[island(lazy)]
 pub fn PhotoResize(labels: PhotoLabels, room: usize, children: Children) -> impl IntoView {
     let (message, set_message) = signal(None::<String>);
+    let root = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    let shrink_input = move |input: web_sys::HtmlInputElement| {
+        let labels = labels.clone();
+        set_message.set(Some(labels.shrinking.clone()));
+        wasm_bindgen_futures::spawn_local(async move {
+            let too_many = shrink_files(&input, room).await;
+            let text = if too_many { labels.too_many } else { labels.ready };
+            set_message.set(Some(text));
+        });
+    };
+    #[cfg(feature = "hydrate")]
+    Effect::new({
+        let shrink_input = shrink_input.clone();
+        move |_| {
+            if let Some(input) = root.get().and_then(|div| chosen_already(&div)) {
+                shrink_input(input);
+            }
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (labels, room, set_message);
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
-                return;
-            };
-            let labels = labels.clone();
-            set_message.set(Some(labels.shrinking.clone()));
-            wasm_bindgen_futures::spawn_local(async move {
-                let too_many = shrink_files(&input, room).await;
-                let text = if too_many { labels.too_many } else { labels.ready };
-                set_message.set(Some(text));
-            });
+            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                shrink_input(input);
+            }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&ev, &labels, room, set_message);
+        let _ = &ev;
     };
     view! {
-        <div class="photo-input" on:change=on_change>
+        <div class="photo-input" data-wake="" node_ref=root on:change=on_change>
             {children()}
             <p class="locate-status" role="status" aria-live="polite">{move || message.get()}</p>
         </div>
     }
+}
+
+/// The file input inside `root`, when photos were chosen before the island
+/// woke.
+#[cfg(feature = "hydrate")]
+fn chosen_already(root: &web_sys::HtmlDivElement) -> Option<web_sys::HtmlInputElement> {
+    use wasm_bindgen::JsCast;
+    let input: web_sys::HtmlInputElement = root.query_selector("input[type=file]").ok()??.dyn_into().ok()?;
+    (input.files()?.length() > 0).then_some(input)
 }
 
 /// Replaces the input's files with shrunk copies; keeps at most `room`.

@@ -42,9 +42,15 @@ pub const RESULT_LIMIT: usize = 8;
 /// JavaScript); replaced by the browser's own answer once the resident
 /// types and the dictionary has arrived.
 ///
-/// Lazy: its code is split into its own WASM chunk (`cargo leptos --split`)
-/// that only pages with a search box download.
-#[island(lazy)]
+/// Woken by use (`data-wake`, see `hydration.rs`): the page downloads no
+/// WASM until the resident turns to the box (most visits read the server's
+/// answer, or a category). Not lazy: now that it loads only on use, its own
+/// chunk saved nothing, and `wasm-split` cut it into some 70 pieces: on
+/// focus 241 KB with the dictionary, against 164 KB in the main module
+/// (which grows from 66 to 109 KB brotli for the other islands' pages: the
+/// photo step on use, the offline pages from the phone's cache, committee
+/// pages). README, "Page weight".
+#[island]
 pub fn SortingSearch(labels: SortingLabels, english: bool, query: String, children: Children) -> impl IntoView {
     let labels = Arc::new(labels);
     // What the box holds when the island wakes: the resident may have
@@ -88,7 +94,7 @@ pub fn SortingSearch(labels: SortingLabels, english: bool, query: String, childr
     let server_answer = children();
     let l = labels.clone();
     view! {
-        <form class="sorting-search" method="get" action="/sorting" role="search" data-ready=move || index.with(|i| i.is_some()).then_some("true")>
+        <form class="sorting-search" method="get" action="/sorting" role="search" data-wake="" data-ready=move || index.with(|i| i.is_some()).then_some("true")>
             <label for="q">{l.label.clone()}</label>
             <div class="picker-row">
                 <input

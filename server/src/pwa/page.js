@@ -5,12 +5,13 @@
 // send what waits when a page opens, when the connection returns and every
 // 20 s while something waits (the fallback where Background Sync is
 // missing, and for weak connections that never fire `online`), offers
-// installing where the browser allows it, and reads text aloud.
+// installing where the browser allows it, reads text aloud, and finds the
+// phone's position or a tapped point on a map.
 //
 // Plain JavaScript on purpose: it is the worker's other half (one message
 // protocol, written once), it must run on pages without islands, and it is
-// about 2 KB compressed where the same as two Leptos islands added 2.3 KB to
-// the WASM every page loads. The markup and words are the server's
+// about 3 KB compressed where the same as Leptos islands made each page
+// that has one download the 93 KB WASM module (README, "Page weight"). The markup and words are the server's
 // (app/src/components/pwa.rs); this only shows, hides and fills them, and
 // writes text with textContent.
 (() => {
@@ -167,6 +168,88 @@
       playing = button;
       pressed(button, true);
       speech.speak(utterance);
+    });
+  }
+
+  // Use my location, and tapping the map (app/src/components/locate.rs,
+  // map_tap.rs, place_picker.rs). A position found either way opens the
+  // search there (an element with data-search holds the search's other
+  // parameters) or, in the suggestion form, goes into its lat/lng fields
+  // and asks the server to draw the map there. A search's position is kept
+  // on this device only (localStorage), and offered on the next visit.
+  const KEPT = "linli.location";
+  const fixed = (x) => x.toFixed(6);
+  const keep = (text) => {
+    try {
+      localStorage.setItem(KEPT, text);
+    } catch (e) {
+      // storage blocked: nothing is remembered
+    }
+  };
+  const kept = () => {
+    try {
+      const [lat, lng] = JSON.parse(localStorage.getItem(KEPT));
+      if (Math.abs(lat) <= 90 && Math.abs(lng) <= 180) return [lat, lng];
+    } catch (e) {
+      // nothing kept, or not a position
+    }
+    return null;
+  };
+  const searchAt = (search, lat, lng) => `/nearby?${search ? `${search}&` : ""}lat=${fixed(lat)}&lng=${fixed(lng)}`;
+  const choose = (scope, lat, lng) => {
+    const search = scope.dataset.search;
+    if (search !== undefined) {
+      keep(`[${fixed(lat)},${fixed(lng)}]`);
+      location.assign(searchAt(search, lat, lng));
+      return;
+    }
+    const send = $("button[name=action][value=locate]");
+    if (!send) return;
+    $("#lat").value = fixed(lat);
+    $("#lng").value = fixed(lng);
+    send.click();
+  };
+  for (const box of document.querySelectorAll(".locate")) {
+    const button = box.querySelector("[data-locate]");
+    const last = box.querySelector("[data-last]");
+    const said = box.querySelector(".locate-status");
+    if (box.dataset.here) keep(box.dataset.here);
+    else if (last && kept()) {
+      last.href = searchAt(box.dataset.search, ...kept());
+      show(last, true);
+    }
+    if (!button || !navigator.geolocation) continue;
+    show(button, true);
+    const failed = (words) => {
+      said.textContent = words;
+      button.disabled = false;
+      // Lead the resident straight to the alternative.
+      const list = $("#community");
+      if (list) list.focus();
+    };
+    button.addEventListener("click", () => {
+      said.textContent = box.dataset.locating;
+      button.disabled = true;
+      navigator.geolocation.getCurrentPosition(
+        (p) => choose(box, p.coords.latitude, p.coords.longitude),
+        (e) => failed(e.code === e.PERMISSION_DENIED ? box.dataset.denied : box.dataset.unavailable),
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+      );
+    });
+  }
+  // data-frame: the latitude and longitude of the map's top-left and
+  // bottom-right corners; the projection is linear between them.
+  for (const map of document.querySelectorAll(".map-tap[data-frame]")) {
+    const [north, west, south, east] = map.dataset.frame.split(" ").map(Number);
+    map.addEventListener("click", (event) => {
+      // Taps on pins and labels follow their links.
+      if (event.target.closest("a")) return;
+      const svg = map.querySelector("svg");
+      const r = svg && svg.getBoundingClientRect();
+      if (!r || r.width <= 0 || r.height <= 0) return;
+      const x = (event.clientX - r.left) / r.width;
+      const y = (event.clientY - r.top) / r.height;
+      choose(map, north + (south - north) * y, west + (east - west) * x);
     });
   }
 
