@@ -119,6 +119,24 @@ async fn the_service_worker_keeps_what_exists() {
     let page = app.get("/pwa.js").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("serviceWorker"));
+    // Each later page revalidates the script for a 304, and a browser that
+    // takes brotli gets the file compressed once, the same script.
+    let etag = page.headers[header::ETAG].to_str().unwrap().to_string();
+    assert_eq!(page.headers[header::CACHE_CONTROL], "no-cache");
+    let again = app.get_with("/pwa.js", ("if-none-match", &etag)).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.text.is_empty());
+    let br = app.get_with("/pwa.js", ("accept-encoding", "gzip, br")).await;
+    assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
+    assert!(
+        br.bytes.len() < page.text.len() / 3,
+        "{} of {}",
+        br.bytes.len(),
+        page.text.len()
+    );
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut br.bytes.as_slice(), &mut unpacked).unwrap();
+    assert_eq!(String::from_utf8(unpacked).unwrap(), page.text);
 }
 
 #[tokio::test]

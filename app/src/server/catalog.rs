@@ -51,7 +51,8 @@ pub fn content_hash(bytes: impl IntoIterator<Item = u8>) -> u64 {
 }
 
 impl Download {
-    fn new(body: String, content_type: &'static str, quality: u32) -> Self {
+    /// `body` with its brotli form at `quality` (1–11) and its ETag.
+    pub fn new(body: String, content_type: &'static str, quality: u32) -> Self {
         use std::io::Write;
         let mut brotli = Vec::new();
         {

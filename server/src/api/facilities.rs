@@ -286,5 +286,9 @@ fn shanghai_date(ms: i64) -> Option<String> {
 /// Every facility and community in one JSON document, for data users.
 /// Phones keep the tiles of their own area instead (`api::tiles`).
 pub async fn all(State(state): State<AppState>, headers: HeaderMap) -> axum::response::Response {
-    super::download(&state.catalog.snapshot().facilities_download().await, &headers)
+    super::download(
+        &state.catalog.snapshot().facilities_download().await,
+        &headers,
+        super::DOWNLOAD_CACHE,
+    )
 }

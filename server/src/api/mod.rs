@@ -75,10 +75,17 @@ pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }
 
+/// Browsers revalidate the catalogue's downloads after five minutes; the
+/// service worker keeps a copy for offline use.
+const DOWNLOAD_CACHE: &str = "public, max-age=300, must-revalidate";
+
 /// Answers with a whole-file download: `304` when the client's copy is
-/// current (ETag), brotli when the client accepts it. Browsers revalidate
-/// after five minutes; the service worker keeps a copy for offline use.
-fn download(file: &app::server::catalog::Download, headers: &HeaderMap) -> Response {
+/// current (ETag), brotli when the client accepts it.
+pub(crate) fn download(
+    file: &app::server::catalog::Download,
+    headers: &HeaderMap,
+    cache_control: &'static str,
+) -> Response {
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(file.etag.as_str()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
@@ -100,10 +107,7 @@ fn download(file: &app::server::catalog::Download, headers: &HeaderMap) -> Respo
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300, must-revalidate"),
-    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
     if let Ok(v) = HeaderValue::from_str(&file.etag) {
         h.insert(header::ETAG, v);
     }

@@ -119,5 +119,9 @@ pub async fn search(
 /// The whole dictionary as tab-separated text (the columns of
 /// `seeds/sorting.csv`), for searching in the browser and offline.
 pub async fn dictionary(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    super::download(&state.catalog.snapshot().sorting_download, &headers)
+    super::download(
+        &state.catalog.snapshot().sorting_download,
+        &headers,
+        super::DOWNLOAD_CACHE,
+    )
 }

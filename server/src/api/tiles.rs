@@ -177,6 +177,7 @@ pub async fn tile(
     Ok(super::download(
         &state.catalog.snapshot().tile_download(tile).await,
         &headers,
+        super::DOWNLOAD_CACHE,
     ))
 }
 

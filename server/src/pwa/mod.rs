@@ -110,15 +110,15 @@ pub async fn service_worker(State(worker): State<ServiceWorker>) -> Response {
 
 /// `GET /pwa.js`: small, revalidated on every load (the worker serves its
 /// own copy, of its own version).
-pub async fn page_script() -> Response {
-    let mut res = PAGE_SCRIPT.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/javascript; charset=utf-8"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    res
+pub async fn page_script(headers: axum::http::HeaderMap) -> Response {
+    // Compressed once at the smallest size (3.8 KB against 4.6 at the
+    // pages' per-request quality); `no-cache` with an ETag, so that each
+    // page after the first revalidates it (a 304) instead of downloading it
+    // again, and a new release is picked up at once.
+    static FILE: std::sync::LazyLock<app::server::catalog::Download> = std::sync::LazyLock::new(|| {
+        app::server::catalog::Download::new(PAGE_SCRIPT.to_string(), "text/javascript; charset=utf-8", 11)
+    });
+    crate::api::download(&FILE, &headers, "no-cache")
 }
 
 #[cfg(test)]
