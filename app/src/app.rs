@@ -50,10 +50,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <IslandScripts options />
                 // The service worker's page side (see components::pwa).
                 <script src="/pwa.js" defer></script>
-                // Before the body is drawn, so that the read-aloud buttons
-                // (components::read_aloud) appear without moving the page.
+                // Before the body is drawn, so that the read-aloud and
+                // "use my location" buttons (components::read_aloud,
+                // components::locate) appear without moving the page.
                 <script nonce=crate::components::hydration::nonce()>
-                    "if(window.speechSynthesis&&window.SpeechSynthesisUtterance)document.documentElement.classList.add('can-speak')"
+                    "var c=document.documentElement.classList;if(window.speechSynthesis&&window.SpeechSynthesisUtterance)c.add('can-speak');if(navigator.geolocation)c.add('can-locate')"
                 </script>
                 <MetaTags />
             </head>

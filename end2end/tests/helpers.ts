@@ -20,10 +20,10 @@ export async function apiNearby(request: APIRequestContext, query: string, engli
   return res.json();
 }
 
-/** Waits until the page script has shown "use my location" (hidden until
- * then, as without JavaScript; it may be in a closed <details>). */
+/** Waits until the page script has wired "use my location" (it may be in
+ * a closed <details>). */
 export async function hydrated(page: Page) {
-  await page.waitForSelector(".locate-button:not([hidden])", { state: "attached" });
+  await page.waitForSelector(".locate[data-wired]", { state: "attached" });
 }
 
 /** Signs a committee member or admin of the end-to-end database in. */

@@ -69,9 +69,11 @@ mod tests {
 /// Not an island: asking the phone for its position and opening the search
 /// there is a few lines of the page script (`server/src/pwa/page.js`,
 /// "Use my location"), where as an island it made every search page
-/// download the 93 KB WASM module first. The button and the last-position
-/// link are hidden until that script shows them: without JavaScript there
-/// is no button that cannot work, and the community list below does the job.
+/// download the 93 KB WASM module first. The button shows where the page's
+/// head script found geolocation (`html.can-locate`, before the body is
+/// drawn), the last-position link once the page script has found one:
+/// without JavaScript there is no button that cannot work, and the
+/// community list below does the job.
 #[component]
 pub fn Locate(labels: LocateLabels, base_query: String, current: Option<LatLng>) -> impl IntoView {
     view! {
@@ -83,7 +85,7 @@ pub fn Locate(labels: LocateLabels, base_query: String, current: Option<LatLng>)
             data-denied=labels.denied
             data-unavailable=labels.unavailable
         >
-            <button type="button" class="button button-primary locate-button" data-locate="" hidden>
+            <button type="button" class="button button-primary locate-button" data-locate="">
                 <svg class="kind-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2v4M12 18v4M2 12h4M18 12h4M12 7a5 5 0 1 0 0 10 5 5 0 0 0 0-10z" /></svg>
                 {labels.use_mine}
             </button>

@@ -2,9 +2,9 @@
 //! position into the form's `lat`/`lng` fields and send the form with the
 //! "show on map" button, so the server draws the map at the new point and
 //! works out the community. The page script does both
-//! (`server/src/pwa/page.js`): the button is hidden until it runs, and
-//! without JavaScript the step still works with the community list and a
-//! description.
+//! (`server/src/pwa/page.js`): the button shows where the browser can
+//! locate (`locate.rs`), and without JavaScript the step still works with
+//! the community list and a description.
 
 use leptos::prelude::*;
 
@@ -29,7 +29,7 @@ pub fn PlacePicker(labels: PlaceLabels, frame: Option<MapFrame>, children: Child
                 data-denied=labels.denied
                 data-unavailable=labels.unavailable
             >
-                <button type="button" id="use-location" class="button button-primary" data-locate="" hidden>
+                <button type="button" id="use-location" class="button button-primary" data-locate="">
                     {labels.use_mine}
                 </button>
                 <p class="locate-status" role="status" aria-live="polite"></p>

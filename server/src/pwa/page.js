@@ -219,7 +219,6 @@
       show(last, true);
     }
     if (!button || !navigator.geolocation) continue;
-    show(button, true);
     const failed = (words) => {
       said.textContent = words;
       button.disabled = false;
@@ -236,6 +235,7 @@
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
       );
     });
+    box.dataset.wired = "";
   }
   // data-frame: the latitude and longitude of the map's top-left and
   // bottom-right corners; the projection is linear between them.
