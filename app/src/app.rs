@@ -9,6 +9,7 @@ use crate::components::header::Header;
 use crate::components::hydration::IslandScripts;
 use crate::components::pwa::AppStatus;
 use crate::i18n::*;
+use crate::pages::mine::MinePage;
 use crate::pages::offline::{OfflinePage, SuggestOfflinePage};
 use crate::pages::review::accounts::{AdminAccountsPage, OwnAccountPage};
 use crate::pages::review::assisted::AssistedPage;
@@ -139,7 +140,8 @@ pub fn App() -> impl IntoView {
             <AppStatus />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/mine") view=MinePage ssr=SsrMode::Async />
                     <Route path=path!("/nearby") view=NearbyPage ssr=SsrMode::Async />
                     <Route path=path!("/nearby/offline") view=NearbyOfflinePage ssr=SsrMode::Async />
                     <Route path=path!("/facility/:id") view=FacilityPage ssr=SsrMode::Async />

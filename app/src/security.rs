@@ -46,6 +46,12 @@ pub fn cookie<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) -> Opt
         .map(|(_, v)| v)
 }
 
+/// Whether the request came over HTTPS (directly or through a trusted
+/// proxy), as the server worked it out: in the request's extensions, for
+/// pages that set a cookie (`Secure` only then).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Https(pub bool);
+
 /// A `Set-Cookie` value. Every cookie of ours is HttpOnly (no script reads
 /// it), SameSite=Lax (not sent with other sites' POSTs), for the whole
 /// site, and Secure when the request came over HTTPS. `max_age_secs` 0

@@ -211,6 +211,16 @@ test("a suggestion made offline waits on the phone, survives closing, and is del
     expect(filed).toHaveLength(1);
     await page.locator(".outbox-sent").getByRole("button", { name: "知道了" }).click();
     await expect(page.locator(".outbox")).toBeHidden();
+
+    // Remembered on the phone (the worker's delivery brought back its
+    // cookie): "my suggestions" lists it, and offline shows the list as
+    // last seen.
+    await page.goto("/mine");
+    await expect(page.locator(".mine-item", { hasText: title })).toContainText(code);
+    await context.setOffline(true);
+    await page.goto("/mine");
+    await expect(page.locator(".mine-item", { hasText: title })).toContainText(code);
+    await context.setOffline(false);
   } finally {
     await context.close();
   }

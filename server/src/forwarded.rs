@@ -121,6 +121,7 @@ pub async fn identify(State(proxies): State<TrustedProxies>, mut req: Request, n
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(a)| a.ip());
     let client = proxies.client(peer, req.headers(), req.uri().authority().map(|a| a.as_str()));
+    req.extensions_mut().insert(app::security::Https(client.https));
     req.extensions_mut().insert(client);
     next.run(req).await
 }

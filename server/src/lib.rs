@@ -13,6 +13,7 @@ pub mod http;
 pub mod import;
 pub mod intake;
 pub mod limits;
+pub mod mine;
 pub mod photos;
 pub mod prefs;
 pub mod pwa;

@@ -10,6 +10,7 @@ use crate::components::suggestion_text::CategorySign;
 use crate::domain::facility::{Kind, WasteCategory};
 use crate::domain::suggestion::Category;
 use crate::i18n::*;
+use crate::pages::mine::MineDoor;
 use crate::prefs::use_locale;
 
 #[component]
@@ -57,6 +58,7 @@ pub fn HomePage() -> impl IntoView {
                 <a class="button button-primary" href="/nearby">{td!(locale, home_find)}</a>
                 <a class="button" href="/track">{td!(locale, home_track)}</a>
             </p>
+            <MineDoor />
             <InstallOffer />
         </section>
     }

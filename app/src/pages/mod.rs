@@ -7,6 +7,8 @@ pub mod error;
 pub mod facility;
 #[cfg(feature = "ssr")]
 pub mod home;
+#[cfg(feature = "ssr")]
+pub mod mine;
 pub mod nearby;
 #[cfg(feature = "ssr")]
 pub mod not_found;

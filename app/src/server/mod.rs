@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod index;
+pub mod mine;
 pub mod photos;
 pub mod review;
 pub mod store;

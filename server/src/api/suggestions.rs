@@ -306,6 +306,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 )]
 pub async fn create(State(state): State<ServerState>, req: Request) -> Result<Response, ApiError> {
     check_rate(&state, client_ip(req.extensions())).await?;
+    let (headers, extensions) = (req.headers().clone(), req.extensions().clone());
     let key = idempotency_key(req.headers())?;
     let content_type = intake::content_type(req.headers());
     let app = state.app.clone();
@@ -360,12 +361,17 @@ pub async fn create(State(state): State<ServerState>, req: Request) -> Result<Re
         StatusCode::CREATED
     };
     let location = format!("/api/v1/suggestions/{}", filed.receipt_code);
-    Ok((
+    let steps = app::server::mine::steps(&view);
+    let mut response = (
         status,
         [(header::LOCATION, location)],
         Json(SuggestionResponse::from(view)),
     )
-        .into_response())
+        .into_response();
+    // Sent from a phone (the app's outbox, the offline form): remembered on
+    // it, in its "my suggestions" cookie. Other clients ignore the cookie.
+    crate::mine::remember_seen(&headers, &extensions, &filed.receipt_code, steps, &mut response);
+    Ok(response)
 }
 
 async fn public_view(app: &AppState, code: &ReceiptCode) -> Result<PublicSuggestion, ApiError> {

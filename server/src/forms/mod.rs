@@ -46,6 +46,7 @@ pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
     let small = Router::new()
         .route("/prefs", post(crate::prefs::set_prefs))
         .route("/track/{code}/support", post(support::support))
+        .route("/mine/remove", post(crate::mine::remove))
         .route("/login", post(review::login))
         .route("/logout", post(review::logout))
         .route("/review/export.csv", get(review::export))

@@ -12,7 +12,7 @@ use leptos::prelude::provide_context;
 
 use app::domain::coords::LatLng;
 use app::domain::suggestion::draft::{Step, MAX_PHOTOS};
-use app::domain::suggestion::{Category, Draft, FieldError, FieldErrors, SuggestionField};
+use app::domain::suggestion::{Category, Draft, FieldError, FieldErrors, ReceiptCode, SuggestionField};
 use app::pages::suggest::{StagedPhoto, SuggestFlow};
 use app::server::suggestions::{self, community_for_place, random_token, CreateError, Submission};
 
@@ -52,6 +52,7 @@ impl Action {
 pub async fn step(State(state): State<ServerState>, req: Request) -> Response {
     let uri = req.uri().clone();
     let headers = req.headers().clone();
+    let extensions = req.extensions().clone();
     let limited = state.limits.check(client_ip(req.extensions())).await.err();
     // Over the limit, photos are not decoded; the text still comes back.
     let room = if limited.is_some() { 0 } else { MAX_PHOTOS };
@@ -68,7 +69,12 @@ pub async fn step(State(state): State<ServerState>, req: Request) -> Response {
     let action = Action::parse(field(&intake.fields, "action"));
     let status = advance(&state, &mut flow, action).await;
     match status {
-        Ok(Some(location)) => see_other(location),
+        Ok(Some(code)) => {
+            // The receipt, and the suggestion remembered on this phone.
+            let mut response = see_other(format!("/track/{code}?new=1"));
+            crate::mine::remember(&state, &headers, &extensions, &code, &mut response).await;
+            response
+        }
         Ok(None) => {
             let status = if flow.errors.is_empty() && flow.photo_problem.is_none() {
                 StatusCode::OK
@@ -207,9 +213,9 @@ fn is_token(t: &str) -> bool {
     app::security::is_hex_token(t, 32)
 }
 
-/// Moves the form according to `action`. `Ok(Some(url))`: filed, redirect
-/// there. `Ok(None)`: render `flow`. `Err`: saving failed.
-async fn advance(state: &ServerState, flow: &mut SuggestFlow, action: Action) -> Result<Option<String>, ()> {
+/// Moves the form according to `action`. `Ok(Some(code))`: filed under
+/// `code`. `Ok(None)`: render `flow`. `Err`: saving failed.
+async fn advance(state: &ServerState, flow: &mut SuggestFlow, action: Action) -> Result<Option<ReceiptCode>, ()> {
     let photo_trouble = !flow.errors.is_empty() || flow.photo_problem.is_some();
     match action {
         Action::Back => flow.step = flow.step.previous(),
@@ -272,14 +278,14 @@ fn place_errors(state: &ServerState, draft: &mut Draft, errors: &mut FieldErrors
     }
 }
 
-async fn submit(state: &ServerState, flow: &mut SuggestFlow) -> Result<Option<String>, ()> {
+async fn submit(state: &ServerState, flow: &mut SuggestFlow) -> Result<Option<ReceiptCode>, ()> {
     let db = &state.app.db;
     // Sent twice (a double tap, a resent form after a lost answer): the
     // first one was filed, show it. The same form changed after it was sent
     // (back, edit, send) is a new suggestion: nothing typed is dropped.
     match db.suggestion_by_key(&flow.idempotency_key).await {
         Ok(Some((code, _))) => match db.public_suggestion(&code).await {
-            Ok(Some(filed)) if same_text(&filed, &flow.draft) => return Ok(Some(format!("/track/{code}?new=1"))),
+            Ok(Some(filed)) if same_text(&filed, &flow.draft) => return Ok(Some(code)),
             Ok(_) => flow.idempotency_key = random_token(),
             Err(e) => {
                 tracing::error!(error = %e, "idempotency lookup failed");
@@ -325,7 +331,7 @@ async fn submit(state: &ServerState, flow: &mut SuggestFlow) -> Result<Option<St
     };
     let communities = state.app.catalog.snapshot().communities.clone();
     match suggestions::file(db, &communities, &valid, &submission).await {
-        Ok(filed) => Ok(Some(format!("/track/{}?new=1", filed.receipt_code))),
+        Ok(filed) => Ok(Some(filed.receipt_code)),
         Err(CreateError::Fields(errors)) => {
             let first = errors.first_step().unwrap_or(Step::Review);
             flow.step = first;

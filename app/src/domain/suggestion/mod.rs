@@ -5,6 +5,7 @@
 //! accepted, …) so that the review side adds transitions, not a new model.
 
 pub mod draft;
+pub mod mine;
 pub mod receipt;
 pub mod view;
 
