@@ -89,6 +89,7 @@ export const RESIDENT_PAGES = [
   "/sorting/residual",
   "/suggest",
   "/track",
+  "/mine",
   "/suggestions?community=wuhou-yulin",
   "/offline",
 ];
