@@ -208,20 +208,23 @@ async function keepFacilities(url) {
   } else if (url.pathname === "/nearby" && p.get("community")) {
     area = new URLSearchParams({ community: p.get("community") });
   }
-  if (area) return syncTiles(`${TILES_API}?${area}`);
+  if (area) return syncTiles(`${TILES_API}?${area}`, true);
   if (Date.now() - lastRefresh < REFRESH_MS || !(await caches.has(AREAS))) return;
   lastRefresh = Date.now();
   const cache = await caches.open(AREAS);
   const kept = (await cache.keys()).map((r) => new URL(r.url).pathname.slice(TILES_API.length + 1));
   // The server takes at most 81 a question.
   for (let i = 0; i < kept.length; i += 81) {
-    await syncTiles(`${TILES_API}?keep=${kept.slice(i, i + 81).join(",")}`);
+    await syncTiles(`${TILES_API}?keep=${kept.slice(i, i + 81).join(",")}`, false);
   }
 }
 
 /** Asks which tiles `list` names and their ETags; downloads those not
- * kept or changed, and keeps the most recently used. */
-async function syncTiles(list) {
+ * kept or changed, and keeps the most recently used: `used` marks the
+ * unchanged ones as used now (a search there), which a refresh does not
+ * (it would only rewrite every kept tile, while an offline search may be
+ * reading them). */
+async function syncTiles(list, used) {
   const answer = await tryFetch(list, { cache: "no-store" });
   if (!answer.ok) return;
   const { tiles } = await answer.json();
@@ -230,7 +233,7 @@ async function syncTiles(list) {
     const kept = await cache.match(tile.url);
     if (kept && kept.headers.get("etag") === tile.etag) {
       // Put again: the order of a cache's keys is the order of putting.
-      await cache.put(tile.url, kept);
+      if (used) await cache.put(tile.url, kept);
       continue;
     }
     // `no-cache`: past the browser's copy (it may be the old one).
