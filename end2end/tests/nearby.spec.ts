@@ -22,8 +22,12 @@ test.describe("with the phone's position", () => {
     expect(titles).toEqual(want.results.map((r) => r.name).slice(0, titles.length));
     // Navigation hands Amap the GCJ-02 point: in Chengdu about 250 m east
     // and 250 m south of the WGS-84 one.
+    // The card links through the server, which redirects to the app.
     const amap = await first.getByRole("link", { name: "高德地图" }).getAttribute("href");
-    const [lng, lat] = new URL(amap!).searchParams.get("to")!.split(",").map(Number);
+    expect(amap).toBe(`/facility/${want.results[0].id}/go/amap`);
+    const hop = await request.get(amap!, { maxRedirects: 0 });
+    expect(hop.status()).toBe(303);
+    const [lng, lat] = new URL(hop.headers()["location"]).searchParams.get("to")!.split(",").map(Number);
     const detail = await (await request.get(`/api/v1/facilities/${want.results[0].id}`)).json();
     expect(lng - detail.lng).toBeGreaterThan(0.001);
     expect(lng - detail.lng).toBeLessThan(0.005);

@@ -111,6 +111,7 @@ pub fn router_with(
         .route("/sw.js", get(crate::pwa::service_worker))
         .route("/pwa.js", get(crate::pwa::page_script))
         .route("/photos/{file}", get(crate::photos::public_photo))
+        .route("/facility/{id}/go/{app}", get(crate::navigation::directions))
         .route("/suggest/photos/{token}", get(crate::photos::staged_photo))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context, render)
@@ -130,6 +131,10 @@ pub fn router_with(
         .layer(middleware::from_fn_with_state(proxies, crate::forwarded::identify))
         .layer(middleware::map_response(api_errors_as_json))
         .layer(middleware::map_response(committee_pages_not_stored))
+        .layer(middleware::from_fn_with_state(
+            compression,
+            crate::compression::pages_whole,
+        ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(i32::from(compression.quality))))
         .layer(TraceLayer::new_for_http())
 }

@@ -2,6 +2,7 @@
 //! API, the command line, configuration and data import.
 
 pub mod api;
+pub mod compression;
 pub mod config;
 pub mod copy;
 pub mod device;
@@ -14,6 +15,7 @@ pub mod import;
 pub mod intake;
 pub mod limits;
 pub mod mine;
+pub mod navigation;
 pub mod photos;
 pub mod prefs;
 pub mod pwa;

@@ -26,7 +26,22 @@ async fn shared_url_renders_complete_results() {
     assert!(html.contains("步行15分钟内有2处"));
     assert!(html.contains("营业中"));
     assert!(html.contains("href=\"tel:02885550000\""));
-    assert!(html.contains("https://uri.amap.com/navigation?to="));
+    // Map apps through the server's short links; `geo:` directly.
+    let id = app
+        .catalog
+        .snapshot()
+        .index
+        .facilities()
+        .iter()
+        .find(|f| f.name_zh == "零号食堂")
+        .unwrap()
+        .id;
+    assert!(
+        html.contains(&format!("href=\"/facility/{id}/go/amap\"")),
+        "short map-app links"
+    );
+    assert!(!html.contains("uri.amap.com"), "no long addresses in the page");
+    assert!(html.contains("href=\"geo:30.640000,104.050000?q=30.640000,104.050000("));
     assert!(html.contains("60岁以上每餐12元"));
     // Rings: 5 and 10 minutes hold the two results.
     // 556 m walks in 10.04 minutes, so the second one is in the 15-minute ring.
@@ -282,4 +297,98 @@ async fn a_closed_point_says_when_it_opens_next_and_the_week_marks_today() {
     // The nearby cards say the same.
     let nearby = app.get("/nearby?kind=meal&lat=30.6405&lng=104.0505&minutes=5").await;
     assert!(nearby.text.contains("今天休息 · 明天 11:00 开门"));
+}
+
+#[tokio::test]
+async fn map_app_links_redirect_to_the_apps_directions() {
+    let app = common::app().await;
+    let f = app
+        .catalog
+        .snapshot()
+        .index
+        .facilities()
+        .iter()
+        .find(|f| f.name_zh == "零号食堂")
+        .unwrap()
+        .clone();
+    let to = |app_name: &str| format!("/facility/{}/go/{app_name}", f.id);
+    let location = |r: &common::Reply| r.headers[axum::http::header::LOCATION].to_str().unwrap().to_string();
+    let amap = app.get(&to("amap")).await;
+    assert_eq!(amap.status, StatusCode::SEE_OTHER);
+    // Amap takes GCJ-02: the point is moved by the conversion, the name encoded.
+    let gcj = app::domain::coords::wgs84_to_gcj02(f.location);
+    assert!(
+        location(&amap).starts_with(&format!(
+            "https://uri.amap.com/navigation?to={:.6},{:.6},%E9%9B%B6",
+            gcj.lng, gcj.lat
+        )),
+        "{}",
+        location(&amap)
+    );
+    let baidu = app.get(&to("baidu")).await;
+    assert!(location(&baidu).contains("destination=latlng:30.640000,104.050000|name:"));
+    let apple = app.get(&to("apple")).await;
+    assert_eq!(
+        location(&apple),
+        "https://maps.apple.com/?daddr=30.640000,104.050000&dirflg=w"
+    );
+    // An app we do not know, or a facility that is gone: its page, which says so.
+    for (uri, page) in [
+        (to("google"), format!("/facility/{}", f.id)),
+        ("/facility/999999/go/amap".to_string(), "/facility/999999".to_string()),
+        (
+            "/facility/%E2%80%A6/go/amap".to_string(),
+            "/facility/%E2%80%A6".to_string(),
+        ),
+    ] {
+        let r = app.get(&uri).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{uri}");
+        assert_eq!(location(&r), page, "{uri}");
+    }
+    let gone = app.get("/facility/999999").await;
+    assert!(
+        gone.text.contains("没有找到这个地点"),
+        "the facility page says it is not there"
+    );
+}
+
+#[tokio::test]
+async fn pages_are_brotlid_whole_and_unpack_to_the_same_page() {
+    let app = common::app().await;
+    let uri = "/nearby?kind=all&lat=30.64&lng=104.05&minutes=15";
+    let plain = app.get(uri).await;
+    assert!(plain.headers.get(axum::http::header::CONTENT_ENCODING).is_none());
+    let br = app.get_with(uri, ("accept-encoding", "gzip, deflate, br")).await;
+    assert_eq!(br.status, StatusCode::OK);
+    assert_eq!(br.headers[axum::http::header::CONTENT_ENCODING], "br");
+    assert_eq!(
+        br.headers[axum::http::header::CONTENT_LENGTH],
+        br.bytes.len().to_string().as_str()
+    );
+    assert!(br
+        .headers
+        .get_all(axum::http::header::VARY)
+        .iter()
+        .any(|v| v == "accept-encoding"));
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut br.bytes.as_slice(), &mut unpacked).unwrap();
+    let unpacked = String::from_utf8(unpacked).unwrap();
+    // The same page but for its nonce, which is new on every answer.
+    let nonce = |html: &str| {
+        let at = html.find("nonce=\"").unwrap() + 7;
+        html[at..at + html[at..].find('"').unwrap()].to_string()
+    };
+    assert_eq!(
+        unpacked.replace(&nonce(&unpacked), "N"),
+        plain.text.replace(&nonce(&plain.text), "N")
+    );
+    assert!(
+        br.bytes.len() * 4 < unpacked.len(),
+        "{} of {}",
+        br.bytes.len(),
+        unpacked.len()
+    );
+    // Refused brotli: gzip from the streaming layer instead.
+    let gz = app.get_with(uri, ("accept-encoding", "gzip, br;q=0")).await;
+    assert_eq!(gz.headers[axum::http::header::CONTENT_ENCODING], "gzip");
 }

@@ -7,7 +7,7 @@ use crate::components::read_aloud::ReadAloud;
 use crate::components::services::{date_text, kind_name, ClosureNotice, KindIcon, OpenBadge, ServiceList};
 use crate::domain::facility::Facility;
 use crate::domain::hours::LocalTime;
-use crate::domain::navigation::nav_links;
+use crate::domain::navigation::{geo_link, MapApp};
 use crate::domain::nearby::Hit;
 use crate::i18n::*;
 use crate::prefs::use_prefs;
@@ -58,9 +58,9 @@ pub fn FacilityCard(hit: Hit, number: usize, now: LocalTime, detail_href: String
             </p>
             <ClosureNotice closures=f.closures.clone() today=now.date />
             <ServiceList services=f.services.clone() />
-            <Contact facility=f.clone() />
+            <Contact phone=f.phone.clone() />
             {read_aloud(locale)}
-            <NavLinks facility=f />
+            <NavLinks facility=&f />
         </li>
     }
 }
@@ -72,37 +72,47 @@ fn read_aloud(locale: Locale) -> impl IntoView {
 }
 
 #[component]
-pub fn Contact(facility: Facility) -> impl IntoView {
+pub fn Contact(phone: String) -> impl IntoView {
     let locale = use_prefs().locale;
-    (!facility.phone.is_empty()).then(|| {
-        let tel: String = facility
-            .phone
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == '+')
-            .collect();
+    (!phone.is_empty()).then(|| {
+        let tel: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
         view! {
             <p class="card-phone">
                 <a class="button" href=format!("tel:{tel}")>
                     <span aria-hidden="true">"☎ "</span>
-                    {td!(locale, call)}" "{facility.phone.clone()}
+                    {td!(locale, call)}" "{phone}
                 </a>
             </p>
         }
     })
 }
 
+/// Links that hand the facility to a map app. A page from the server links
+/// through `/facility/{id}/go/{app}`, which redirects to the app's address
+/// (`server/src/navigation.rs`): three short links instead of three long
+/// addresses with the name percent-encoded in each, a third of a result
+/// card and of the time spent drawing it. Cards drawn on the phone when
+/// offline link to the apps directly. `geo:` (any map app on the phone) is
+/// always direct: it needs no connection.
 #[component]
-pub fn NavLinks(facility: Facility) -> impl IntoView {
+pub fn NavLinks<'a>(facility: &'a Facility) -> impl IntoView {
     let prefs = use_prefs();
     let locale = prefs.locale;
-    let links = nav_links(facility.location, &facility.name_zh);
+    let app = |app: MapApp| {
+        if cfg!(feature = "ssr") {
+            format!("/facility/{}/go/{}", facility.id, app.as_str())
+        } else {
+            app.link(facility.location, &facility.name_zh)
+        }
+    };
+    let geo = geo_link(facility.location, &facility.name_zh);
     view! {
         <nav class="nav-links" aria-label=td_string!(locale, navigate).to_string()>
             <span class="nav-links-label" aria-hidden="true">{td!(locale, navigate)}</span>
-            <a href=links.amap rel="noopener" target="_blank">{td!(locale, nav_amap)}</a>
-            <a href=links.baidu rel="noopener" target="_blank">{td!(locale, nav_baidu)}</a>
-            <a href=links.apple rel="noopener" target="_blank">{td!(locale, nav_apple)}</a>
-            <a href=links.geo>{td!(locale, nav_geo)}</a>
+            <a href=app(MapApp::Amap) rel="noopener" target="_blank">{td!(locale, nav_amap)}</a>
+            <a href=app(MapApp::Baidu) rel="noopener" target="_blank">{td!(locale, nav_baidu)}</a>
+            <a href=app(MapApp::Apple) rel="noopener" target="_blank">{td!(locale, nav_apple)}</a>
+            <a href=geo>{td!(locale, nav_geo)}</a>
         </nav>
     }
 }

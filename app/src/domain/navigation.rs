@@ -8,26 +8,50 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 use super::coords::{wgs84_to_gcj02, LatLng};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NavLinks {
-    pub amap: String,
-    pub baidu: String,
-    pub apple: String,
-    pub geo: String,
+/// The map apps a facility links to by address (and `geo:` besides).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapApp {
+    Amap,
+    Baidu,
+    Apple,
 }
 
-pub fn nav_links(to: LatLng, name: &str) -> NavLinks {
-    let enc = utf8_percent_encode(name, NON_ALPHANUMERIC).to_string();
-    let g = wgs84_to_gcj02(to);
-    NavLinks {
-        amap: format!("https://uri.amap.com/navigation?to={:.6},{:.6},{enc}&mode=walk&callnative=1", g.lng, g.lat),
-        baidu: format!(
-            "https://api.map.baidu.com/direction?destination=latlng:{:.6},{:.6}|name:{enc}&mode=walking&coord_type=wgs84&output=html&src=linli",
-            to.lat, to.lng
-        ),
-        apple: format!("https://maps.apple.com/?daddr={:.6},{:.6}&dirflg=w", to.lat, to.lng),
-        geo: format!("geo:{:.6},{:.6}?q={:.6},{:.6}({enc})", to.lat, to.lng, to.lat, to.lng),
+impl MapApp {
+    pub const ALL: [MapApp; 3] = [MapApp::Amap, MapApp::Baidu, MapApp::Apple];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MapApp::Amap => "amap",
+            MapApp::Baidu => "baidu",
+            MapApp::Apple => "apple",
+        }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// The app's address for walking directions to `to`, named `name`.
+    pub fn link(self, to: LatLng, name: &str) -> String {
+        let enc = utf8_percent_encode(name, NON_ALPHANUMERIC);
+        match self {
+            MapApp::Amap => {
+                let g = wgs84_to_gcj02(to);
+                format!("https://uri.amap.com/navigation?to={:.6},{:.6},{enc}&mode=walk&callnative=1", g.lng, g.lat)
+            }
+            MapApp::Baidu => format!(
+                "https://api.map.baidu.com/direction?destination=latlng:{:.6},{:.6}|name:{enc}&mode=walking&coord_type=wgs84&output=html&src=linli",
+                to.lat, to.lng
+            ),
+            MapApp::Apple => format!("https://maps.apple.com/?daddr={:.6},{:.6}&dirflg=w", to.lat, to.lng),
+        }
+    }
+}
+
+/// `geo:` (RFC 5870), which any map app on the phone answers, offline too.
+pub fn geo_link(to: LatLng, name: &str) -> String {
+    let enc = utf8_percent_encode(name, NON_ALPHANUMERIC);
+    format!("geo:{:.6},{:.6}?q={:.6},{:.6}({enc})", to.lat, to.lng, to.lat, to.lng)
 }
 
 #[cfg(test)]
@@ -37,19 +61,28 @@ mod tests {
     #[test]
     fn amap_gets_gcj02_and_the_others_wgs84() {
         let p = LatLng::new(39.915, 116.404);
-        let l = nav_links(p, "长者食堂 A&B");
-        assert!(
-            l.amap
-                .starts_with("https://uri.amap.com/navigation?to=116.410244,39.916404,"),
-            "{}",
-            l.amap
+        let name = "长者食堂 A&B";
+        let (amap, baidu, apple, geo) = (
+            MapApp::Amap.link(p, name),
+            MapApp::Baidu.link(p, name),
+            MapApp::Apple.link(p, name),
+            geo_link(p, name),
         );
-        assert!(l.amap.ends_with("&mode=walk&callnative=1"));
+        assert!(
+            amap.starts_with("https://uri.amap.com/navigation?to=116.410244,39.916404,"),
+            "{}",
+            amap
+        );
+        assert!(amap.ends_with("&mode=walk&callnative=1"));
         // The name is percent-encoded, so `&` cannot break the query.
-        assert!(l.amap.contains("%E9%95%BF%E8%80%85") && l.amap.contains("A%26B"));
-        assert!(l.baidu.contains("destination=latlng:39.915000,116.404000|name:"));
-        assert!(l.baidu.contains("coord_type=wgs84"));
-        assert_eq!(l.apple, "https://maps.apple.com/?daddr=39.915000,116.404000&dirflg=w");
-        assert!(l.geo.starts_with("geo:39.915000,116.404000"));
+        assert!(amap.contains("%E9%95%BF%E8%80%85") && amap.contains("A%26B"));
+        assert!(baidu.contains("destination=latlng:39.915000,116.404000|name:"));
+        assert!(baidu.contains("coord_type=wgs84"));
+        assert_eq!(apple, "https://maps.apple.com/?daddr=39.915000,116.404000&dirflg=w");
+        assert!(geo.starts_with("geo:39.915000,116.404000"));
+        for app in MapApp::ALL {
+            assert_eq!(MapApp::parse(app.as_str()), Some(app));
+        }
+        assert_eq!(MapApp::parse("google"), None);
     }
 }

@@ -194,7 +194,7 @@ fn coordinate(v: &Option<String>, field: Field, bound: f64) -> Result<f64, Query
 /// One facility with its distance from the origin.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
-    pub facility: Facility,
+    pub facility: std::sync::Arc<Facility>,
     pub distance_m: f64,
     pub walk_minutes: f64,
 }
@@ -244,7 +244,7 @@ pub fn scan(facilities: &[Facility], q: &NearbyQuery) -> NearbyResult {
         .map(|f| {
             let distance_m = walking::haversine_m(q.origin, f.location);
             Hit {
-                facility: f.clone(),
+                facility: std::sync::Arc::new(f.clone()),
                 distance_m,
                 walk_minutes: walking::walk_minutes(distance_m, q.pace),
             }
@@ -408,7 +408,8 @@ mod tests {
                 closures: Vec::new(),
                 checked_at: None,
                 retired: false,
-            },
+            }
+            .into(),
             distance_m: 0.0,
             walk_minutes: minutes,
         }

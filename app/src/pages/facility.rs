@@ -148,7 +148,7 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
             })}
             <p><OpenBadge state=f.state_at(view.now) /></p>
             <ClosureNotice closures=f.closures.clone() today=view.now.date />
-            <Contact facility=f.clone() />
+            <Contact phone=f.phone.clone() />
             <ReadAloud label=td_string!(locale, read_aloud).to_string() />
             <h2>{td!(locale, services_heading)}</h2>
             <ServiceList services=f.services.clone() />
@@ -163,7 +163,7 @@ fn FacilityDetail(view: FacilityView) -> impl IntoView {
                 </ul>
             })}
             {checked.map(|d| view! { <p class="checked-on">{d}</p> })}
-            <NavLinks facility=f />
+            <NavLinks facility=&f />
         </article>
     }
 }

@@ -50,15 +50,30 @@ pub fn content_hash(bytes: impl IntoIterator<Item = u8>) -> u64 {
     })
 }
 
+/// `bytes` brotli'd at `quality` (1–11) in one go, with a window just
+/// large enough for them (2^10 to 2^22 bytes). Brotli's default window of
+/// 4 MB costs tables that a 50 KB page does not need: measured on a results
+/// page (README, "Server speed"), quality 4 took 0.58 ms with the default
+/// window and 0.43 ms with a 64 KB one, for the same bytes.
+pub fn brotli(bytes: &[u8], quality: u32) -> Vec<u8> {
+    use std::io::Write;
+    let mut params = brotli::enc::BrotliEncoderParams::default();
+    params.quality = quality.clamp(1, 11) as i32;
+    // The window holds 2^lgwin - 16 bytes.
+    params.lgwin = (10..22).find(|w| (1usize << w) - 16 >= bytes.len()).unwrap_or(22);
+    params.size_hint = bytes.len();
+    let mut out = Vec::with_capacity(bytes.len() / 4 + 64);
+    {
+        let mut w = brotli::CompressorWriter::with_params(&mut out, 4096, &params);
+        w.write_all(bytes).expect("writing to memory");
+    }
+    out
+}
+
 impl Download {
     /// `body` with its brotli form at `quality` (1–11) and its ETag.
     pub fn new(body: String, content_type: &'static str, quality: u32) -> Self {
-        use std::io::Write;
-        let mut brotli = Vec::new();
-        {
-            let mut w = brotli::CompressorWriter::new(&mut brotli, 4096, quality, 22);
-            w.write_all(body.as_bytes()).expect("writing to memory");
-        }
+        let brotli = brotli(body.as_bytes(), quality);
         let hash = content_hash(body.bytes());
         Self {
             body: body.into(),
@@ -182,7 +197,7 @@ impl Snapshot {
             }
             let members = snapshot.tiles.members.get(&tile);
             let mut facilities: Vec<&Facility> = members
-                .map(|m| m.0.iter().map(|&i| &snapshot.index.facilities()[i]).collect())
+                .map(|m| m.0.iter().map(|&i| &*snapshot.index.facilities()[i]).collect())
                 .unwrap_or_default();
             facilities.sort_by_key(|f| f.id);
             let communities = members
@@ -231,7 +246,7 @@ impl Snapshot {
                     // The same JSON as `OfflineCatalog`, without copying;
                     // in id order (edits append to the index), so servers
                     // with the same data give the same bytes and ETag.
-                    let mut facilities: Vec<&Facility> = snapshot.index.facilities().iter().collect();
+                    let mut facilities: Vec<&Facility> = snapshot.index.facilities().iter().map(|f| &**f).collect();
                     facilities.sort_by_key(|f| f.id);
                     let body = serde_json::to_string(&Offline {
                         communities: &snapshot.communities,
