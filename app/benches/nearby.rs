@@ -123,7 +123,11 @@ fn edit(c: &mut Criterion) {
         b.iter(|| black_box(index.with_changes(vec![moved.clone()])))
     });
     group.bench_function(BenchmarkId::new("rebuild", n), |b| {
-        b.iter(|| black_box(FacilityIndex::new(index.facilities().to_vec())))
+        b.iter(|| {
+            black_box(FacilityIndex::new(
+                index.facilities().iter().map(|f| (**f).clone()).collect(),
+            ))
+        })
     });
     group.finish();
 }

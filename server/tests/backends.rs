@@ -230,7 +230,7 @@ async fn concurrent_edits_reach_the_index_as_a_fresh_load_would() {
     assert_eq!(applied.index.len(), before + 30);
     assert_eq!(applied.index.len(), fresh.index.len());
     for f in fresh.index.facilities() {
-        assert_eq!(applied.index.get(f.id), Some(f), "facility {}", f.source_ref);
+        assert_eq!(applied.index.get(f.id), Some(&**f), "facility {}", f.source_ref);
     }
     let q = app::domain::nearby::NearbyParams {
         lat: Some("30.62".into()),

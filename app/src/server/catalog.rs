@@ -57,11 +57,13 @@ pub fn content_hash(bytes: impl IntoIterator<Item = u8>) -> u64 {
 /// window and 0.43 ms with a 64 KB one, for the same bytes.
 pub fn brotli(bytes: &[u8], quality: u32) -> Vec<u8> {
     use std::io::Write;
-    let mut params = brotli::enc::BrotliEncoderParams::default();
-    params.quality = quality.clamp(1, 11) as i32;
-    // The window holds 2^lgwin - 16 bytes.
-    params.lgwin = (10..22).find(|w| (1usize << w) - 16 >= bytes.len()).unwrap_or(22);
-    params.size_hint = bytes.len();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: quality.clamp(1, 11) as i32,
+        // The window holds 2^lgwin - 16 bytes.
+        lgwin: (10..22).find(|w| (1usize << w) - 16 >= bytes.len()).unwrap_or(22),
+        size_hint: bytes.len(),
+        ..Default::default()
+    };
     let mut out = Vec::with_capacity(bytes.len() / 4 + 64);
     {
         let mut w = brotli::CompressorWriter::with_params(&mut out, 4096, &params);
