@@ -14,6 +14,7 @@ use crate::pages::offline::{OfflinePage, SuggestOfflinePage};
 use crate::pages::review::accounts::{AdminAccountsPage, OwnAccountPage};
 use crate::pages::review::assisted::AssistedPage;
 use crate::pages::review::communities::{AdminCommunitiesPage, AdminCommunityPage};
+use crate::pages::review::coverage::ReviewCoveragePage;
 use crate::pages::review::dashboard::ReviewDashboardPage;
 use crate::pages::review::detail::ReviewDetailPage;
 use crate::pages::review::facilities::AdminFacilitiesPage;
@@ -157,6 +158,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review") view=ReviewInboxPage ssr=SsrMode::Async />
                     <Route path=path!("/review/s/:code") view=ReviewDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/review/dashboard") view=ReviewDashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/review/coverage") view=ReviewCoveragePage ssr=SsrMode::Async />
                     <Route path=path!("/review/templates") view=ReviewTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/review/facilities") view=AdminFacilitiesPage ssr=SsrMode::Async />
                     <Route path=path!("/review/facilities/:id") view=AdminFacilityPage ssr=SsrMode::Async />

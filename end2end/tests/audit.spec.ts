@@ -93,6 +93,7 @@ async function residentPaths(page: Page): Promise<string[]> {
 const COMMITTEE = [
   "/review",
   "/review/dashboard",
+  "/review/coverage?k=3",
   "/review/templates",
   "/review/facilities",
   "/review/new",

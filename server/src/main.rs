@@ -13,7 +13,9 @@ use app::server::store::Backend;
 use app::server::{AppState, Catalog, Db};
 use server::config::Config;
 use server::config::DEFAULT_PHOTO_DIR;
-use server::import::{import_communities_file, import_facilities_file, import_sorting_file, ImportError};
+use server::import::{
+    import_communities_file, import_facilities_file, import_residences_file, import_sorting_file, ImportError,
+};
 use server::limits::WriteLimiter;
 use server::{http, seed, users};
 
@@ -44,6 +46,7 @@ enum Command {
     /// Create the database if needed and apply pending migrations.
     Migrate,
     /// Import facilities (or, with --communities, communities; with
+    /// --residences, residential compounds and their head counts; with
     /// --sorting, the waste-sorting dictionary) from a CSV, GeoJSON or Excel
     /// .xlsx file. Every row is checked; if any is wrong, all errors are
     /// listed and nothing is imported. Rows are matched on `ref` (`code` for
@@ -60,6 +63,11 @@ enum Command {
         /// The file holds communities, not facilities.
         #[arg(long, conflicts_with = "sorting")]
         communities: bool,
+        /// The file holds residential compounds (小区/院落): `ref`, `name_zh`,
+        /// `name_en`, `community`, `lat`, `lng`, `residents`, `elderly` (aged
+        /// 60+), for coverage planning.
+        #[arg(long, conflicts_with_all = ["sorting", "communities"])]
+        residences: bool,
         /// The file (CSV) is the waste-sorting dictionary; it replaces the
         /// current one.
         #[arg(long)]
@@ -264,11 +272,14 @@ async fn with_database(command: Command, config: Config) -> anyhow::Result<()> {
             file,
             crs,
             communities,
+            residences,
             sorting,
             dry_run,
         } => {
             let result = if communities {
                 import_communities_file(&db, &file, crs, dry_run).await
+            } else if residences {
+                import_residences_file(&db, &file, crs, dry_run).await
             } else if sorting {
                 import_sorting_file(&db, &file, dry_run).await
             } else {

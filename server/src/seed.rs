@@ -5,13 +5,15 @@
 use app::domain::coords::Crs;
 use app::server::Db;
 
-use crate::import::{import_communities, import_facilities, import_sorting, Format, ImportError};
+use crate::import::{import_communities, import_facilities, import_residences, import_sorting, Format, ImportError};
 
 const COMMUNITIES: &str = include_str!("../../seeds/communities.csv");
 /// Sample boundaries for the same communities (`seeds/boundaries.py`).
 const BOUNDARIES: &str = include_str!("../../seeds/community_boundaries.geojson");
 const FACILITIES: &str = include_str!("../../seeds/facilities.csv");
 const SORTING: &str = include_str!("../../seeds/sorting.csv");
+/// Sample compounds and head counts for coverage planning (`seeds/residences.py`).
+const RESIDENCES: &str = include_str!("../../seeds/residences.csv");
 
 /// Loads the demo facilities when the database has no facilities and no
 /// communities, and the sorting dictionary when it has none; returns
@@ -36,6 +38,7 @@ async fn load_unlocked(db: &Db) -> Result<bool, ImportError> {
     import_communities(db, COMMUNITIES, Format::Csv, Crs::Wgs84, false).await?;
     import_communities(db, BOUNDARIES, Format::GeoJson, Crs::Wgs84, false).await?;
     let report = import_facilities(db, FACILITIES, Format::Csv, Crs::Wgs84, false).await?;
-    tracing::info!(facilities = report.rows, "loaded the demo data from seeds/");
+    let compounds = import_residences(db, RESIDENCES, Format::Csv, Crs::Wgs84, false).await?;
+    tracing::info!(facilities = report.rows, compounds = compounds.rows, "loaded the demo data from seeds/");
     Ok(true)
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod boundary;
 pub mod closures;
 pub mod coords;
+pub mod coverage;
 pub mod facility;
 pub mod hours;
 pub mod navigation;

@@ -23,6 +23,7 @@ pub const DETOUR_FACTOR: f64 = 1.3;
 
 /// How fast the resident walks; a user setting.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Pace {
     #[default]

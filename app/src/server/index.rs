@@ -43,7 +43,9 @@ fn kind_slot(kind: Kind) -> usize {
     }
 }
 
-fn on_sphere(p: LatLng) -> [f64; 3] {
+/// A point on the sphere in 3-D (metres), where straight chords order
+/// like great-circle distances.
+pub(crate) fn on_sphere(p: LatLng) -> [f64; 3] {
     let (phi, lambda) = (p.lat.to_radians(), p.lng.to_radians());
     [
         EARTH_RADIUS_M * phi.cos() * lambda.cos(),
@@ -141,6 +143,14 @@ impl FacilityIndex {
 
     pub fn get(&self, id: i64) -> Option<&Facility> {
         self.by_id.get(&id).map(|&i| &*self.facilities[i])
+    }
+
+    /// The nearest facility of `kind` to `at`, with its straight-line metres.
+    pub fn nearest(&self, kind: Kind, at: LatLng) -> Option<(&Facility, f64)> {
+        self.by_kind[kind_slot(kind)].nearest_neighbor(&on_sphere(at)).map(|e| {
+            let f = &*self.facilities[e.data];
+            (f, haversine_m(at, f.location))
+        })
     }
 
     /// Facilities within the query's walking radius, nearest first, at most

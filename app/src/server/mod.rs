@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod coverage;
 pub mod index;
 pub mod mine;
 pub mod photos;

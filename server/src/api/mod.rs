@@ -1,6 +1,7 @@
 //! The public JSON API, `/api/v1`, as specified in PRODUCT.md and described
 //! by the OpenAPI document generated from these handlers' annotations.
 
+mod coverage;
 mod error;
 mod facilities;
 mod sorting;
@@ -32,13 +33,17 @@ pub use error::{ApiError, ApiQuery};
         suggestions::create,
         suggestions::show,
         suggestions::list,
-        suggestions::support
+        suggestions::support,
+        coverage::residences,
+        coverage::coverage,
+        coverage::sites
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, error::FieldProblem)),
     tags(
         (name = "facilities", description = "Meal-assistance, reading and waste-sorting points"),
         (name = "sorting", description = "Which bin an item goes in, under Chengdu's rules"),
-        (name = "suggestions", description = "Residents' micro-renewal suggestions and their public timeline")
+        (name = "suggestions", description = "Residents' micro-renewal suggestions and their public timeline"),
+        (name = "coverage", description = "Who lives within a walk of the nearest point, who does not, and where the next points would help most")
     )
 )]
 pub struct ApiDoc;
@@ -63,6 +68,9 @@ pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
         .route("/facilities/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/facilities/{id}", get(facilities::facility))
         .route("/sorting/search", get(sorting::search))
+        .route("/residences", get(coverage::residences))
+        .route("/coverage", get(coverage::coverage))
+        .route("/coverage/sites", get(coverage::sites))
         .route("/sorting/dictionary", get(sorting::dictionary))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

@@ -1,11 +1,13 @@
-//! Importing facilities and communities from CSV, GeoJSON or Excel, with
-//! coordinates in WGS-84, GCJ-02 (Amap, Tencent) or BD-09 (Baidu).
+//! Importing facilities, communities and residential compounds from CSV,
+//! GeoJSON or Excel, with coordinates in WGS-84, GCJ-02 (Amap, Tencent) or
+//! BD-09 (Baidu).
 //!
 //! Every row is validated before anything is written, and all errors are
 //! reported together with their row, so a committee can fix its spreadsheet
 //! in one pass. Only a file with no errors is stored, in one transaction:
-//! nothing is ever half-imported. Rows are matched on `ref` (facilities) or
-//! `code` (communities), so importing again updates instead of duplicating.
+//! nothing is ever half-imported. Rows are matched on `ref` (facilities,
+//! compounds) or `code` (communities), so importing again updates instead
+//! of duplicating.
 
 mod parse;
 pub mod plan;
@@ -18,7 +20,7 @@ use app::domain::coords::Crs;
 use app::domain::facility::Community;
 use app::server::store::{Db, NewFacility, StoreError};
 
-pub use parse::{parse_communities, parse_facilities, parse_sorting};
+pub use parse::{parse_communities, parse_facilities, parse_residences, parse_sorting};
 pub use records::{read_records, Format, Record};
 
 pub use app::domain::admin::import::{RowError, RowProblem};
@@ -124,6 +126,35 @@ pub async fn import_communities(
     }
     Ok(ImportReport {
         rows: communities.len(),
+        stored: !dry_run,
+    })
+}
+
+/// Imports residential compounds (coverage planning) from a file.
+pub async fn import_residences_file(
+    db: &Db,
+    path: &Path,
+    crs: Crs,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    import_residences(db, read_file(path)?, Format::from_path(path), crs, dry_run).await
+}
+
+pub async fn import_residences(
+    db: &Db,
+    input: impl AsRef<[u8]>,
+    format: Format,
+    crs: Crs,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    let records = read_records(input, format).map_err(ImportError::Format)?;
+    let known: HashSet<String> = db.community_codes().await?.into_iter().collect();
+    let residences = parse_residences(&records, &known, crs).map_err(ImportError::Rows)?;
+    if !dry_run {
+        db.upsert_residences(&residences).await?;
+    }
+    Ok(ImportReport {
+        rows: residences.len(),
         stored: !dry_run,
     })
 }

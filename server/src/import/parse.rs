@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use app::domain::boundary::{Boundary, BoundaryError};
 use app::domain::coords::{in_china, Crs, LatLng};
+use app::domain::coverage::Residence;
 use app::domain::facility::{Community, Kind, MealServices, ReadingServices, Services, SortingServices, WasteCategory};
 use app::domain::hours::WeeklyHours;
 use app::domain::sorting::SortingItem;
@@ -340,6 +341,60 @@ pub fn parse_communities(records: &[Record], crs: Crs) -> Result<Vec<Community>,
         };
         if row.errors.is_empty() {
             out.push(community);
+        }
+        errors.append(&mut row.errors);
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Validates residential compound rows. `communities`: the codes a row may
+/// refer to; `crs`: the system of the file's coordinates.
+pub fn parse_residences(records: &[Record], communities: &HashSet<String>, crs: Crs) -> Result<Vec<Residence>, Vec<RowError>> {
+    let mut errors = empty_file(records);
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for record in records {
+        let mut row = Row::new(record);
+        let source_ref = row.text("ref", true, MAX_REF);
+        if !source_ref.is_empty() && !seen.insert(source_ref.clone()) {
+            row.fail("ref", RowProblem::Duplicate(source_ref.clone()));
+        }
+        let community = row.text("community", true, MAX_REF);
+        if !community.is_empty() && !communities.contains(&community) {
+            row.fail("community", RowProblem::UnknownCommunity(community.clone()));
+        }
+        // At most 100 000 (`Row::count`): the largest estates house some
+        // tens of thousands.
+        let mut head_count = |field: &str| {
+            let n = row.count(field);
+            if n.is_none() && row.record.get(field).is_empty() {
+                row.fail(field, RowProblem::Required);
+            }
+            n
+        };
+        let residents = head_count("residents");
+        let elderly = head_count("elderly");
+        if let (Some(all), Some(old)) = (residents, elderly) {
+            if old > all {
+                row.fail("elderly", RowProblem::ElderlyOverResidents);
+            }
+        }
+        let residence = Residence {
+            id: 0,
+            name_zh: row.text("name_zh", true, MAX_NAME),
+            name_en: row.text("name_en", false, MAX_NAME),
+            location: row.location(crs),
+            source_ref,
+            community,
+            residents: residents.unwrap_or_default(),
+            elderly: elderly.unwrap_or_default(),
+        };
+        if row.errors.is_empty() {
+            out.push(residence);
         }
         errors.append(&mut row.errors);
     }

@@ -59,6 +59,8 @@ pub enum RowProblem {
     Boundary(BoundaryError),
     #[error("the centre is outside the community's boundary")]
     CentreOutside,
+    #[error("is more than `residents`")]
+    ElderlyOverResidents,
 }
 
 /// One problem in one row: where ("line 12" of a CSV counting the header

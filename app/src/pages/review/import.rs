@@ -92,6 +92,7 @@ pub fn problem_text(locale: Locale, p: &RowProblem) -> String {
         RowProblem::Boundary(BoundaryError::TooManyPoints) => td_string!(locale, imp_p_boundary_large).to_string(),
         RowProblem::Boundary(_) => td_string!(locale, imp_p_boundary).to_string(),
         RowProblem::CentreOutside => td_string!(locale, imp_p_centre).to_string(),
+        RowProblem::ElderlyOverResidents => td_string!(locale, imp_p_elderly).to_string(),
         // The dictionary's and communities' own columns, imported on the
         // command line only.
         other => other.to_string(),

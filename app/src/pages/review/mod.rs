@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod assisted;
 pub mod communities;
+pub mod coverage;
 pub mod dashboard;
 pub mod detail;
 pub mod facilities;
@@ -94,6 +95,7 @@ pub fn ReviewBar(signed: Signed) -> impl IntoView {
         <nav class="review-bar" aria-label=td_string!(locale, review_nav).to_string()>
             <a href="/review">{td!(locale, review_inbox)}</a>
             <a href="/review/dashboard">{td!(locale, review_dashboard)}</a>
+            <a href="/review/coverage">{td!(locale, cov_title)}</a>
             <a href="/review/templates">{td!(locale, review_templates)}</a>
             <a href="/review/new">{td!(locale, assist_nav)}</a>
             <a href="/review/facilities">{td!(locale, adm_facilities)}</a>

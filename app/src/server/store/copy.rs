@@ -87,6 +87,23 @@ const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "residences",
+        columns: &[
+            Int("id"),
+            Text("source_ref"),
+            Text("name_zh"),
+            Text("name_en"),
+            Text("community"),
+            Real("lat"),
+            Real("lng"),
+            Int("residents"),
+            Int("elderly"),
+            Int("updated_at"),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
         name: "sorting_items",
         columns: &[
             Int("id"),

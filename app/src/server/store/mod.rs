@@ -13,6 +13,7 @@
 mod copy;
 mod facilities;
 mod imports;
+mod residences;
 mod review;
 mod shared;
 mod suggestions;

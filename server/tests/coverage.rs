@@ -1,0 +1,243 @@
+//! Coverage planning through the real router: compounds imported as a
+//! street office would, their coverage checked compound by compound
+//! against what the nearby search tells a resident standing there, the
+//! suggested sites against what opening one really changes, and every bad
+//! parameter or row refused.
+
+mod common;
+
+use app::domain::coords::Crs;
+use axum::http::StatusCode;
+use serde_json::Value;
+use server::import::{import_facilities, import_residences, Format, ImportError, RowProblem};
+
+/// Compounds north and east of the test facilities (meal points at 30.6400
+/// and 30.6450, 104.0500), from next door to a few kilometres away.
+const RESIDENCES: &str = "ref,name_zh,name_en,community,lat,lng,residents,elderly\n\
+    c-1,零号小区,Zero Compound,test-a,30.6402,104.0501,1200,300\n\
+    c-2,五号院落,,test-a,30.6470,104.0510,400,160\n\
+    c-3,北苑,North Court,test-a,30.6540,104.0500,2500,500\n\
+    c-4,远郊家园,Far Homes,test-b,30.6700,104.0500,3000,900\n\
+    c-5,东花园,East Garden,test-b,30.6450,104.0650,1800,250\n\
+    c-6,更远家园,,test-b,30.7000,104.0600,600,200\n";
+
+async fn app_with_compounds() -> common::TestApp {
+    let app = common::app().await;
+    import_residences(&app.db, RESIDENCES, Format::Csv, Crs::Wgs84, false)
+        .await
+        .expect("valid compounds");
+    app
+}
+
+fn error_code(r: &common::Reply) -> String {
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.headers[axum::http::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    r.json()["error"]["code"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn residences_are_listed_by_community_with_head_counts_only() {
+    let app = app_with_compounds().await;
+    let all = app.get("/api/v1/residences").await.json();
+    let list = all["residences"].as_array().unwrap();
+    assert_eq!(list.len(), 6);
+    let first = &list[0];
+    assert_eq!(first["name"], "零号小区");
+    assert_eq!((first["residents"].as_u64(), first["elderly"].as_u64()), (Some(1200), Some(300)));
+    let mut keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["community", "elderly", "id", "lat", "lng", "name", "residents"]);
+    let english = app
+        .get_with("/api/v1/residences?community=test-b", ("accept-language", "en"))
+        .await
+        .json();
+    let names: Vec<&str> = english["residences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    // English where there is one, Chinese otherwise.
+    assert_eq!(names, ["Far Homes", "East Garden", "更远家园"]);
+    assert_eq!(
+        error_code(&app.get("/api/v1/residences?community=nowhere").await),
+        "invalid_community"
+    );
+}
+
+#[tokio::test]
+async fn coverage_agrees_with_the_nearby_search_compound_by_compound() {
+    let app = app_with_compounds().await;
+    let compounds = app.get("/api/v1/residences").await.json()["residences"].clone();
+    for kind in ["meal", "reading", "sorting"] {
+        for minutes in [15, 30] {
+            for pace in ["normal", "elderly"] {
+                let c = app
+                    .get(&format!("/api/v1/coverage?kind={kind}&minutes={minutes}&pace={pace}"))
+                    .await;
+                assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+                let c = c.json();
+                assert_eq!((c["kind"].as_str(), c["minutes"].as_u64(), c["pace"].as_str()), (Some(kind), Some(minutes), Some(pace)));
+                let gaps: Vec<&Value> = c["gaps"].as_array().unwrap().iter().collect();
+                let (mut residents, mut covered, mut elderly, mut elderly_covered) = (0, 0, 0, 0);
+                for r in compounds.as_array().unwrap() {
+                    let near = app
+                        .get(&format!(
+                            "/api/v1/facilities/nearby?lat={}&lng={}&kind={kind}&minutes={minutes}&pace={pace}",
+                            r["lat"], r["lng"]
+                        ))
+                        .await
+                        .json();
+                    let reached = !near["results"].as_array().unwrap().is_empty();
+                    let gap = gaps.iter().find(|g| g["id"] == r["id"]);
+                    assert_eq!(reached, gap.is_none(), "{kind} {minutes} {pace}: {r}");
+                    residents += r["residents"].as_u64().unwrap();
+                    elderly += r["elderly"].as_u64().unwrap();
+                    if reached {
+                        covered += r["residents"].as_u64().unwrap();
+                        elderly_covered += r["elderly"].as_u64().unwrap();
+                    }
+                    // A gap's walk is the nearest one's, as the search shows it.
+                    if let Some(gap) = gap {
+                        let far = app
+                            .get(&format!(
+                                "/api/v1/facilities/nearby?lat={}&lng={}&kind={kind}&minutes=60&pace={pace}&limit=1",
+                                r["lat"], r["lng"]
+                            ))
+                            .await
+                            .json();
+                        if let Some(nearest) = far["results"].as_array().unwrap().first() {
+                            assert_eq!(gap["walk_minutes"], nearest["walk_minutes"], "{r}");
+                        }
+                    }
+                }
+                assert_eq!(
+                    [&c["residents"], &c["residents_covered"], &c["elderly"], &c["elderly_covered"]].map(|v| v.as_u64().unwrap()),
+                    [residents, covered, elderly, elderly_covered],
+                    "{kind} {minutes} {pace}"
+                );
+                // Most elderly first.
+                let order: Vec<u64> = gaps.iter().map(|g| g["elderly"].as_u64().unwrap()).collect();
+                assert!(order.windows(2).all(|w| w[0] >= w[1]), "{order:?}");
+            }
+        }
+    }
+    // The slower pace never reaches more.
+    let normal = app.get("/api/v1/coverage?kind=meal").await.json();
+    let slow = app.get("/api/v1/coverage?kind=meal&pace=elderly").await.json();
+    assert!(slow["residents_covered"].as_u64() <= normal["residents_covered"].as_u64());
+    assert!(normal["residents_covered"].as_u64().unwrap() > 0);
+    assert!(!normal["gaps"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_community_sees_its_own_compounds_and_figures() {
+    let app = app_with_compounds().await;
+    let b = app.get("/api/v1/coverage?kind=meal&community=test-b").await.json();
+    let communities = b["communities"].as_array().unwrap();
+    assert_eq!(communities.len(), 1);
+    assert_eq!(communities[0]["code"], "test-b");
+    assert_eq!(b["residents"].as_u64(), Some(3000 + 1800 + 600));
+    assert!(b["gaps"].as_array().unwrap().iter().all(|g| g["community"] == "test-b"));
+    let all = app.get("/api/v1/coverage?kind=meal").await.json();
+    let codes: Vec<&str> = all["communities"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["test-a", "test-b"]);
+    // The per-community figures add up to the whole.
+    let sum: u64 = all["communities"].as_array().unwrap().iter().map(|c| c["elderly_covered"].as_u64().unwrap()).sum();
+    assert_eq!(Some(sum), all["elderly_covered"].as_u64());
+}
+
+#[tokio::test]
+async fn a_suggested_site_brings_in_what_it_promised() {
+    let app = app_with_compounds().await;
+    let sites = app.get("/api/v1/coverage/sites?kind=meal&k=3").await;
+    assert_eq!(sites.status, StatusCode::OK, "{}", sites.text);
+    let sites = sites.json()["sites"].as_array().unwrap().clone();
+    assert!(!sites.is_empty() && sites.len() <= 3);
+    let gains: Vec<(u64, u64)> = sites
+        .iter()
+        .map(|s| (s["elderly_gain"].as_u64().unwrap(), s["residents_gain"].as_u64().unwrap()))
+        .collect();
+    assert!(gains.windows(2).all(|w| w[0] >= w[1]), "gains never increase: {gains:?}");
+    let before = app.get("/api/v1/coverage?kind=meal").await.json();
+    // Open a meal point at the first site; coverage grows by its gain.
+    let (lat, lng) = (sites[0]["lat"].as_f64().unwrap(), sites[0]["lng"].as_f64().unwrap());
+    let csv = format!("{}\nnew-1,meal,新食堂,,新路1号,,{lat},{lng},,test-b,Mo-Su 11:00-13:00,1,0,,,0,,,\n", common::HEADER);
+    import_facilities(&app.db, csv, Format::Csv, Crs::Wgs84, false).await.unwrap();
+    app.catalog.refresh(&app.db).await.unwrap();
+    let after = app.get("/api/v1/coverage?kind=meal").await.json();
+    let grew = |field: &str| after[field].as_u64().unwrap() - before[field].as_u64().unwrap();
+    assert_eq!((grew("elderly_covered"), grew("residents_covered")), gains[0]);
+    // Everyone within reach: nothing left to suggest.
+    let far = app.get("/api/v1/coverage/sites?kind=meal&minutes=30&k=10&community=test-a").await.json();
+    let left = app.get("/api/v1/coverage?kind=meal&minutes=30&community=test-a").await.json();
+    assert_eq!(far["sites"].as_array().unwrap().is_empty(), left["gaps"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn bad_parameters_are_refused_with_json_errors() {
+    let app = app_with_compounds().await;
+    for (uri, code) in [
+        ("/api/v1/coverage", "missing_kind"),
+        ("/api/v1/coverage?kind=", "missing_kind"),
+        ("/api/v1/coverage?kind=bus", "invalid_kind"),
+        ("/api/v1/coverage?kind=meal&minutes=20", "invalid_minutes"),
+        ("/api/v1/coverage?kind=meal&minutes=-15", "invalid_minutes"),
+        ("/api/v1/coverage?kind=meal&pace=fast", "invalid_pace"),
+        ("/api/v1/coverage?kind=meal&community=nowhere", "invalid_community"),
+        ("/api/v1/coverage/sites?kind=meal&k=0", "invalid_k"),
+        ("/api/v1/coverage/sites?kind=meal&k=11", "invalid_k"),
+        ("/api/v1/coverage/sites?kind=meal&k=two", "invalid_k"),
+        ("/api/v1/coverage/sites?k=2", "missing_kind"),
+        ("/api/v1/coverage?kind=meal&kind=reading", "invalid_query"),
+    ] {
+        assert_eq!(error_code(&app.get(uri).await), code, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn a_file_with_any_wrong_row_stores_nothing() {
+    let app = common::app().await;
+    let bad = "ref,name_zh,name_en,community,lat,lng,residents,elderly\n\
+        ok-1,好小区,,test-a,30.64,104.05,100,20\n\
+        bad-1,老人多,,test-a,30.64,104.05,100,120\n\
+        bad-2,无名社区,,nowhere,30.64,104.05,100,20\n\
+        ok-1,重复,,test-a,30.64,104.05,100,20\n\
+        bad-3,缺人数,,test-a,30.64,104.05,,20\n\
+        bad-4,负数,,test-a,30.64,104.05,-5,0\n\
+        bad-5,,,test-a,30.64,104.05,10,1\n";
+    let Err(ImportError::Rows(errors)) = import_residences(&app.db, bad, Format::Csv, Crs::Wgs84, false).await else {
+        panic!("the file must be refused");
+    };
+    let found: Vec<(&str, &str, &RowProblem)> = errors.iter().map(|e| (e.row.as_str(), e.field.as_str(), &e.problem)).collect();
+    assert_eq!(
+        found,
+        [
+            ("line 3", "elderly", &RowProblem::ElderlyOverResidents),
+            ("line 4", "community", &RowProblem::UnknownCommunity("nowhere".into())),
+            ("line 5", "ref", &RowProblem::Duplicate("ok-1".into())),
+            ("line 6", "residents", &RowProblem::Required),
+            ("line 7", "residents", &RowProblem::WholeNumber),
+            ("line 8", "name_zh", &RowProblem::Required),
+        ]
+    );
+    assert!(app.db.residences(None).await.unwrap().is_empty(), "nothing stored");
+    // GCJ-02 coordinates are moved to WGS-84, as for facilities; importing
+    // again updates by `ref`.
+    let gcj = Crs::Gcj02.from_wgs84(app::domain::coords::LatLng::new(30.64, 104.05));
+    let file = |residents: u32| {
+        format!(
+            "ref,name_zh,name_en,community,lat,lng,residents,elderly\nr-1,甲小区,,test-a,{},{},{residents},10\n",
+            gcj.lat, gcj.lng
+        )
+    };
+    import_residences(&app.db, file(100), Format::Csv, Crs::Gcj02, false).await.unwrap();
+    import_residences(&app.db, file(150), Format::Csv, Crs::Gcj02, false).await.unwrap();
+    let stored = app.db.residences(Some("test-a")).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].residents, 150);
+    assert!((stored[0].location.lat - 30.64).abs() < 1e-5 && (stored[0].location.lng - 104.05).abs() < 1e-5);
+}
