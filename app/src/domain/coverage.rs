@@ -61,7 +61,23 @@ pub struct Tally {
     pub elderly_covered: u64,
 }
 
+/// A share in whole per cent, rounded down: never 100 while one is left
+/// out; 0 of 0 is 0.
+fn percent(part: u64, whole: u64) -> u64 {
+    (part * 100).checked_div(whole).unwrap_or(0)
+}
+
 impl Tally {
+    /// Residents aged 60+ within reach, in whole per cent.
+    pub fn elderly_percent(&self) -> u64 {
+        percent(self.elderly_covered, self.elderly)
+    }
+
+    /// All residents within reach, in whole per cent.
+    pub fn residents_percent(&self) -> u64 {
+        percent(self.residents_covered, self.residents)
+    }
+
     fn add(&mut self, r: &Residence, covered: bool) {
         self.residents += u64::from(r.residents);
         self.elderly += u64::from(r.elderly);
@@ -362,9 +378,11 @@ mod tests {
         assert_eq!(c.gaps[1].walk_minutes, Some(15 + 1), "just past the radius reads as 16 minutes");
         assert_eq!(c.gaps[2].walk_minutes, None, "no point of the kind at all");
         // The elderly pace reaches less far.
+        assert_eq!((c.total.elderly_percent(), c.total.residents_percent()), (8, 15), "rounded down");
         let slow = coverage(&town, &nearest, 15, Pace::Elderly);
         assert_eq!(slow.total.residents_covered, 0);
         let empty = coverage(&[], &[], 15, Pace::Normal);
         assert_eq!((empty.total, empty.communities.len(), empty.gaps.len()), (Tally::default(), 0, 0));
+        assert_eq!(empty.total.elderly_percent(), 0);
     }
 }

@@ -206,12 +206,6 @@ pub fn ReviewCoveragePage() -> impl IntoView {
     }
 }
 
-/// A share in whole per cent, rounded down (never shows 100 while one is
-/// left out).
-fn percent(part: u64, whole: u64) -> u64 {
-    (part * 100).checked_div(whole).unwrap_or(0)
-}
-
 fn pace_name(locale: Locale, pace: Pace) -> String {
     match pace {
         Pace::Normal => td_string!(locale, pace_normal),
@@ -232,10 +226,10 @@ fn CoverageBody(view: CoverageView) -> impl IntoView {
         pace = pace_name(locale, view.pace),
         elderly_covered = t.elderly_covered,
         elderly = t.elderly,
-        elderly_share = percent(t.elderly_covered, t.elderly),
+        elderly_share = t.elderly_percent(),
         covered = t.residents_covered,
         residents = t.residents,
-        share = percent(t.residents_covered, t.residents)
+        share = t.residents_percent()
     )
     .to_string();
     let empty = view.compounds.is_empty();
@@ -332,7 +326,7 @@ fn Shares(shares: Vec<(Kind, Vec<Tally>)>) -> impl IntoView {
                         <tr>
                             <th scope="row">{kind_name(locale, kind)}</th>
                             {tallies.into_iter().map(|t| view! {
-                                <td>{td_string!(locale, cov_cell, elderly = percent(t.elderly_covered, t.elderly), all = percent(t.residents_covered, t.residents)).to_string()}</td>
+                                <td>{td_string!(locale, cov_cell, elderly = t.elderly_percent(), all = t.residents_percent()).to_string()}</td>
                             }).collect_view()}
                         </tr>
                     }).collect_view()}

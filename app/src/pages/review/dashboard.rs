@@ -23,6 +23,10 @@ pub struct DashboardView {
     pub days: u32,
     pub figures: Dashboard,
     pub waiting: Vec<InboxItem>,
+    /// Residents aged 60+ within 15 minutes' walk (normal pace) of a meal
+    /// point, in the member's community (all for admins); `None` without
+    /// compound data.
+    pub meal_coverage: Option<crate::domain::coverage::Tally>,
 }
 
 #[server]
@@ -47,11 +51,23 @@ pub async fn review_dashboard(days: u32) -> Result<DashboardView, PageError> {
     }
     waiting.sort_by_key(|s| s.created_at);
     waiting.truncate(5);
+    let residences = state.db.residences(scope).await?;
+    let meal_coverage = (!residences.is_empty()).then(|| {
+        use crate::domain::facility::Kind;
+        use crate::server::coverage::{answer, Question};
+        let q = Question {
+            kind: Kind::Meal,
+            minutes: 15,
+            pace: crate::domain::walking::Pace::Normal,
+        };
+        answer(&state.catalog.snapshot().index, &residences, q).total
+    });
     Ok(DashboardView {
         signed,
         days,
         figures: summarise(&rows),
         waiting,
+        meal_coverage,
     })
 }
 
@@ -97,6 +113,22 @@ fn DashboardBody(view: DashboardView) -> impl IntoView {
                 <div class="review-row"><dt>{td!(locale, dashboard_total)}</dt><dd>{f.total}</dd></div>
                 <div class="review-row"><dt>{td!(locale, dashboard_median)}</dt><dd>{median}</dd></div>
                 <div class="review-row"><dt>{td!(locale, dashboard_unanswered)}</dt><dd>{f.unanswered}</dd></div>
+                {view.meal_coverage.map(|t| view! {
+                    <div class="review-row">
+                        <dt>{td!(locale, dashboard_meal_coverage)}</dt>
+                        <dd>
+                            <a href="/review/coverage?kind=meal&minutes=15&pace=normal">
+                                {td_string!(
+                                    locale,
+                                    dashboard_meal_coverage_value,
+                                    share = t.elderly_percent(),
+                                    covered = t.elderly_covered,
+                                    elderly = t.elderly
+                                ).to_string()}
+                            </a>
+                        </dd>
+                    </div>
+                })}
             </dl>
             <h2>{td!(locale, dashboard_by_status)}</h2>
             <table class="figures">
