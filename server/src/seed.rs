@@ -39,6 +39,10 @@ async fn load_unlocked(db: &Db) -> Result<bool, ImportError> {
     import_communities(db, BOUNDARIES, Format::GeoJson, Crs::Wgs84, false).await?;
     let report = import_facilities(db, FACILITIES, Format::Csv, Crs::Wgs84, false).await?;
     let compounds = import_residences(db, RESIDENCES, Format::Csv, Crs::Wgs84, false).await?;
-    tracing::info!(facilities = report.rows, compounds = compounds.rows, "loaded the demo data from seeds/");
+    tracing::info!(
+        facilities = report.rows,
+        compounds = compounds.rows,
+        "loaded the demo data from seeds/"
+    );
     Ok(true)
 }

@@ -46,7 +46,10 @@ async fn residences_are_listed_by_community_with_head_counts_only() {
     assert_eq!(list.len(), 6);
     let first = &list[0];
     assert_eq!(first["name"], "零号小区");
-    assert_eq!((first["residents"].as_u64(), first["elderly"].as_u64()), (Some(1200), Some(300)));
+    assert_eq!(
+        (first["residents"].as_u64(), first["elderly"].as_u64()),
+        (Some(1200), Some(300))
+    );
     let mut keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
     assert_eq!(keys, ["community", "elderly", "id", "lat", "lng", "name", "residents"]);
@@ -80,7 +83,10 @@ async fn coverage_agrees_with_the_nearby_search_compound_by_compound() {
                     .await;
                 assert_eq!(c.status, StatusCode::OK, "{}", c.text);
                 let c = c.json();
-                assert_eq!((c["kind"].as_str(), c["minutes"].as_u64(), c["pace"].as_str()), (Some(kind), Some(minutes), Some(pace)));
+                assert_eq!(
+                    (c["kind"].as_str(), c["minutes"].as_u64(), c["pace"].as_str()),
+                    (Some(kind), Some(minutes), Some(pace))
+                );
                 let gaps: Vec<&Value> = c["gaps"].as_array().unwrap().iter().collect();
                 let (mut residents, mut covered, mut elderly, mut elderly_covered) = (0, 0, 0, 0);
                 for r in compounds.as_array().unwrap() {
@@ -115,7 +121,13 @@ async fn coverage_agrees_with_the_nearby_search_compound_by_compound() {
                     }
                 }
                 assert_eq!(
-                    [&c["residents"], &c["residents_covered"], &c["elderly"], &c["elderly_covered"]].map(|v| v.as_u64().unwrap()),
+                    [
+                        &c["residents"],
+                        &c["residents_covered"],
+                        &c["elderly"],
+                        &c["elderly_covered"]
+                    ]
+                    .map(|v| v.as_u64().unwrap()),
                     [residents, covered, elderly, elderly_covered],
                     "{kind} {minutes} {pace}"
                 );
@@ -143,10 +155,20 @@ async fn a_community_sees_its_own_compounds_and_figures() {
     assert_eq!(b["residents"].as_u64(), Some(3000 + 1800 + 600));
     assert!(b["gaps"].as_array().unwrap().iter().all(|g| g["community"] == "test-b"));
     let all = app.get("/api/v1/coverage?kind=meal").await.json();
-    let codes: Vec<&str> = all["communities"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = all["communities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["test-a", "test-b"]);
     // The per-community figures add up to the whole.
-    let sum: u64 = all["communities"].as_array().unwrap().iter().map(|c| c["elderly_covered"].as_u64().unwrap()).sum();
+    let sum: u64 = all["communities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["elderly_covered"].as_u64().unwrap())
+        .sum();
     assert_eq!(Some(sum), all["elderly_covered"].as_u64());
 }
 
@@ -159,22 +181,44 @@ async fn a_suggested_site_brings_in_what_it_promised() {
     assert!(!sites.is_empty() && sites.len() <= 3);
     let gains: Vec<(u64, u64)> = sites
         .iter()
-        .map(|s| (s["elderly_gain"].as_u64().unwrap(), s["residents_gain"].as_u64().unwrap()))
+        .map(|s| {
+            (
+                s["elderly_gain"].as_u64().unwrap(),
+                s["residents_gain"].as_u64().unwrap(),
+            )
+        })
         .collect();
-    assert!(gains.windows(2).all(|w| w[0] >= w[1]), "gains never increase: {gains:?}");
+    assert!(
+        gains.windows(2).all(|w| w[0] >= w[1]),
+        "gains never increase: {gains:?}"
+    );
     let before = app.get("/api/v1/coverage?kind=meal").await.json();
     // Open a meal point at the first site; coverage grows by its gain.
     let (lat, lng) = (sites[0]["lat"].as_f64().unwrap(), sites[0]["lng"].as_f64().unwrap());
-    let csv = format!("{}\nnew-1,meal,新食堂,,新路1号,,{lat},{lng},,test-b,Mo-Su 11:00-13:00,1,0,,,0,,,\n", common::HEADER);
-    import_facilities(&app.db, csv, Format::Csv, Crs::Wgs84, false).await.unwrap();
+    let csv = format!(
+        "{}\nnew-1,meal,新食堂,,新路1号,,{lat},{lng},,test-b,Mo-Su 11:00-13:00,1,0,,,0,,,\n",
+        common::HEADER
+    );
+    import_facilities(&app.db, csv, Format::Csv, Crs::Wgs84, false)
+        .await
+        .unwrap();
     app.catalog.refresh(&app.db).await.unwrap();
     let after = app.get("/api/v1/coverage?kind=meal").await.json();
     let grew = |field: &str| after[field].as_u64().unwrap() - before[field].as_u64().unwrap();
     assert_eq!((grew("elderly_covered"), grew("residents_covered")), gains[0]);
     // Everyone within reach: nothing left to suggest.
-    let far = app.get("/api/v1/coverage/sites?kind=meal&minutes=30&k=10&community=test-a").await.json();
-    let left = app.get("/api/v1/coverage?kind=meal&minutes=30&community=test-a").await.json();
-    assert_eq!(far["sites"].as_array().unwrap().is_empty(), left["gaps"].as_array().unwrap().is_empty());
+    let far = app
+        .get("/api/v1/coverage/sites?kind=meal&minutes=30&k=10&community=test-a")
+        .await
+        .json();
+    let left = app
+        .get("/api/v1/coverage?kind=meal&minutes=30&community=test-a")
+        .await
+        .json();
+    assert_eq!(
+        far["sites"].as_array().unwrap().is_empty(),
+        left["gaps"].as_array().unwrap().is_empty()
+    );
 }
 
 #[tokio::test]
@@ -212,7 +256,10 @@ async fn a_file_with_any_wrong_row_stores_nothing() {
     let Err(ImportError::Rows(errors)) = import_residences(&app.db, bad, Format::Csv, Crs::Wgs84, false).await else {
         panic!("the file must be refused");
     };
-    let found: Vec<(&str, &str, &RowProblem)> = errors.iter().map(|e| (e.row.as_str(), e.field.as_str(), &e.problem)).collect();
+    let found: Vec<(&str, &str, &RowProblem)> = errors
+        .iter()
+        .map(|e| (e.row.as_str(), e.field.as_str(), &e.problem))
+        .collect();
     assert_eq!(
         found,
         [
@@ -234,8 +281,12 @@ async fn a_file_with_any_wrong_row_stores_nothing() {
             gcj.lat, gcj.lng
         )
     };
-    import_residences(&app.db, file(100), Format::Csv, Crs::Gcj02, false).await.unwrap();
-    import_residences(&app.db, file(150), Format::Csv, Crs::Gcj02, false).await.unwrap();
+    import_residences(&app.db, file(100), Format::Csv, Crs::Gcj02, false)
+        .await
+        .unwrap();
+    import_residences(&app.db, file(150), Format::Csv, Crs::Gcj02, false)
+        .await
+        .unwrap();
     let stored = app.db.residences(Some("test-a")).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].residents, 150);

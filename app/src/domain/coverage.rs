@@ -178,12 +178,12 @@ pub const MAX_SITES: usize = 10;
 pub fn greedy_sites(residences: &[Residence], covered: &[bool], reach: &[Vec<usize>], k: usize) -> Vec<Site> {
     let mut covered = covered.to_vec();
     let gain = |covered: &[bool], c: usize| -> (u64, u64) {
-        reach[c]
-            .iter()
-            .filter(|&&i| !covered[i])
-            .fold((0, 0), |(e, r), &i| {
-                (e + u64::from(residences[i].elderly), r + u64::from(residences[i].residents))
-            })
+        reach[c].iter().filter(|&&i| !covered[i]).fold((0, 0), |(e, r), &i| {
+            (
+                e + u64::from(residences[i].elderly),
+                r + u64::from(residences[i].residents),
+            )
+        })
     };
     // Best first: most 60+ gained, most residents gained, lowest id.
     let key = |c: usize, (e, r): (u64, u64)| (e, r, Reverse(residences[c].id), c);
@@ -356,7 +356,12 @@ mod tests {
             residents,
             elderly,
         };
-        let town = vec![r(1, "b", 100, 10), r(2, "a", 200, 50), r(3, "a", 300, 50), r(4, "b", 50, 5)];
+        let town = vec![
+            r(1, "b", 100, 10),
+            r(2, "a", 200, 50),
+            r(3, "a", 300, 50),
+            r(4, "b", 50, 5),
+        ];
         let reach = reach_m(15, Pace::Normal);
         let nearest = [Some(reach), Some(reach + 0.01), Some(5000.0), None];
         let c = coverage(&town, &nearest, 15, Pace::Normal);
@@ -370,19 +375,33 @@ mod tests {
             }
         );
         assert_eq!(
-            c.communities.iter().map(|t| (t.code.as_str(), t.tally.elderly_covered, t.tally.elderly)).collect::<Vec<_>>(),
+            c.communities
+                .iter()
+                .map(|t| (t.code.as_str(), t.tally.elderly_covered, t.tally.elderly))
+                .collect::<Vec<_>>(),
             vec![("a", 0, 100), ("b", 10, 15)]
         );
         // 50 and 50 elderly: the one with more residents first.
         assert_eq!(c.gaps.iter().map(|g| g.index).collect::<Vec<_>>(), vec![2, 1, 3]);
-        assert_eq!(c.gaps[1].walk_minutes, Some(15 + 1), "just past the radius reads as 16 minutes");
+        assert_eq!(
+            c.gaps[1].walk_minutes,
+            Some(15 + 1),
+            "just past the radius reads as 16 minutes"
+        );
         assert_eq!(c.gaps[2].walk_minutes, None, "no point of the kind at all");
         // The elderly pace reaches less far.
-        assert_eq!((c.total.elderly_percent(), c.total.residents_percent()), (8, 15), "rounded down");
+        assert_eq!(
+            (c.total.elderly_percent(), c.total.residents_percent()),
+            (8, 15),
+            "rounded down"
+        );
         let slow = coverage(&town, &nearest, 15, Pace::Elderly);
         assert_eq!(slow.total.residents_covered, 0);
         let empty = coverage(&[], &[], 15, Pace::Normal);
-        assert_eq!((empty.total, empty.communities.len(), empty.gaps.len()), (Tally::default(), 0, 0));
+        assert_eq!(
+            (empty.total, empty.communities.len(), empty.gaps.len()),
+            (Tally::default(), 0, 0)
+        );
         assert_eq!(empty.total.elderly_percent(), 0);
     }
 }

@@ -124,10 +124,21 @@ mod tests {
     fn covered_exactly_when_the_nearby_search_finds_one() {
         let town = grid(12, 0.002);
         let points: Vec<Facility> = (0..6)
-            .map(|i| facility(i, LatLng::new(30.6 + 0.004 * i as f64, 104.0 + 0.003 * i as f64), i % 2 == 0))
+            .map(|i| {
+                facility(
+                    i,
+                    LatLng::new(30.6 + 0.004 * i as f64, 104.0 + 0.003 * i as f64),
+                    i % 2 == 0,
+                )
+            })
             .collect();
         let index = FacilityIndex::new(points);
-        for (minutes, pace) in [(15, Pace::Normal), (15, Pace::Elderly), (5, Pace::Normal), (30, Pace::Elderly)] {
+        for (minutes, pace) in [
+            (15, Pace::Normal),
+            (15, Pace::Elderly),
+            (5, Pace::Normal),
+            (30, Pace::Elderly),
+        ] {
             let q = Question {
                 kind: Kind::Meal,
                 minutes,
@@ -147,14 +158,26 @@ mod tests {
                 .validate()
                 .unwrap();
                 let found = index.nearby(&search);
-                assert_eq!(!found.within.is_empty(), !gaps.contains(&i), "compound {i} at {minutes} {pace:?}");
+                assert_eq!(
+                    !found.within.is_empty(),
+                    !gaps.contains(&i),
+                    "compound {i} at {minutes} {pace:?}"
+                );
                 if let Some(g) = c.gaps.iter().find(|g| g.index == i) {
                     assert_eq!(g.walk_minutes, found.beyond.first().map(|h| h.display_minutes()));
                 }
             }
         }
         // No point of the kind: nobody is covered, no walk to show.
-        let none = answer(&FacilityIndex::new(Vec::new()), &town, Question { kind: Kind::Meal, minutes: 15, pace: Pace::Normal });
+        let none = answer(
+            &FacilityIndex::new(Vec::new()),
+            &town,
+            Question {
+                kind: Kind::Meal,
+                minutes: 15,
+                pace: Pace::Normal,
+            },
+        );
         assert_eq!(none.total.residents_covered, 0);
         assert!(none.gaps.iter().all(|g| g.walk_minutes.is_none()));
     }
@@ -164,7 +187,13 @@ mod tests {
         let town = grid(15, 0.0017);
         let everyone: Vec<usize> = (0..town.len()).collect();
         let some: Vec<usize> = (0..town.len()).filter(|i| i % 3 != 1).collect();
-        for (targets, reach) in [(&everyone, 0.0), (&everyone, 250.0), (&everyone, 830.0), (&some, 830.0), (&everyone, 2000.0)] {
+        for (targets, reach) in [
+            (&everyone, 0.0),
+            (&everyone, 250.0),
+            (&everyone, 830.0),
+            (&some, 830.0),
+            (&everyone, 2000.0),
+        ] {
             let fast = reach_lists(&town, targets, reach);
             for (c, list) in fast.iter().enumerate() {
                 let all: Vec<usize> = targets
@@ -193,7 +222,13 @@ mod tests {
         let mut with_site = index.facilities().iter().map(|f| (**f).clone()).collect::<Vec<_>>();
         with_site.push(facility(2, town[picked[0].index].location, true));
         let after = answer(&FacilityIndex::new(with_site), &town, q);
-        assert_eq!(after.total.elderly_covered - before.total.elderly_covered, picked[0].elderly_gain);
-        assert_eq!(after.total.residents_covered - before.total.residents_covered, picked[0].residents_gain);
+        assert_eq!(
+            after.total.elderly_covered - before.total.elderly_covered,
+            picked[0].elderly_gain
+        );
+        assert_eq!(
+            after.total.residents_covered - before.total.residents_covered,
+            picked[0].residents_gain
+        );
     }
 }

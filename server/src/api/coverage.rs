@@ -48,8 +48,8 @@ fn present(v: &Option<String>) -> Option<&str> {
 
 impl CoverageParams {
     fn question(&self) -> Result<Question, ApiError> {
-        let kind = present(&self.kind)
-            .ok_or_else(|| bad("missing_kind", "`kind` is required: meal, reading or sorting"))?;
+        let kind =
+            present(&self.kind).ok_or_else(|| bad("missing_kind", "`kind` is required: meal, reading or sorting"))?;
         let kind = Kind::parse(kind).ok_or_else(|| bad("invalid_kind", "`kind` must be meal, reading or sorting"))?;
         let minutes = match present(&self.minutes) {
             None | Some("15") => 15,

@@ -353,7 +353,11 @@ pub fn parse_communities(records: &[Record], crs: Crs) -> Result<Vec<Community>,
 
 /// Validates residential compound rows. `communities`: the codes a row may
 /// refer to; `crs`: the system of the file's coordinates.
-pub fn parse_residences(records: &[Record], communities: &HashSet<String>, crs: Crs) -> Result<Vec<Residence>, Vec<RowError>> {
+pub fn parse_residences(
+    records: &[Record],
+    communities: &HashSet<String>,
+    crs: Crs,
+) -> Result<Vec<Residence>, Vec<RowError>> {
     let mut errors = empty_file(records);
     let mut out = Vec::new();
     let mut seen = HashSet::new();

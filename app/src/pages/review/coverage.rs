@@ -25,7 +25,12 @@ use crate::prefs::use_locale;
 const GAPS_LISTED: usize = 30;
 
 /// The radii and paces compared side by side.
-pub const COLUMNS: [(u32, Pace); 4] = [(15, Pace::Normal), (15, Pace::Elderly), (30, Pace::Normal), (30, Pace::Elderly)];
+pub const COLUMNS: [(u32, Pace); 4] = [
+    (15, Pace::Normal),
+    (15, Pace::Elderly),
+    (30, Pace::Normal),
+    (30, Pace::Elderly),
+];
 
 /// What the address asks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,9 +102,7 @@ pub async fn review_coverage(ask: CoverageAsk) -> Result<CoverageView, PageError
     // A committee member sees their own community whatever the address says.
     let community = match signed.member.scope() {
         Some(own) => Some(own.to_string()),
-        None => ask
-            .community
-            .filter(|c| snapshot.community(c).is_some()),
+        None => ask.community.filter(|c| snapshot.community(c).is_some()),
     };
     let k = ask
         .k

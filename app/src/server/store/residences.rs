@@ -60,10 +60,12 @@ impl Db {
     pub async fn residences(&self, community: Option<&str>) -> Result<Vec<Residence>, StoreError> {
         let rows = match community {
             Some(code) => {
-                sqlx::query(&format!("SELECT {COLUMNS} FROM residences WHERE community = $1 ORDER BY id"))
-                    .bind(code)
-                    .fetch_all(&self.pool)
-                    .await?
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM residences WHERE community = $1 ORDER BY id"
+                ))
+                .bind(code)
+                .fetch_all(&self.pool)
+                .await?
             }
             None => {
                 sqlx::query(&format!("SELECT {COLUMNS} FROM residences ORDER BY id"))
