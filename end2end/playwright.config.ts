@@ -41,7 +41,7 @@ export default defineConfig({
   },
   // The release server on a fresh SQLite file, seeded with the demo data.
   webServer: {
-    // The demo data plus two committee members (Yulin, Jiangxijie) and a
+    // The demo data (sample compounds included) plus two committee members (Yulin, Jiangxijie) and a
     // street office admin.
     command: [
       "rm -rf target/e2e && mkdir -p target/e2e",
@@ -49,6 +49,7 @@ export default defineConfig({
       "$S import --communities seeds/communities.csv > /dev/null",
       "$S import --communities seeds/community_boundaries.geojson > /dev/null",
       "$S import seeds/facilities.csv > /dev/null",
+      "$S import --residences seeds/residences.csv > /dev/null",
       `printf '${COMMITTEE_PASSWORD}\\n' | $S create-user --username yulin --role committee --community wuhou-yulin`,
       `printf '${COMMITTEE_PASSWORD}\\n' | $S create-user --username jiangxi --role committee --community wuhou-jiangxijie`,
       `printf '${COMMITTEE_PASSWORD}\\n' | $S create-user --username street --role admin`,

@@ -7,6 +7,8 @@ import { expectNoAxeViolations, signIn, test } from "./helpers";
 
 test.describe("coverage", () => {
   test("a committee member sees their community's meal coverage and asks for 3 sites", async ({ page }) => {
+    // Many pages and axe-core on a busy 2-core machine.
+    test.setTimeout(120_000);
     await signIn(page, "yulin");
     await page.getByRole("link", { name: "覆盖与选址" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("覆盖与选址");
@@ -41,8 +43,8 @@ test.describe("coverage", () => {
     await expectNoAxeViolations(page);
 
     // Another kind, pace and radius: the same figures as the API.
-    await page.getByText("社区书屋").first().click();
-    await page.getByText("慢步（长者）").first().click();
+    await page.getByRole("radio", { name: "社区书屋" }).check();
+    await page.getByRole("radio", { name: "慢步（长者）" }).check();
     await page.getByRole("button", { name: "查看" }).click();
     await expect(page).toHaveURL(/kind=reading/);
     const reading = await (
@@ -56,6 +58,7 @@ test.describe("coverage", () => {
 test.describe("coverage · English", () => {
   test.use({ locale: "en-GB" });
   test("an admin picks a community", async ({ page }) => {
+    test.setTimeout(120_000);
     await signIn(page, "street");
     await page.goto("/review/coverage?kind=meal");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Coverage and siting");

@@ -312,8 +312,9 @@ fn Ask(view: CoverageView) -> impl IntoView {
 fn Shares(shares: Vec<(Kind, Vec<Tally>)>) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <h2>{td!(locale, cov_shares)}</h2>
-        <div class="table-scroll">
+        <h2 id="cov-shares-heading">{td!(locale, cov_shares)}</h2>
+        // Scrolls sideways on a narrow phone: focusable, so a keyboard can.
+        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="cov-shares-heading">
             <table class="figures coverage-shares">
                 <caption>{td!(locale, cov_shares_caption)}</caption>
                 <thead>
@@ -423,13 +424,13 @@ fn Gaps(view: CoverageView) -> impl IntoView {
     let locale = use_locale();
     let more = view.gaps.len().saturating_sub(GAPS_LISTED);
     view! {
-        <h2>{td!(locale, cov_gaps)}</h2>
+        <h2 id="cov-gaps-heading">{td!(locale, cov_gaps)}</h2>
         {if view.gaps.is_empty() {
             view! { <p class="notice">{td!(locale, cov_none_left)}</p> }.into_any()
         } else {
             view! {
                 <p>{td!(locale, cov_gaps_note)}</p>
-                <div class="table-scroll">
+                <div class="table-scroll" role="region" tabindex="0" aria-labelledby="cov-gaps-heading">
                     <table class="figures coverage-gaps">
                         <thead>
                             <tr>
