@@ -42,6 +42,22 @@ test.describe("coverage", () => {
     }
     await expectNoAxeViolations(page);
 
+    // What if a meal point opened next to the compound most in need: it is
+    // then within reach, and nothing is saved.
+    if (api.gaps.length > 0) {
+      const open = page.locator("form:has(#cov-open)");
+      await open.getByLabel("在这个未覆盖的小区旁新开一处").selectOption({ label: api.gaps[0].name });
+      await open.getByRole("button", { name: "试算" }).click();
+      const result = page.locator(".coverage-whatif");
+      await expect(result).toContainText(`如果在${api.gaps[0].name}旁新开一处`);
+      await expect(result).toContainText(`60岁以上居民的覆盖：${api.elderly_covered} → `);
+      await expect(result).toContainText("覆盖有变化的小区");
+      await expect(result).toContainText(api.gaps[0].name);
+      const again = await (await page.request.get("/api/v1/coverage?kind=meal&community=wuhou-yulin")).json();
+      expect(again.elderly_covered).toBe(api.elderly_covered);
+      await expectNoAxeViolations(page);
+    }
+
     // Another kind, pace and radius: the same figures as the API.
     await page.getByRole("radio", { name: "社区书屋" }).check();
     await page.getByRole("radio", { name: "慢步（长者）" }).check();

@@ -1,7 +1,8 @@
-//! The committee's CSV export: UTF-8 with a byte-order mark (so Excel, which
-//! most committees use, reads Chinese correctly), one row per suggestion,
-//! times in Beijing time.
+//! The committee's CSV exports: UTF-8 with a byte-order mark (so Excel,
+//! which most committees use, reads Chinese correctly): one row per
+//! suggestion (times in Beijing time), or per compound with its coverage.
 
+use app::domain::coverage::Residence;
 use app::server::store::ExportRow;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -50,6 +51,48 @@ pub fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
                 i.assigned_to.clone().unwrap_or_default(),
                 if i.hidden { "1" } else { "0" }.to_string(),
                 created,
+            ])?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+/// One row per compound: its figures, the walking minutes to the nearest
+/// point of the question's kind (empty when there is none) and whether that
+/// is within the radius (`1`/`0`).
+pub fn coverage_csv(
+    residences: &[Residence],
+    walk_minutes: &[Option<u32>],
+    covered: &[bool],
+) -> Result<Vec<u8>, csv::Error> {
+    let mut out = BOM.to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record([
+            "ref",
+            "name_zh",
+            "name_en",
+            "community",
+            "lat",
+            "lng",
+            "residents",
+            "elderly",
+            "walk_minutes",
+            "covered",
+        ])?;
+        for ((r, walk), covered) in residences.iter().zip(walk_minutes).zip(covered) {
+            w.write_record([
+                cell(&r.source_ref),
+                cell(&r.name_zh),
+                cell(&r.name_en),
+                r.community.clone(),
+                format!("{:.6}", r.location.lat),
+                format!("{:.6}", r.location.lng),
+                r.residents.to_string(),
+                r.elderly.to_string(),
+                walk.map(|m| m.to_string()).unwrap_or_default(),
+                if *covered { "1" } else { "0" }.to_string(),
             ])?;
         }
         w.flush()?;

@@ -65,10 +65,9 @@ async fn residences_are_listed_by_community_with_head_counts_only() {
         .collect();
     // English where there is one, Chinese otherwise.
     assert_eq!(names, ["Far Homes", "East Garden", "更远家园"]);
-    assert_eq!(
-        error_code(&app.get("/api/v1/residences?community=nowhere").await),
-        "invalid_community"
-    );
+    let unknown = app.get("/api/v1/residences?community=nowhere").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.json()["error"]["code"], "not_found");
 }
 
 #[tokio::test]
@@ -231,7 +230,6 @@ async fn bad_parameters_are_refused_with_json_errors() {
         ("/api/v1/coverage?kind=meal&minutes=20", "invalid_minutes"),
         ("/api/v1/coverage?kind=meal&minutes=-15", "invalid_minutes"),
         ("/api/v1/coverage?kind=meal&pace=fast", "invalid_pace"),
-        ("/api/v1/coverage?kind=meal&community=nowhere", "invalid_community"),
         ("/api/v1/coverage/sites?kind=meal&k=0", "invalid_k"),
         ("/api/v1/coverage/sites?kind=meal&k=11", "invalid_k"),
         ("/api/v1/coverage/sites?kind=meal&k=two", "invalid_k"),
@@ -239,6 +237,14 @@ async fn bad_parameters_are_refused_with_json_errors() {
         ("/api/v1/coverage?kind=meal&kind=reading", "invalid_query"),
     ] {
         assert_eq!(error_code(&app.get(uri).await), code, "{uri}");
+    }
+    for uri in [
+        "/api/v1/coverage?kind=meal&community=nowhere",
+        "/api/v1/coverage/sites?kind=meal&community=~",
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(r.json()["error"]["code"], "not_found", "{uri}");
     }
 }
 
@@ -291,4 +297,157 @@ async fn a_file_with_any_wrong_row_stores_nothing() {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].residents, 150);
     assert!((stored[0].location.lat - 30.64).abs() < 1e-5 && (stored[0].location.lng - 104.05).abs() < 1e-5);
+}
+
+#[tokio::test]
+async fn the_csv_holds_a_members_own_compounds_with_their_coverage() {
+    use app::domain::review::Role;
+    let app = app_with_compounds().await;
+    common::user(&app, "ying", Role::Committee, Some("test-b")).await;
+    common::user(&app, "chief", Role::Admin, None).await;
+    let rows = |csv: &common::Reply| -> Vec<Vec<String>> {
+        assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+        assert!(csv.headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
+        assert_eq!(csv.headers[axum::http::header::CACHE_CONTROL], "private, no-store");
+        assert!(csv.bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+        csv.text
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect()
+    };
+    // A committee member asking for another community gets their own.
+    let ying = common::sign_in(&app, "ying").await;
+    let mine = rows(
+        &app.send(common::get(
+            "/review/coverage.csv?kind=meal&community=test-a",
+            Some(&ying),
+        ))
+        .await,
+    );
+    assert_eq!(
+        mine[0].join(","),
+        "ref,name_zh,name_en,community,lat,lng,residents,elderly,walk_minutes,covered"
+    );
+    assert_eq!(mine.len(), 1 + 3);
+    assert!(mine[1..].iter().all(|r| r[3] == "test-b"));
+    // Covered exactly where the API finds no gap.
+    let api = app.get("/api/v1/coverage?kind=meal&community=test-b").await.json();
+    let gap_names: Vec<&str> = api["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    for r in &mine[1..] {
+        assert_eq!(r[9] == "0", gap_names.contains(&r[1].as_str()), "{r:?}");
+    }
+    // An admin: all, or the community asked for.
+    let chief = common::sign_in(&app, "chief").await;
+    assert_eq!(
+        rows(
+            &app.send(common::get("/review/coverage.csv?kind=meal", Some(&chief)))
+                .await
+        )
+        .len(),
+        1 + 6
+    );
+    let a = rows(
+        &app.send(common::get(
+            "/review/coverage.csv?kind=reading&minutes=30&pace=elderly&community=test-a",
+            Some(&chief),
+        ))
+        .await,
+    );
+    assert_eq!(a.len(), 1 + 3);
+    // Nobody signed in: no figures.
+    let anon = app.send(common::get("/review/coverage.csv?kind=meal", None)).await;
+    assert_ne!(anon.status, StatusCode::OK);
+    assert!(!anon.text.contains("ref,name_zh"));
+}
+
+#[tokio::test]
+async fn what_if_shows_the_change_and_saves_nothing() {
+    use app::domain::review::Role;
+    let app = app_with_compounds().await;
+    common::user(&app, "ying", Role::Committee, Some("test-b")).await;
+    common::user(&app, "chief", Role::Admin, None).await;
+    let before = app.get("/api/v1/coverage?kind=meal&community=test-b").await.json();
+    let far = before["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "远郊家园")
+        .expect("远郊家园 is out of reach")
+        .clone();
+    let ying = common::sign_in(&app, "ying").await;
+    let page = app
+        .send(common::get(
+            &format!("/review/coverage?kind=meal&open={}", far["id"]),
+            Some(&ying),
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("如果在远郊家园旁新开一处"), "{}", page.text);
+    let elderly = far["elderly"].as_u64().unwrap();
+    let covered = before["elderly_covered"].as_u64().unwrap();
+    assert!(
+        page.text.contains(&format!("60岁以上居民的覆盖：{covered} → ")),
+        "the figures before"
+    );
+    assert!(page.text.contains("覆盖有变化的小区：") && page.text.contains("远郊家园"));
+    let after_part = &page.text[page.text.find("60岁以上居民的覆盖：").unwrap()..];
+    let after: u64 = after_part
+        .split("→ ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a figure after");
+    assert!(after >= covered + elderly, "at least the compound itself: {after}");
+    // Nothing was saved.
+    assert_eq!(
+        app.get("/api/v1/coverage?kind=meal&community=test-b").await.json(),
+        before
+    );
+    // Closing the nearest meal point of test-a, as an admin.
+    let zero = app
+        .catalog
+        .snapshot()
+        .index
+        .facilities()
+        .iter()
+        .find(|f| f.name_zh == "零号食堂")
+        .unwrap()
+        .id;
+    let chief = common::sign_in(&app, "chief").await;
+    let closing = app
+        .send(common::get(
+            &format!("/review/coverage?kind=meal&community=test-a&close={zero}"),
+            Some(&chief),
+        ))
+        .await;
+    assert!(closing.text.contains("如果零号食堂关闭"), "{}", closing.text);
+    // A point of another kind, or of no such id, is not tried.
+    let r1 = app
+        .catalog
+        .snapshot()
+        .index
+        .facilities()
+        .iter()
+        .find(|f| f.name_zh == "一号书屋")
+        .unwrap()
+        .id;
+    for close in [r1.to_string(), "999999".into(), "x".into()] {
+        let page = app
+            .send(common::get(
+                &format!("/review/coverage?kind=meal&community=test-a&close={close}"),
+                Some(&chief),
+            ))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.text.contains("coverage-whatif\""), "{close}");
+    }
 }

@@ -6,8 +6,9 @@
 
 use rstar::{primitives::GeomWithData, RTree};
 
+use crate::domain::coords::LatLng;
 use crate::domain::coverage::{coverage, greedy_sites, is_covered, Coverage, Residence, Site};
-use crate::domain::facility::Kind;
+use crate::domain::facility::{Facility, Kind, MealServices, ReadingServices, Services, SortingServices};
 use crate::domain::walking::{haversine_m, reach_m, Pace, EARTH_RADIUS_M};
 use crate::server::index::{on_sphere, FacilityIndex};
 
@@ -73,6 +74,51 @@ pub fn sites(index: &FacilityIndex, residences: &[Residence], q: Question, k: us
         &reach_lists(residences, &uncovered, reach_m(q.minutes, q.pace)),
         k,
     )
+}
+
+/// A change to try before anything is saved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WhatIf {
+    /// A new point of the question's kind at a place.
+    Open(LatLng),
+    /// An existing point (by id) closed.
+    Close(i64),
+}
+
+/// The index as it would be after `change`; `None` when the point to close
+/// is not one of `kind`. Nothing is stored.
+pub fn changed_index(index: &FacilityIndex, kind: Kind, change: WhatIf) -> Option<FacilityIndex> {
+    let changed = match change {
+        WhatIf::Open(at) => Facility {
+            // No stored facility has a negative id.
+            id: -1,
+            source_ref: String::new(),
+            name_zh: String::new(),
+            name_en: String::new(),
+            address_zh: String::new(),
+            address_en: String::new(),
+            location: at,
+            phone: String::new(),
+            community: String::new(),
+            hours: Default::default(),
+            closures: Vec::new(),
+            checked_at: None,
+            retired: false,
+            services: match kind {
+                Kind::Meal => Services::Meal(MealServices::default()),
+                Kind::Reading => Services::Reading(ReadingServices::default()),
+                Kind::Sorting => Services::Sorting(SortingServices { accepts: Vec::new() }),
+            },
+        },
+        WhatIf::Close(id) => {
+            let f = index.get(id).filter(|f| f.kind() == kind)?;
+            Facility {
+                retired: true,
+                ..f.clone()
+            }
+        }
+    };
+    Some(index.with_changes(vec![changed]))
 }
 
 #[cfg(test)]
@@ -180,6 +226,37 @@ mod tests {
         );
         assert_eq!(none.total.residents_covered, 0);
         assert!(none.gaps.iter().all(|g| g.walk_minutes.is_none()));
+    }
+
+    #[test]
+    fn what_if_opens_and_closes_without_touching_the_index() {
+        let town = grid(8, 0.004);
+        let index = FacilityIndex::new(vec![
+            facility(1, town[0].location, true),
+            facility(2, town[63].location, false),
+        ]);
+        let q = Question {
+            kind: Kind::Meal,
+            minutes: 15,
+            pace: Pace::Normal,
+        };
+        let before = answer(&index, &town, q);
+        let gap = before.gaps[0].index;
+        let opened = changed_index(&index, Kind::Meal, WhatIf::Open(town[gap].location)).unwrap();
+        let after = answer(&opened, &town, q);
+        assert!(
+            after.gaps.iter().all(|g| g.index != gap),
+            "the gap it opens at is covered"
+        );
+        assert!(after.total.elderly_covered > before.total.elderly_covered);
+        // Closing the only meal point leaves nobody covered; a reading
+        // point is not a meal point to close.
+        let closed = changed_index(&index, Kind::Meal, WhatIf::Close(1)).unwrap();
+        assert_eq!(answer(&closed, &town, q).total.residents_covered, 0);
+        assert!(changed_index(&index, Kind::Meal, WhatIf::Close(2)).is_none());
+        assert!(changed_index(&index, Kind::Meal, WhatIf::Close(99)).is_none());
+        // The index itself is as it was.
+        assert_eq!(answer(&index, &town, q), before);
     }
 
     #[test]

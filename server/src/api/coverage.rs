@@ -78,7 +78,8 @@ async fn residences_of(state: &AppState, community: &Option<String>) -> Result<V
     let community = present(community);
     if let Some(code) = community {
         if state.catalog.snapshot().community(code).is_none() {
-            return Err(bad("invalid_community", "`community` is not a known community code"));
+            // As for the suggestions list: an unknown community is a 404.
+            return Err(ApiError::NotFound(format!("no community `{code}`")));
         }
     }
     state.db.residences(community).await.map_err(ApiError::from)
@@ -119,7 +120,7 @@ pub struct ResidenceItem {
     params(ResidencesQueryDoc),
     responses(
         (status = 200, description = "Compounds by id", body = ResidencesResponse),
-        (status = 400, description = "Unknown community", body = super::error::ErrorBody)
+        (status = 404, description = "No such community", body = super::error::ErrorBody)
     )
 )]
 pub async fn residences(
@@ -210,7 +211,8 @@ pub struct GapItem {
     params(CoverageQueryDoc),
     responses(
         (status = 200, description = "Coverage, per community, and the gaps", body = CoverageResponse),
-        (status = 400, description = "A parameter is missing or invalid", body = super::error::ErrorBody)
+        (status = 400, description = "A parameter is missing or invalid", body = super::error::ErrorBody),
+        (status = 404, description = "No such community", body = super::error::ErrorBody)
     )
 )]
 pub async fn coverage(
@@ -309,7 +311,8 @@ pub struct SiteItem {
     params(SitesQueryDoc),
     responses(
         (status = 200, description = "Suggested sites, best first", body = SitesResponse),
-        (status = 400, description = "A parameter is missing or invalid", body = super::error::ErrorBody)
+        (status = 400, description = "A parameter is missing or invalid", body = super::error::ErrorBody),
+        (status = 404, description = "No such community", body = super::error::ErrorBody)
     )
 )]
 pub async fn sites(

@@ -50,6 +50,7 @@ pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
         .route("/login", post(review::login))
         .route("/logout", post(review::logout))
         .route("/review/export.csv", get(review::export))
+        .route("/review/coverage.csv", get(review::coverage_export))
         .route("/review/photos/{file}", get(review::photo))
         .route("/review/s/{code}/{action}", post(review::act))
         .route("/review/s/{code}/photos/{position}/hide", post(review::hide_photo))

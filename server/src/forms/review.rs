@@ -402,6 +402,51 @@ pub async fn export(
     }
 }
 
+/// `GET /review/coverage.csv?kind=&minutes=&pace=[&community=]`: the
+/// coverage page's compounds, one row each, for a spreadsheet; a committee
+/// member's own community only.
+pub async fn coverage_export(
+    State(state): State<ServerState>,
+    Committee { session, .. }: Committee,
+    Query(ask): Query<app::pages::review::coverage::CoverageAsk>,
+) -> Response {
+    use app::pages::review::coverage::{community_shown, question};
+    use app::server::coverage::nearest_m;
+    let snapshot = state.app.catalog.snapshot();
+    let q = question(&ask);
+    let community = community_shown(&session.member, &ask, &snapshot);
+    let residences = match state.app.db.residences(community.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "coverage export failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response();
+        }
+    };
+    let nearest = nearest_m(&snapshot.index, q.kind, &residences);
+    let walk: Vec<Option<u32>> = nearest
+        .iter()
+        .map(|d| d.map(|d| app::domain::walking::display_minutes(d, q.pace)))
+        .collect();
+    let covered: Vec<bool> = nearest
+        .iter()
+        .map(|&d| app::domain::coverage::is_covered(d, q.minutes, q.pace))
+        .collect();
+    let name = format!(
+        "linli-coverage-{}-{}-{}-{}.csv",
+        community.as_deref().unwrap_or("all"),
+        q.kind.as_str(),
+        q.minutes,
+        q.pace.as_str()
+    );
+    match crate::export::coverage_csv(&residences, &walk, &covered) {
+        Ok(bytes) => super::import::download(bytes, super::import::CSV, &name),
+        Err(e) => {
+            tracing::error!(error = %e, "writing CSV failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response()
+        }
+    }
+}
+
 /// `GET /review/photos/{key}.jpg`: any photo (hidden ones too) of a
 /// suggestion in the member's community.
 pub async fn photo(

@@ -40,6 +40,10 @@ pub struct CoverageAsk {
     pub pace: Option<String>,
     pub community: Option<String>,
     pub k: Option<String>,
+    /// What if a point opened next to this compound (its id)?
+    pub open: Option<String>,
+    /// What if this point (a facility id) closed?
+    pub close: Option<String>,
 }
 
 /// One compound as the page draws and lists it.
@@ -64,6 +68,18 @@ pub struct SiteRow {
     pub residents_gain: u64,
 }
 
+/// A change tried before anything is saved, and what it would do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WhatIfView {
+    /// The compound a point would open next to, or the point that would close.
+    pub opened_at: Option<String>,
+    pub closed: Option<String>,
+    pub before: Tally,
+    pub after: Tally,
+    /// Compounds whose coverage the change turns (in or out).
+    pub changed: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CoverageView {
     pub signed: Signed,
@@ -82,28 +98,53 @@ pub struct CoverageView {
     pub gaps: Vec<usize>,
     pub k: Option<usize>,
     pub sites: Vec<SiteRow>,
+    /// Compounds out of reach to open a point next to: id and name.
+    pub open_choices: Vec<(i64, String)>,
+    /// Points of the kind that could close: id and name.
+    pub close_choices: Vec<(i64, String)>,
+    pub what_if: Option<WhatIfView>,
 }
 
 fn parse_kind(s: Option<&str>) -> Kind {
     s.and_then(Kind::parse).unwrap_or(Kind::Meal)
 }
 
+/// The question the address asks: meal points, 15 minutes and the normal
+/// pace unless it says otherwise.
+#[cfg(feature = "ssr")]
+pub fn question(ask: &CoverageAsk) -> crate::server::coverage::Question {
+    crate::server::coverage::Question {
+        kind: parse_kind(ask.kind.as_deref()),
+        minutes: if ask.minutes.as_deref() == Some("30") { 30 } else { 15 },
+        pace: ask.pace.as_deref().and_then(Pace::parse).unwrap_or_default(),
+    }
+}
+
+/// The community a member may see: a committee member their own whatever
+/// the address says; an admin the one asked for (if it exists), or all.
+#[cfg(feature = "ssr")]
+pub fn community_shown(
+    member: &crate::domain::review::Member,
+    ask: &CoverageAsk,
+    snapshot: &crate::server::catalog::Snapshot,
+) -> Option<String> {
+    match member.scope() {
+        Some(own) => Some(own.to_string()),
+        None => ask.community.clone().filter(|c| snapshot.community(c).is_some()),
+    }
+}
+
 #[server]
 pub async fn review_coverage(ask: CoverageAsk) -> Result<CoverageView, PageError> {
     use crate::domain::walking::display_minutes;
-    use crate::server::coverage::{answer, nearest_m, sites, Question};
+    use crate::server::coverage::{answer, changed_index, nearest_m, sites, Question, WhatIf};
     let signed = super::signed().await?;
     let state = crate::pages::error::app_state()?;
     let english = crate::prefs::use_prefs().english();
     let snapshot = state.catalog.snapshot();
-    let kind = parse_kind(ask.kind.as_deref());
-    let minutes = if ask.minutes.as_deref() == Some("30") { 30 } else { 15 };
-    let pace = ask.pace.as_deref().and_then(Pace::parse).unwrap_or_default();
-    // A committee member sees their own community whatever the address says.
-    let community = match signed.member.scope() {
-        Some(own) => Some(own.to_string()),
-        None => ask.community.filter(|c| snapshot.community(c).is_some()),
-    };
+    let q = question(&ask);
+    let Question { kind, minutes, pace } = q;
+    let community = community_shown(&signed.member, &ask, &snapshot);
     let k = ask
         .k
         .and_then(|k| k.parse::<usize>().ok())
@@ -120,7 +161,6 @@ pub async fn review_coverage(ask: CoverageAsk) -> Result<CoverageView, PageError
             (kind, tallies)
         })
         .collect();
-    let q = Question { kind, minutes, pace };
     let chosen = answer(index, &residences, q);
     let points: Vec<_> = residences.iter().map(|r| r.location).collect();
     let frame = MapFrame::around(&points, 500.0);
@@ -163,6 +203,46 @@ pub async fn review_coverage(ask: CoverageAsk) -> Result<CoverageView, PageError
             .collect(),
         None => Vec::new(),
     };
+    let open_choices: Vec<(i64, String)> = chosen
+        .gaps
+        .iter()
+        .take(GAPS_LISTED)
+        .map(|g| (residences[g.index].id, residences[g.index].name(english).to_string()))
+        .collect();
+    let close_choices: Vec<(i64, String)> = index
+        .facilities()
+        .iter()
+        .filter(|f| f.kind() == kind && community.as_deref().is_none_or(|c| f.community == c))
+        .map(|f| (f.id, f.name(english).to_string()))
+        .collect();
+    let id = |v: &Option<String>| v.as_deref().and_then(|v| v.parse::<i64>().ok());
+    let opened = id(&ask.open).and_then(|id| residences.iter().find(|r| r.id == id));
+    let closed = id(&ask.close).and_then(|id| close_choices.iter().find(|(f, _)| *f == id));
+    let change = match (opened, closed) {
+        (Some(r), _) => Some(WhatIf::Open(r.location)),
+        (None, Some((id, _))) => Some(WhatIf::Close(*id)),
+        (None, None) => None,
+    };
+    let what_if = change
+        .and_then(|change| changed_index(index, kind, change))
+        .map(|changed| {
+            let after = answer(&changed, &residences, q);
+            let out_after: std::collections::HashSet<usize> = after.gaps.iter().map(|g| g.index).collect();
+            WhatIfView {
+                opened_at: opened.map(|r| r.name(english).to_string()),
+                closed: if opened.is_none() {
+                    closed.map(|(_, name)| name.clone())
+                } else {
+                    None
+                },
+                before: chosen.total,
+                after: after.total,
+                changed: (0..residences.len())
+                    .filter(|&i| covered[i] == out_after.contains(&i))
+                    .map(|i| residences[i].name(english).to_string())
+                    .collect(),
+            }
+        });
     Ok(CoverageView {
         communities: match signed.member.scope() {
             Some(_) => Vec::new(),
@@ -179,6 +259,9 @@ pub async fn review_coverage(ask: CoverageAsk) -> Result<CoverageView, PageError
         gaps: chosen.gaps.iter().map(|g| g.index).collect(),
         k,
         sites,
+        open_choices,
+        close_choices,
+        what_if,
     })
 }
 
@@ -193,6 +276,8 @@ pub fn ReviewCoveragePage() -> impl IntoView {
             pace: q.get("pace"),
             community: q.get("community"),
             k: q.get("k"),
+            open: q.get("open"),
+            close: q.get("close"),
         })
     };
     let data = Resource::new(ask, review_coverage);
@@ -236,6 +321,16 @@ fn CoverageBody(view: CoverageView) -> impl IntoView {
     )
     .to_string();
     let empty = view.compounds.is_empty();
+    let csv_href = format!(
+        "/review/coverage.csv?kind={}&minutes={}&pace={}{}",
+        view.kind.as_str(),
+        view.minutes,
+        view.pace.as_str(),
+        view.community
+            .as_deref()
+            .map(|c| format!("&community={c}"))
+            .unwrap_or_default()
+    );
     view! {
         <ReviewBar signed=view.signed.clone() />
         <section class="page review coverage">
@@ -247,9 +342,13 @@ fn CoverageBody(view: CoverageView) -> impl IntoView {
             } else {
                 view! {
                     <p class="coverage-summary" role="status">{summary}</p>
+                    <p>
+                        <a class="button button-small" href=csv_href download="">{td!(locale, cov_csv)}</a>
+                    </p>
                     <Shares shares=view.shares.clone() />
                     <CoverageMap view=view.clone() />
                     <Sites view=view.clone() />
+                    <WhatIfSection view=view.clone() />
                     <Gaps view />
                 }
                 .into_any()
@@ -463,5 +562,81 @@ fn Gaps(view: CoverageView) -> impl IntoView {
             }
             .into_any()
         }}
+    }
+}
+
+/// "What if": open a point next to a compound out of reach, or close one,
+/// and see the figures before and after. Nothing is saved.
+#[component]
+fn WhatIfSection(view: CoverageView) -> impl IntoView {
+    let locale = use_locale();
+    let hidden = {
+        let view = view.clone();
+        move || {
+            view! {
+                {view.community.clone().filter(|_| !view.communities.is_empty()).map(|c| view! { <input type="hidden" name="community" value=c /> })}
+                <input type="hidden" name="kind" value=view.kind.as_str() />
+                <input type="hidden" name="minutes" value=view.minutes.to_string() />
+                <input type="hidden" name="pace" value=view.pace.as_str() />
+            }
+        }
+    };
+    let result = view.what_if.clone().map(|w| {
+        let heading = match (&w.opened_at, &w.closed) {
+            (Some(name), _) => td_string!(locale, cov_whatif_opened, name = name.clone()).to_string(),
+            (None, Some(name)) => td_string!(locale, cov_whatif_closed, name = name.clone()).to_string(),
+            (None, None) => String::new(),
+        };
+        view! {
+            <div class="notice coverage-whatif" role="status">
+                <p><strong>{heading}</strong></p>
+                <p>
+                    {td_string!(
+                        locale,
+                        cov_whatif_result,
+                        before = w.before.elderly_covered,
+                        after = w.after.elderly_covered,
+                        residents_before = w.before.residents_covered,
+                        residents_after = w.after.residents_covered
+                    ).to_string()}
+                </p>
+                <p>
+                    {if w.changed.is_empty() {
+                        td_string!(locale, cov_whatif_none_changed).to_string()
+                    } else {
+                        let separator = if locale == Locale::en { ", " } else { "、" };
+                        td_string!(locale, cov_whatif_changed, names = w.changed.join(separator)).to_string()
+                    }}
+                </p>
+                <p>{td!(locale, cov_whatif_nothing_saved)}</p>
+            </div>
+        }
+    });
+    view! {
+        <h2>{td!(locale, cov_whatif)}</h2>
+        <p>{td!(locale, cov_whatif_intro)}</p>
+        {result}
+        {(!view.open_choices.is_empty()).then(|| view! {
+            <form class="coverage-whatif-ask" method="get" action="/review/coverage">
+                {hidden()}
+                <label for="cov-open">{td!(locale, cov_whatif_open)}</label>
+                <select id="cov-open" name="open" required>
+                    <option value="">{td!(locale, cov_whatif_choose)}</option>
+                    {view.open_choices.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="button">{td!(locale, cov_whatif_try)}</button>
+            </form>
+        })}
+        {(!view.close_choices.is_empty()).then(|| view! {
+            <form class="coverage-whatif-ask" method="get" action="/review/coverage">
+                {hidden()}
+                <label for="cov-close">{td!(locale, cov_whatif_close)}</label>
+                <select id="cov-close" name="close" required>
+                    <option value="">{td!(locale, cov_whatif_choose)}</option>
+                    {view.close_choices.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="button">{td!(locale, cov_whatif_try)}</button>
+            </form>
+        })}
     }
 }
