@@ -12,18 +12,11 @@ use utoipa::{IntoParams, ToSchema};
 use app::domain::coverage::{Residence, MAX_SITES};
 use app::domain::facility::Kind;
 use app::domain::walking::Pace;
-use app::prefs::Prefs;
 use app::server::coverage::{self, Question};
 use app::server::AppState;
 
 use super::error::{ApiError, ApiQuery};
-
-fn english(headers: &HeaderMap) -> bool {
-    let al = headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    Prefs::from_headers(None, al).english()
-}
+use super::facilities::english;
 
 fn bad(code: &'static str, message: &str) -> ApiError {
     ApiError::BadRequest {

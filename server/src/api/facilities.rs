@@ -132,7 +132,8 @@ pub struct HoursResponse {
     pub week: std::collections::BTreeMap<String, Vec<String>>,
 }
 
-fn english(headers: &HeaderMap) -> bool {
+/// Whether `Accept-Language` asks for English (names and addresses).
+pub(super) fn english(headers: &HeaderMap) -> bool {
     let al = headers
         .get(axum::http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());

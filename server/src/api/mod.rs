@@ -97,14 +97,7 @@ pub(crate) fn download(
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(file.etag.as_str()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
-    let brotli = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|e| e.split(';').next().is_some_and(|e| e.trim() == "br"))
-        });
-    let mut res = if brotli {
+    let mut res = if crate::compression::accepts_brotli(headers) {
         let mut res = file.brotli.clone().into_response();
         res.headers_mut()
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
