@@ -172,6 +172,32 @@ async fn a_community_sees_its_own_compounds_and_figures() {
 }
 
 #[tokio::test]
+async fn the_public_community_page_shows_the_same_meal_figure() {
+    let app = app_with_compounds().await;
+    for code in ["test-a", "test-b"] {
+        let c = app
+            .get(&format!(
+                "/api/v1/coverage?kind=meal&minutes=15&pace=normal&community={code}"
+            ))
+            .await
+            .json();
+        let (covered, elderly) = (c["elderly_covered"].as_u64().unwrap(), c["elderly"].as_u64().unwrap());
+        let line = format!("{}%（{covered}/{elderly}人）", covered * 100 / elderly);
+        let page = app.get(&format!("/suggestions?community={code}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text.contains(&line), "{code}: {line} not on the page");
+    }
+    // The two communities differ, so the figure is the community's own.
+    let a = app.get("/api/v1/coverage?kind=meal&community=test-a").await.json();
+    let b = app.get("/api/v1/coverage?kind=meal&community=test-b").await.json();
+    assert_ne!(a["elderly_covered"], b["elderly_covered"]);
+    // Without compounds on record the page says nothing about coverage.
+    let bare = common::app().await;
+    let page = bare.get("/suggestions?community=test-a").await;
+    assert!(!page.text.contains("coverage-line"));
+}
+
+#[tokio::test]
 async fn a_suggested_site_brings_in_what_it_promised() {
     let app = app_with_compounds().await;
     let sites = app.get("/api/v1/coverage/sites?kind=meal&k=3").await;

@@ -25,6 +25,9 @@ pub struct SuggestionList {
     pub items: Vec<SuggestionSummary>,
     pub page: u32,
     pub more: bool,
+    /// The chosen community's residents aged 60+ within a 15-minute walk
+    /// of a meal point; `None` when it has no compounds on record.
+    pub meal_coverage: Option<crate::domain::coverage::Tally>,
 }
 
 #[server]
@@ -49,7 +52,12 @@ pub async fn list_suggestions(community: String, category: String, page: u32) ->
     };
     let more = items.len() as i64 > PAGE_SIZE;
     items.truncate(PAGE_SIZE as usize);
+    let meal_coverage = match &chosen {
+        Some(c) => crate::server::coverage::meal_headline(&snapshot.index, &state.db.residences(Some(&c.code)).await?),
+        None => None,
+    };
     Ok(SuggestionList {
+        meal_coverage,
         community: chosen,
         communities: snapshot.communities.to_vec(),
         items,
@@ -119,6 +127,19 @@ fn ListBody(list: SuggestionList) -> impl IntoView {
                 <button type="submit" class="button">{td!(locale, list_show)}</button>
             </div>
         </form>
+        {list.meal_coverage.map(|t| view! {
+            <p class="coverage-line">
+                <a href="/nearby?kind=meal">
+                    {td_string!(
+                        locale,
+                        list_meal_coverage,
+                        share = t.elderly_percent(),
+                        covered = t.elderly_covered,
+                        elderly = t.elderly
+                    ).to_string()}
+                </a>
+            </p>
+        })}
         <p><a class="button button-primary" href="/suggest">{td!(locale, list_suggest)}</a></p>
         {(list.community.is_some() && list.items.is_empty()).then(|| view! { <p class="notice">{td!(locale, list_empty)}</p> })}
         <ul class="cards">

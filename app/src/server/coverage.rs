@@ -7,9 +7,9 @@
 use rstar::{primitives::GeomWithData, RTree};
 
 use crate::domain::coords::LatLng;
-use crate::domain::coverage::{coverage, greedy_sites, is_covered, Coverage, Residence, Site};
+use crate::domain::coverage::{coverage, greedy_sites, is_covered, Coverage, Residence, Site, Tally};
 use crate::domain::facility::{Facility, Kind, MealServices, ReadingServices, Services, SortingServices};
-use crate::domain::walking::{haversine_m, reach_m, Pace, EARTH_RADIUS_M};
+use crate::domain::walking::{display_minutes, haversine_m, reach_m, Pace, EARTH_RADIUS_M};
 use crate::server::index::{on_sphere, FacilityIndex};
 
 /// What a coverage question asks.
@@ -30,6 +30,28 @@ pub fn nearest_m(index: &FacilityIndex, kind: Kind, residences: &[Residence]) ->
 
 pub fn answer(index: &FacilityIndex, residences: &[Residence], q: Question) -> Coverage {
     coverage(residences, &nearest_m(index, q.kind, residences), q.minutes, q.pace)
+}
+
+/// The network's headline figure: residents within a 15-minute walk at a
+/// normal pace of a meal point, as the committee dashboard and the public
+/// community page show it. `None` when no compounds are recorded.
+pub fn meal_headline(index: &FacilityIndex, residences: &[Residence]) -> Option<Tally> {
+    let q = Question {
+        kind: Kind::Meal,
+        minutes: 15,
+        pace: Pace::Normal,
+    };
+    (!residences.is_empty()).then(|| answer(index, residences, q).total)
+}
+
+/// Walking minutes (as the search shows them) and covered or not, per
+/// compound, from the straight-line metres of [`nearest_m`]: the coverage
+/// page and its CSV read both from here.
+pub fn walk_and_covered(nearest: &[Option<f64>], q: Question) -> (Vec<Option<u32>>, Vec<bool>) {
+    nearest
+        .iter()
+        .map(|&d| (d.map(|d| display_minutes(d, q.pace)), is_covered(d, q.minutes, q.pace)))
+        .unzip()
 }
 
 /// For each compound (as a candidate site), those of `targets` within
@@ -63,10 +85,13 @@ pub fn reach_lists(residences: &[Residence], targets: &[usize], reach: f64) -> V
 /// reach can be gained, so only they are looked for around each candidate:
 /// where most are covered already, that is a small part of all pairs.
 pub fn sites(index: &FacilityIndex, residences: &[Residence], q: Question, k: usize) -> Vec<Site> {
-    let covered: Vec<bool> = nearest_m(index, q.kind, residences)
-        .into_iter()
-        .map(|d| is_covered(d, q.minutes, q.pace))
-        .collect();
+    sites_given(residences, &nearest_m(index, q.kind, residences), q, k)
+}
+
+/// [`sites`] with the nearest points already measured ([`nearest_m`] for
+/// `q.kind`).
+pub fn sites_given(residences: &[Residence], nearest: &[Option<f64>], q: Question, k: usize) -> Vec<Site> {
+    let covered: Vec<bool> = nearest.iter().map(|&d| is_covered(d, q.minutes, q.pace)).collect();
     let uncovered: Vec<usize> = (0..residences.len()).filter(|&i| !covered[i]).collect();
     greedy_sites(
         residences,

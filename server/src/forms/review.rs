@@ -411,7 +411,7 @@ pub async fn coverage_export(
     Query(ask): Query<app::pages::review::coverage::CoverageAsk>,
 ) -> Response {
     use app::pages::review::coverage::{community_shown, question};
-    use app::server::coverage::nearest_m;
+    use app::server::coverage::{nearest_m, walk_and_covered};
     let snapshot = state.app.catalog.snapshot();
     let q = question(&ask);
     let community = community_shown(&session.member, &ask, &snapshot);
@@ -422,15 +422,7 @@ pub async fn coverage_export(
             return (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response();
         }
     };
-    let nearest = nearest_m(&snapshot.index, q.kind, &residences);
-    let walk: Vec<Option<u32>> = nearest
-        .iter()
-        .map(|d| d.map(|d| app::domain::walking::display_minutes(d, q.pace)))
-        .collect();
-    let covered: Vec<bool> = nearest
-        .iter()
-        .map(|&d| app::domain::coverage::is_covered(d, q.minutes, q.pace))
-        .collect();
+    let (walk, covered) = walk_and_covered(&nearest_m(&snapshot.index, q.kind, &residences), q);
     let name = format!(
         "linli-coverage-{}-{}-{}-{}.csv",
         community.as_deref().unwrap_or("all"),

@@ -136,8 +136,8 @@ pub fn community_shown(
 
 #[server]
 pub async fn review_coverage(ask: CoverageAsk) -> Result<CoverageView, PageError> {
-    use crate::domain::walking::display_minutes;
-    use crate::server::coverage::{answer, changed_index, nearest_m, sites, Question, WhatIf};
+    use crate::domain::coverage::coverage;
+    use crate::server::coverage::{answer, changed_index, nearest_m, sites_given, walk_and_covered, Question, WhatIf};
     let signed = super::signed().await?;
     let state = crate::pages::error::app_state()?;
     let english = crate::prefs::use_prefs().english();
@@ -151,29 +151,29 @@ pub async fn review_coverage(ask: CoverageAsk) -> Result<CoverageView, PageError
         .map(|k| k.clamp(1, MAX_SITES));
     let residences = state.db.residences(community.as_deref()).await?;
     let index = &snapshot.index;
+    // The nearest point of each kind from each compound, measured once:
+    // every share, the map, the gaps and the sites read from it.
+    let nearest: Vec<Vec<Option<f64>>> = Kind::ALL.map(|k| nearest_m(index, k, &residences)).into();
+    let nearest_of = |k: Kind| &nearest[Kind::ALL.iter().position(|&x| x == k).unwrap_or_default()];
     let shares = Kind::ALL
         .into_iter()
         .map(|kind| {
             let tallies = COLUMNS
                 .iter()
-                .map(|&(minutes, pace)| answer(index, &residences, Question { kind, minutes, pace }).total)
+                .map(|&(minutes, pace)| coverage(&residences, nearest_of(kind), minutes, pace).total)
                 .collect();
             (kind, tallies)
         })
         .collect();
-    let chosen = answer(index, &residences, q);
+    let chosen = coverage(&residences, nearest_of(kind), minutes, pace);
     let points: Vec<_> = residences.iter().map(|r| r.location).collect();
     let frame = MapFrame::around(&points, 500.0);
-    let nearest = nearest_m(index, kind, &residences);
-    let mut covered = vec![true; residences.len()];
-    for g in &chosen.gaps {
-        covered[g.index] = false;
-    }
+    let (walk, covered) = walk_and_covered(nearest_of(kind), q);
     let compounds = residences
         .iter()
-        .zip(&nearest)
+        .zip(&walk)
         .enumerate()
-        .map(|(i, (r, d))| {
+        .map(|(i, (r, &walk_minutes))| {
             let (x, y) = frame.project(r.location);
             CompoundRow {
                 name: r.name(english).to_string(),
@@ -181,13 +181,13 @@ pub async fn review_coverage(ask: CoverageAsk) -> Result<CoverageView, PageError
                 y,
                 residents: r.residents,
                 elderly: r.elderly,
-                walk_minutes: d.map(|d| display_minutes(d, pace)),
+                walk_minutes,
                 covered: covered[i],
             }
         })
         .collect();
     let sites = match k {
-        Some(k) => sites(index, &residences, q, k)
+        Some(k) => sites_given(&residences, nearest_of(kind), q, k)
             .into_iter()
             .map(|s| {
                 let r = &residences[s.index];

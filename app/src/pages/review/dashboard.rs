@@ -52,16 +52,7 @@ pub async fn review_dashboard(days: u32) -> Result<DashboardView, PageError> {
     waiting.sort_by_key(|s| s.created_at);
     waiting.truncate(5);
     let residences = state.db.residences(scope).await?;
-    let meal_coverage = (!residences.is_empty()).then(|| {
-        use crate::domain::facility::Kind;
-        use crate::server::coverage::{answer, Question};
-        let q = Question {
-            kind: Kind::Meal,
-            minutes: 15,
-            pace: crate::domain::walking::Pace::Normal,
-        };
-        answer(&state.catalog.snapshot().index, &residences, q).total
-    });
+    let meal_coverage = crate::server::coverage::meal_headline(&state.catalog.snapshot().index, &residences);
     Ok(DashboardView {
         signed,
         days,
