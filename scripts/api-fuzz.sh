@@ -6,7 +6,8 @@
 #   scripts/api-fuzz.sh BINARY [DATABASE_URL] [EXAMPLES]
 # BINARY is target/debug/server or target/release/server; without a
 # DATABASE_URL a new SQLite file. A PostgreSQL URL must name an empty
-# database. Needs tools/venv (scripts/setup.sh --test).
+# database. Needs tools/venv (scripts/setup.sh --test). Before fuzzing,
+# scripts/open311_client.py reads the server through Open311.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:?server binary}"
@@ -32,6 +33,13 @@ LINLI_FUZZ_FACILITY="$(curl -sf "$base/api/v1/facilities/nearby?lat=30.6291&lng=
 [[ "$LINLI_FUZZ_RECEIPT" =~ ^[A-Z]{2}-[A-Z0-9]{4}$ ]] || { echo "no receipt code: $LINLI_FUZZ_RECEIPT" >&2; exit 1; }
 [[ "$LINLI_FUZZ_FACILITY" =~ ^[0-9]+$ ]] || { echo "no facility id: $LINLI_FUZZ_FACILITY" >&2; exit 1; }
 export LINLI_FUZZ_RECEIPT LINLI_FUZZ_FACILITY
+# An independent Open311 client (georeport, PyPI) reads both suggestions
+# back, in JSON and XML, before the fuzzing files more.
+phone=13987654321
+lighting="$(curl -sf -H 'content-type: application/json' \
+  -d "{\"category\":\"lighting\",\"title\":\"接口测试的路灯\",\"lat\":30.6301,\"lng\":104.0601,\"contact_phone\":\"$phone\"}" \
+  "$base/api/v1/suggestions" | sed -E 's/.*"receipt_code":"([^"]+)".*/\1/')"
+tools/venv/bin/python scripts/open311_client.py "$base" "$LINLI_FUZZ_RECEIPT" "$lighting" "$phone"
 echo "api-fuzz: $url, receipt $LINLI_FUZZ_RECEIPT, facility $LINLI_FUZZ_FACILITY, $examples examples per operation"
 status=0
 "$st" --config-file scripts/schemathesis.toml run "$base/api/v1/openapi.json" \

@@ -11,6 +11,7 @@ CARGO_LEPTOS_VERSION=0.3.10
 # Must equal the `wasm-bindgen` crate version pinned in Cargo.toml.
 WASM_BINDGEN_VERSION=0.2.130
 SCHEMATHESIS_VERSION=4.32.5
+GEOREPORT_VERSION=0.3.1
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -71,9 +72,13 @@ if [ "${1:-}" = "--test" ] && [ ! -d end2end/node_modules/@playwright/test ]; th
   log "installing end2end npm packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
-if [ "${1:-}" = "--test" ] && ! tools/venv/bin/st --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
-  log "installing schemathesis $SCHEMATHESIS_VERSION from PyPI (tools/venv)"
+if [ "${1:-}" = "--test" ] && { ! tools/venv/bin/st --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$" ||
+    ! tools/venv/bin/pip show georeport 2>/dev/null | grep -q "^Version: $GEOREPORT_VERSION\$"; }; then
+  # schemathesis fuzzes the API; georeport is an Open311 client written
+  # for other cities (scripts/open311_client.py).
+  log "installing schemathesis $SCHEMATHESIS_VERSION and georeport $GEOREPORT_VERSION from PyPI (tools/venv)"
   python3 -m venv tools/venv
-  tools/venv/bin/pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  tools/venv/bin/pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
+    "georeport==$GEOREPORT_VERSION"
 fi
 log "ready"

@@ -113,6 +113,7 @@ pub fn router_with(
         .route("/photos/{file}", get(crate::photos::public_photo))
         .route("/facility/{id}/go/{app}", get(crate::navigation::directions))
         .route("/suggest/photos/{token}", get(crate::photos::staged_photo))
+        .merge(crate::open311::router())
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context, render)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

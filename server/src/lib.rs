@@ -16,6 +16,7 @@ pub mod intake;
 pub mod limits;
 pub mod mine;
 pub mod navigation;
+pub mod open311;
 pub mod photos;
 pub mod prefs;
 pub mod pwa;

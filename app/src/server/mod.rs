@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod coverage;
 pub mod index;
 pub mod mine;
+pub mod open311;
 pub mod photos;
 pub mod review;
 pub mod store;

@@ -36,14 +36,20 @@ pub use error::{ApiError, ApiQuery};
         suggestions::support,
         coverage::residences,
         coverage::coverage,
-        coverage::sites
+        coverage::sites,
+        crate::open311::discovery,
+        crate::open311::services,
+        crate::open311::service_definition,
+        crate::open311::requests,
+        crate::open311::one_request
     ),
-    components(schemas(error::ErrorBody, error::ErrorDetail, error::FieldProblem)),
+    components(schemas(error::ErrorBody, error::ErrorDetail, error::FieldProblem, crate::open311::Format)),
     tags(
         (name = "facilities", description = "Meal-assistance, reading and waste-sorting points"),
         (name = "sorting", description = "Which bin an item goes in, under Chengdu's rules"),
         (name = "suggestions", description = "Residents' micro-renewal suggestions and their public timeline"),
-        (name = "coverage", description = "Who lives within a walk of the nearest point, who does not, and where the next points would help most")
+        (name = "coverage", description = "Who lives within a walk of the nearest point, who does not, and where the next points would help most"),
+        (name = "open311", description = "Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2): suggestions as service requests, in JSON or XML by the path's extension; errors are lists of {code, description}")
     )
 )]
 pub struct ApiDoc;

@@ -13,6 +13,7 @@
 mod copy;
 mod facilities;
 mod imports;
+mod open311;
 mod residences;
 mod review;
 mod shared;
@@ -32,6 +33,7 @@ use crate::domain::sorting::SortingItem;
 pub use copy::{CopyError, CopyReport};
 pub use facilities::{history_json, FacilityRecord, FacilityScope, HistoryEntry};
 pub use imports::{ImportChange, StagedImport, STAGE_TTL_MS};
+pub use open311::{RequestFilter, RequestRecord, REQUESTS_MAX};
 pub use review::{EventRecord, ExportRow, SuggestionChange};
 pub use shared::CatalogVersion;
 pub use suggestions::{Inserted, NewSuggestion, StoredPhoto};
