@@ -13,6 +13,7 @@ pub mod forwarded;
 pub mod http;
 pub mod import;
 pub mod intake;
+pub mod keys;
 pub mod limits;
 pub mod mine;
 pub mod navigation;

@@ -23,7 +23,7 @@ use axum::http::Extensions;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use app::server::store::{Backend, Db};
+use app::server::store::{ApiKey, Backend, Db};
 
 /// Write limits: a burst, then one more request per period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +66,7 @@ enum Home {
         writes: Arc<DefaultKeyedRateLimiter<IpAddr>>,
         supports: SupportLimiter,
         logins: LoginLimiter,
+        keys: KeyLimiter,
     },
     /// Several servers: the buckets live in the shared database.
     Shared(Db),
@@ -84,6 +85,7 @@ impl WriteLimiter {
                 writes: Arc::new(RateLimiter::keyed(governed)),
                 supports: SupportLimiter::default(),
                 logins: LoginLimiter::default(),
+                keys: KeyLimiter::default(),
             },
         }
     }
@@ -188,6 +190,7 @@ impl WriteLimiter {
                 writes,
                 supports,
                 logins,
+                ..
             } => {
                 writes.retain_recent();
                 supports.forget_idle();
@@ -203,6 +206,53 @@ impl WriteLimiter {
             }
         }
     }
+}
+
+impl WriteLimiter {
+    /// `Err(wait)` when an API key is over its own limit (its requests a
+    /// minute, as a burst of that many refilled over the minute).
+    pub async fn check_api_key(&self, key: &ApiKey) -> Result<(), Duration> {
+        let per_minute = key.per_minute.max(1);
+        match &self.home {
+            Home::Local { keys, .. } => keys.check(key.id, per_minute),
+            Home::Shared(db) => {
+                let period = (60_000 / i64::from(per_minute)).max(1);
+                shared_take(db, &format!("k:{}", key.id), period, per_minute).await
+            }
+        }
+    }
+}
+
+/// Per-key buckets in this process; a key's quota is read with it on every
+/// request, so a changed quota takes effect at once.
+#[derive(Clone, Default)]
+pub struct KeyLimiter {
+    buckets: Arc<std::sync::Mutex<std::collections::HashMap<i64, KeyBucket>>>,
+}
+
+/// A key's requests a minute, and its bucket at that rate.
+type KeyBucket = (u32, Arc<governor::DefaultDirectRateLimiter>);
+
+impl KeyLimiter {
+    fn check(&self, id: i64, per_minute: u32) -> Result<(), Duration> {
+        let limiter = {
+            let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+            let entry = buckets
+                .entry(id)
+                .or_insert_with(|| (0, Arc::new(RateLimiter::direct(per_minute_quota(1)))));
+            if entry.0 != per_minute {
+                *entry = (per_minute, Arc::new(RateLimiter::direct(per_minute_quota(per_minute))));
+            }
+            entry.1.clone()
+        };
+        limiter
+            .check()
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+}
+
+fn per_minute_quota(per_minute: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(per_minute.max(1)).expect("at least one"))
 }
 
 /// One token from a shared bucket; an unreachable database lets it through.

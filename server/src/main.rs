@@ -125,6 +125,12 @@ enum Command {
         #[arg(long, default_value = "")]
         base_url: String,
     },
+    /// Keys for city systems that file suggestions through Open311
+    /// (`/open311/v2/requests`).
+    ApiKey {
+        #[command(subcommand)]
+        action: ApiKeyAction,
+    },
     /// List communities, one per line: code, name, centre latitude, centre
     /// longitude, separated by tabs.
     Communities,
@@ -152,6 +158,27 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyAction {
+    /// Make a key and print it, once: it is not stored, only its hash.
+    Create {
+        /// Who uses it, e.g. `city-hotline` (letters, digits, `-`, `_`, `.`).
+        #[arg(long)]
+        name: String,
+        /// The one community it may file into; every community without it.
+        #[arg(long)]
+        community: Option<String>,
+        /// Requests a minute it may make.
+        #[arg(long, default_value_t = server::keys::DEFAULT_PER_MINUTE,
+              value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        per_minute: u32,
+    },
+    /// List the keys (never the keys themselves), tab-separated.
+    List,
+    /// Stop a key at once; what it filed keeps its name.
+    Revoke { name: String },
 }
 
 #[tokio::main]
@@ -263,6 +290,22 @@ async fn with_database(command: Command, config: Config) -> anyhow::Result<()> {
         } => users::invite(&db, &username, &role, community.as_deref(), &base_url).await?,
         Command::NewLink { username, base_url } => users::new_link(&db, &username, &base_url).await?,
         Command::Copy { .. } => unreachable!("`run` copies without DATABASE_URL's database"),
+        Command::ApiKey { action } => match action {
+            ApiKeyAction::Create {
+                name,
+                community,
+                per_minute,
+            } => {
+                let key = server::keys::create(&db, &name, community.as_deref(), per_minute).await?;
+                eprintln!("API key `{name}` (shown once; keep it secret):");
+                println!("{key}");
+            }
+            ApiKeyAction::List => print!("{}", server::keys::list(&db).await?),
+            ApiKeyAction::Revoke { name } => {
+                server::keys::revoke(&db, &name).await?;
+                eprintln!("revoked `{name}`");
+            }
+        },
         Command::Communities => {
             for c in db.communities().await? {
                 println!("{}\t{}\t{:.6}\t{:.6}", c.code, c.name_zh, c.centre.lat, c.centre.lng);

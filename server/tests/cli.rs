@@ -218,3 +218,91 @@ fn every_setting_is_listed_and_a_bad_value_stops_start_up() {
     );
     assert!(!stderr.contains("hunter2"), "no password in messages: {stderr}");
 }
+
+#[test]
+fn api_keys_are_shown_once_stored_hashed_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt.block_on(common::database_url(dir.path()));
+    let communities = dir.path().join("c.csv");
+    std::fs::write(
+        &communities,
+        "code,name_zh,name_en,district_zh,district_en,lat,lng\nwuhou-yulin,玉林街道,Yulin,武侯区,Wuhou,30.629,104.059\n",
+    )
+    .unwrap();
+    assert!(
+        server(&db, &["import", "--communities", communities.to_str().unwrap()], "")
+            .status
+            .success()
+    );
+    let out = server(&db, &["api-key", "create", "--name", "city-hotline"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(key.starts_with("linli_") && key.len() == 6 + 64, "{key}");
+    let out = server(
+        &db,
+        &[
+            "api-key",
+            "create",
+            "--name",
+            "yulin-app",
+            "--community",
+            "wuhou-yulin",
+            "--per-minute",
+            "5",
+        ],
+        "",
+    );
+    let other = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_ne!(key, other);
+    // Refusals say why and make nothing.
+    for (args, why) in [
+        (vec!["api-key", "create", "--name", "city-hotline"], "already a key"),
+        (
+            vec!["api-key", "create", "--name", "x", "--community", "nowhere"],
+            "no such community",
+        ),
+        (vec!["api-key", "create", "--name", "has space"], "letters, digits"),
+        (
+            vec!["api-key", "create", "--name", "y", "--per-minute", "0"],
+            "per-minute",
+        ),
+        (vec!["api-key", "revoke", "nobody"], "no key `nobody`"),
+    ] {
+        let out = server(&db, &args, "");
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(why),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let list = String::from_utf8_lossy(&server(&db, &["api-key", "list"], "").stdout).to_string();
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 3, "{list}");
+    assert!(
+        lines[1].starts_with("city-hotline\t*\t60\t") && lines[1].ends_with("\t-\t-"),
+        "{list}"
+    );
+    assert!(lines[2].starts_with("yulin-app\twuhou-yulin\t5\t"), "{list}");
+    // The key itself is nowhere in the database: only its SHA-256.
+    let stored = rt.block_on(async {
+        let db = app::server::Db::connect(&db).await.unwrap();
+        db.use_api_key(&server::keys::key_hash(&key)).await.unwrap()
+    });
+    assert_eq!(stored.map(|k| k.name), Some("city-hotline".to_string()));
+    if let Some(file) = db.strip_prefix("sqlite://") {
+        let bytes = std::fs::read(file).unwrap();
+        assert!(!bytes.windows(key.len()).any(|w| w == key.as_bytes()));
+    }
+    assert!(server(&db, &["api-key", "revoke", "city-hotline"], "").status.success());
+    let list = String::from_utf8_lossy(&server(&db, &["api-key", "list"], "").stdout).to_string();
+    assert!(!list.lines().nth(1).unwrap().ends_with("\t-"), "{list}");
+    let gone = rt.block_on(async {
+        let db = app::server::Db::connect(&db).await.unwrap();
+        db.use_api_key(&server::keys::key_hash(&key)).await.unwrap()
+    });
+    assert_eq!(gone, None);
+    // Revoking twice is refused: it was not in use.
+    assert!(!server(&db, &["api-key", "revoke", "city-hotline"], "").status.success());
+}

@@ -182,6 +182,17 @@ struct XmlRequest {
 }
 
 #[derive(Debug, Deserialize)]
+struct XmlFilings {
+    request: Vec<XmlFiled>,
+}
+
+#[derive(Debug, Deserialize)]
+struct XmlFiled {
+    service_request_id: String,
+    service_notice: String,
+}
+
+#[derive(Debug, Deserialize)]
 struct XmlServices {
     service: Vec<XmlService>,
 }
@@ -521,4 +532,302 @@ async fn a_hidden_photo_is_not_the_media_url() {
     assert_eq!(r.headers[header::LOCATION], format!("/review/s/{}?done=1", w.pictured));
     let after = w.json(&format!("/open311/v2/requests/{}.json", w.pictured)).await;
     assert_eq!(after[0]["media_url"], Value::Null);
+}
+
+async fn key(app: &TestApp, name: &str, community: Option<&str>, per_minute: u32) -> String {
+    server::keys::create(&app.db, name, community, per_minute)
+        .await
+        .unwrap()
+}
+
+async fn post(app: &TestApp, format: &str, fields: &[(&str, &str)]) -> Reply {
+    app.send(
+        Request::post(format!("/open311/v2/requests.{format}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, HOST)
+            .body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn count(app: &TestApp) -> usize {
+    app.get("/open311/v2/requests.json")
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[tokio::test]
+async fn a_city_system_files_and_the_committee_sees_it_from_that_key() {
+    let w = world().await;
+    let k = key(&w.app, "city-hotline", None, 60).await;
+    let r = post(
+        &w.app,
+        "json",
+        &[
+            ("api_key", k.as_str()),
+            ("service_code", "lighting"),
+            ("lat", "30.6405"),
+            ("long", "104.0502"),
+            ("description", "路口的灯坏了\n晚上很暗，老人看不清台阶"),
+            ("first_name", "王"),
+            ("last_name", "阿姨"),
+            ("phone", PHONE),
+            ("email", "wang@example.cn"),
+            ("media_url", "https://city.example/p/1.jpg"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let answer = r.json();
+    let code = answer[0]["service_request_id"].as_str().unwrap().to_string();
+    assert!(answer[0]["service_notice"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("http://{HOST}/track/{code}")));
+    // The public read: open, the first line as its title, nothing private.
+    let public = w.json(&format!("/open311/v2/requests/{code}.json")).await;
+    assert_eq!(public[0]["status"], "open");
+    assert_eq!(public[0]["service_code"], "lighting");
+    assert_eq!(
+        public[0]["description"],
+        "路口的灯坏了\n\n路口的灯坏了\n晚上很暗，老人看不清台阶"
+    );
+    assert_eq!(public[0]["agency_responsible"], "甲街道居民委员会");
+    let text = public.to_string();
+    for private in [PHONE, "wang@example.cn", "city.example", "阿姨", "city-hotline"] {
+        assert!(!text.contains(private), "{private}");
+    }
+    // The committee's inbox has it; its page says where it came from and
+    // holds the contact and what has no field of its own.
+    let inbox = w.app.send(common::get("/review", Some(&w.cookie))).await.text;
+    assert!(inbox.contains(&code));
+    let page = w
+        .app
+        .send(common::get(&format!("/review/s/{code}"), Some(&w.cookie)))
+        .await
+        .text;
+    assert!(
+        page.contains("Open311") && page.contains("city-hotline"),
+        "the source is shown"
+    );
+    for detail in [PHONE, "王 阿姨", "wang@example.cn", "https://city.example/p/1.jpg"] {
+        assert!(page.contains(detail), "{detail} is shown to the committee");
+    }
+
+    // XML, with a title of its own and a place in words.
+    let r = post(
+        &w.app,
+        "xml",
+        &[
+            ("api_key", k.as_str()),
+            ("service_code", "seating"),
+            ("jurisdiction_id", "test-b"),
+            ("address_string", "乙路3号门口"),
+            ("attribute[title]", "门口需要一条长椅"),
+            ("description", "等公交的老人没地方坐"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "text/xml; charset=utf-8");
+    let filed: XmlFilings = quick_xml::de::from_str(&r.text).expect("a <service_requests> answer");
+    let code = &filed.request[0].service_request_id;
+    assert!(filed.request[0].service_notice.contains(&format!("/track/{code}")));
+    let public = w.app.get(&format!("/api/v1/suggestions/{code}")).await.json();
+    assert_eq!(
+        (&public["title"], &public["location_text"], &public["community"]),
+        (&json!("门口需要一条长椅"), &json!("乙路3号门口"), &json!("test-b"))
+    );
+}
+
+#[tokio::test]
+async fn keys_are_checked_scoped_and_revoked_at_once() {
+    let w = world().await;
+    let before = count(&w.app).await;
+    let in_a = [
+        ("service_code", "lighting"),
+        ("lat", "30.6405"),
+        ("long", "104.0502"),
+        ("description", "灯不亮"),
+    ];
+    let with = |key: &str| {
+        let mut f = vec![("api_key", key.to_string())];
+        f.extend(in_a.iter().map(|(k, v)| (*k, v.to_string())));
+        f
+    };
+    let send = |fields: Vec<(&'static str, String)>, format: &'static str| {
+        let app = &w.app;
+        async move {
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post(app, format, &refs).await
+        }
+    };
+    // No key, a made-up key: 403, in the format asked for.
+    let r = send(in_a.iter().map(|(k, v)| (*k, v.to_string())).collect(), "json").await;
+    assert!(json_error(&r, StatusCode::FORBIDDEN).contains("api_key"));
+    let r = send(
+        with("linli_0000000000000000000000000000000000000000000000000000000000000000"),
+        "xml",
+    )
+    .await;
+    xml_error(&r, StatusCode::FORBIDDEN);
+    // A key of test-b files only there.
+    let b = key(&w.app, "b-app", Some("test-b"), 60).await;
+    let r = send(with(&b), "json").await;
+    assert!(json_error(&r, StatusCode::FORBIDDEN).contains("test-b"));
+    let r = send(
+        vec![
+            ("api_key", b.clone()),
+            ("service_code", "greenery".into()),
+            ("address_string", "乙路花坛".into()),
+            ("description", "花坛没人管".into()),
+        ],
+        "json",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let code = r.json()[0]["service_request_id"].as_str().unwrap().to_string();
+    assert_eq!(
+        w.app.get(&format!("/api/v1/suggestions/{code}")).await.json()["community"],
+        "test-b"
+    );
+    // Revoked: refused from the next request on.
+    let all = key(&w.app, "all", None, 60).await;
+    assert_eq!(send(with(&all), "json").await.status, StatusCode::OK);
+    assert!(w.app.db.revoke_api_key("all").await.unwrap());
+    json_error(&send(with(&all), "json").await, StatusCode::FORBIDDEN);
+    // Only the two accepted filings were stored.
+    assert_eq!(count(&w.app).await, before + 2);
+}
+
+#[tokio::test]
+async fn bad_filings_are_refused_field_by_field_and_store_nothing() {
+    let w = world().await;
+    let k = key(&w.app, "city", None, 1000).await;
+    let before = count(&w.app).await;
+    let long = "很".repeat(2001);
+    for (fields, status, word) in [
+        (
+            vec![("lat", "30.6405"), ("long", "104.0502")],
+            StatusCode::BAD_REQUEST,
+            "service_code",
+        ),
+        (
+            vec![("service_code", "potholes"), ("lat", "30.6405"), ("long", "104.0502")],
+            StatusCode::NOT_FOUND,
+            "potholes",
+        ),
+        (
+            vec![
+                ("service_code", "play"),
+                ("jurisdiction_id", "nowhere"),
+                ("address_string", "x路"),
+            ],
+            StatusCode::NOT_FOUND,
+            "nowhere",
+        ),
+        (
+            vec![("service_code", "play"), ("lat", "30.6405")],
+            StatusCode::BAD_REQUEST,
+            "together",
+        ),
+        (
+            vec![("service_code", "play"), ("description", "没有位置")],
+            StatusCode::BAD_REQUEST,
+            "location",
+        ),
+        (
+            vec![("service_code", "play"), ("address_string", "甲路")],
+            StatusCode::BAD_REQUEST,
+            "jurisdiction_id",
+        ),
+        (
+            vec![
+                ("service_code", "play"),
+                ("lat", "0"),
+                ("long", "0"),
+                ("description", "很远"),
+            ],
+            StatusCode::BAD_REQUEST,
+            "outside",
+        ),
+        (
+            vec![
+                ("service_code", "play"),
+                ("lat", "30.6405"),
+                ("long", "104.0502"),
+                ("description", long.as_str()),
+            ],
+            StatusCode::BAD_REQUEST,
+            "description: at most 2000",
+        ),
+        (
+            vec![
+                ("service_code", "play"),
+                ("lat", "30.6405"),
+                ("long", "104.0502"),
+                ("description", "秋千坏了"),
+                ("phone", "call me"),
+            ],
+            StatusCode::BAD_REQUEST,
+            "phone",
+        ),
+    ] {
+        let mut all = vec![("api_key", k.as_str())];
+        all.extend(fields.iter().copied());
+        let r = post(&w.app, "json", &all).await;
+        let said = json_error(&r, status);
+        assert!(said.contains(word), "{fields:?}: {said}");
+        let r = post(&w.app, "xml", &all).await;
+        xml_error(&r, status);
+    }
+    // A JSON body is not what the specification sends.
+    let r = w
+        .app
+        .send(
+            Request::post("/open311/v2/requests.json")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json!({"api_key": k, "service_code": "play"}).to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert!(json_error(&r, StatusCode::BAD_REQUEST).contains("form-encoded"));
+    assert_eq!(count(&w.app).await, before);
+}
+
+#[tokio::test]
+async fn each_key_has_its_own_rate_limit() {
+    let w = world().await;
+    let slow = key(&w.app, "slow", None, 2).await;
+    let other = key(&w.app, "other", None, 60).await;
+    let file = |k: &str| {
+        let k = k.to_string();
+        let app = &w.app;
+        async move {
+            post(
+                app,
+                "json",
+                &[
+                    ("api_key", k.as_str()),
+                    ("service_code", "play"),
+                    ("lat", "30.6405"),
+                    ("long", "104.0502"),
+                    ("description", "秋千坏了"),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(file(&slow).await.status, StatusCode::OK);
+    assert_eq!(file(&slow).await.status, StatusCode::OK);
+    let r = file(&slow).await;
+    assert!(json_error(&r, StatusCode::TOO_MANY_REQUESTS).contains("retry after"));
+    let wait: u64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Another key is not slowed by it.
+    assert_eq!(file(&other).await.status, StatusCode::OK);
 }

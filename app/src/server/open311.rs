@@ -20,3 +20,8 @@ pub fn title_attribute(locale: Locale) -> (String, String) {
         td_string!(locale, open311_title_format).to_string(),
     )
 }
+
+/// What a city system tells the resident after filing: where to follow it.
+pub fn tracking_notice(locale: Locale, url: &str) -> String {
+    td_string!(locale, open311_notice, url = url).to_string()
+}

@@ -53,6 +53,11 @@ pub struct Submission {
     /// Filed by a committee member (their id) for a resident who phoned or
     /// came in; `None`: by the resident.
     pub assisted: Option<(i64, crate::domain::suggestion::Source)>,
+    /// Filed by a city system through Open311 with this API key (its id).
+    pub api_key: Option<i64>,
+    /// For the committee only, on the suggestion's first event (what a city
+    /// system sent that has no field of its own, e.g. its photo's address).
+    pub note: String,
 }
 
 pub fn valid_idempotency_key(key: &str) -> bool {
@@ -180,6 +185,8 @@ pub async fn file_with_codes(
             photos: &submission.photos,
             staged_tokens: &submission.staged_tokens,
             assisted: submission.assisted,
+            api_key: submission.api_key,
+            note: &submission.note,
         };
         match db.insert_suggestion(&new).await? {
             Inserted::Created(_) => {

@@ -41,6 +41,7 @@ pub use error::{ApiError, ApiQuery};
         crate::open311::services,
         crate::open311::service_definition,
         crate::open311::requests,
+        crate::open311::post::create,
         crate::open311::one_request
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, error::FieldProblem, crate::open311::Format)),

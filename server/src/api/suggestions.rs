@@ -350,8 +350,9 @@ pub async fn create(State(state): State<ServerState>, req: Request) -> Result<Re
         photos,
         staged_tokens: Vec::new(),
         idempotency_key: key,
-
         assisted: None,
+        api_key: None,
+        note: String::new(),
     };
     let filed = suggestions::file(&app.db, &snapshot.communities, &valid, &submission).await?;
     let view = public_view(&app, &filed.receipt_code).await?;

@@ -54,7 +54,8 @@ pub async fn file(
         consent: field(f, "consent") == "1",
         website: String::new(),
     };
-    let channel = Source::parse(field(f, "channel")).filter(|s| *s != Source::Online);
+    // Only the two ways a resident reaches a member; Open311 is for keys.
+    let channel = Source::parse(field(f, "channel")).filter(|s| matches!(s, Source::Phone | Source::Visit));
     let problems = |errors: FieldErrors| AssistedOutcome::Problems {
         draft: Box::new(draft.clone()),
         coords: coords.clone(),
@@ -82,6 +83,8 @@ pub async fn file(
         staged_tokens: Vec::new(),
         idempotency_key: valid_idempotency_key(key).then(|| format!("assisted:{}:{key}", member.id)),
         assisted: Some((member.id, channel)),
+        api_key: None,
+        note: String::new(),
     };
     let communities = state.app.catalog.snapshot().communities.clone();
     match suggestions::file(&state.app.db, &communities, &valid, &submission).await {

@@ -326,8 +326,9 @@ async fn submit(state: &ServerState, flow: &mut SuggestFlow) -> Result<Option<Re
         staged_tokens: flow.photos.iter().map(|p| p.token.clone()).collect(),
         photos,
         idempotency_key: Some(flow.idempotency_key.clone()),
-
         assisted: None,
+        api_key: None,
+        note: String::new(),
     };
     let communities = state.app.catalog.snapshot().communities.clone();
     match suggestions::file(db, &communities, &valid, &submission).await {

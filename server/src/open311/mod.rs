@@ -7,7 +7,8 @@
 //! - `requests.{json,xml}` with `service_request_id`, `service_code`,
 //!   `start_date`, `end_date`, `status`, `jurisdiction_id` (a community
 //!   code) and the `lat`/`long`/`radius` extension;
-//! - `requests/{service_request_id}.{json,xml}`.
+//! - `requests/{service_request_id}.{json,xml}`;
+//! - `POST requests.{json,xml}` with an API key ([`post`]).
 //!
 //! A service is a suggestion category; a service request is a suggestion,
 //! its id the receipt code. Status: `received`, `reviewing`, `accepted` and
@@ -18,6 +19,7 @@
 //! hidden (EXIF-free, as every stored photo).
 
 mod doc;
+pub mod post;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -59,8 +61,8 @@ pub fn router() -> Router<ServerState> {
         .route("/open311/v2/discovery.xml", get(discovery))
         .route("/open311/v2/services.json", get(services))
         .route("/open311/v2/services.xml", get(services))
-        .route("/open311/v2/requests.json", get(requests))
-        .route("/open311/v2/requests.xml", get(requests))
+        .route("/open311/v2/requests.json", get(requests).post(post::create))
+        .route("/open311/v2/requests.xml", get(requests).post(post::create))
         .route("/open311/v2/services/{file}", get(service_definition))
         .route("/open311/v2/requests/{file}", get(one_request))
         .route("/open311/v2/{file}", get(unknown))
@@ -95,6 +97,8 @@ pub struct Answer {
     /// The XML root element.
     pub root: &'static str,
     pub body: serde_json::Value,
+    /// Seconds, with a 429.
+    pub retry_after: Option<u64>,
 }
 
 impl Answer {
@@ -104,6 +108,7 @@ impl Answer {
             status: StatusCode::OK,
             root,
             body: serde_json::to_value(body).unwrap_or_default(),
+            retry_after: None,
         }
     }
 }
@@ -114,12 +119,18 @@ impl IntoResponse for Answer {
             Format::Json => ("application/json; charset=utf-8", self.body.to_string()),
             Format::Xml => ("text/xml; charset=utf-8", doc::to_xml(self.root, &self.body)),
         };
-        (
+        let mut response = (
             self.status,
             [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
             body,
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }
 

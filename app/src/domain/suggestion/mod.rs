@@ -24,6 +24,8 @@ pub enum Source {
     Online,
     Phone,
     Visit,
+    /// From a city system through Open311, with an API key.
+    Open311,
 }
 
 impl Source {
@@ -33,11 +35,12 @@ impl Source {
             Source::Online => "",
             Source::Phone => "phone",
             Source::Visit => "visit",
+            Source::Open311 => "open311",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Source::Online, Source::Phone, Source::Visit]
+        [Source::Online, Source::Phone, Source::Visit, Source::Open311]
             .into_iter()
             .find(|x| x.as_str() == s)
     }

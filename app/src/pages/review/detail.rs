@@ -373,5 +373,6 @@ pub fn assisted_text(locale: Locale, source: crate::domain::suggestion::Source, 
         Source::Online => None,
         Source::Phone => Some(td_string!(locale, assist_by_phone, username = by).to_string()),
         Source::Visit => Some(td_string!(locale, assist_by_visit, username = by).to_string()),
+        Source::Open311 => Some(td_string!(locale, assist_by_open311, key = by).to_string()),
     }
 }

@@ -138,6 +138,21 @@ const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "api_keys",
+        columns: &[
+            Int("id"),
+            Text("name"),
+            OptText("community"),
+            Text("key_hash"),
+            Int("per_minute"),
+            Int("created_at"),
+            OptInt("last_used_at"),
+            OptInt("revoked_at"),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
         name: "reply_templates",
         columns: &[
             Int("id"),
@@ -175,6 +190,7 @@ const TABLES: &[Table] = &[
             Int("community_guessed"),
             Text("source"),
             OptInt("filed_by"),
+            OptInt("api_key_id"),
         ],
         order: "id",
         identity: true,

@@ -10,6 +10,7 @@
 //! both (`COLLATE "C"` there, SQLite's `BINARY` here). Structured columns
 //! (hours, services) are stored as text and parsed here.
 
+mod api_keys;
 mod copy;
 mod facilities;
 mod imports;
@@ -30,6 +31,7 @@ use crate::domain::facility::{Community, Facility, Services};
 use crate::domain::hours::WeeklyHours;
 use crate::domain::sorting::SortingItem;
 
+pub use api_keys::{ApiKey, ApiKeySummary, NewKeyRefused};
 pub use copy::{CopyError, CopyReport};
 pub use facilities::{history_json, FacilityRecord, FacilityScope, HistoryEntry};
 pub use imports::{ImportChange, StagedImport, STAGE_TTL_MS};

@@ -184,9 +184,9 @@ impl Db {
         let Some(r) = sqlx::query(
             "SELECT s.id, s.receipt_code, s.community, s.category, s.status, s.title, s.description, s.lat, s.lng, \
              s.location_text, s.contact_name, s.contact_phone, s.hidden, s.supports, s.created_at, \
-             s.community_guessed, s.source, f.username AS filed_by, u.username AS assigned_to, \
+             s.community_guessed, s.source, COALESCE(f.username, k.name) AS filed_by, u.username AS assigned_to, \
              d.receipt_code AS duplicate_code FROM suggestions s LEFT JOIN users u ON u.id = s.assigned_to \
-             LEFT JOIN users f ON f.id = s.filed_by LEFT JOIN suggestions d ON d.id = s.duplicate_of \
+             LEFT JOIN users f ON f.id = s.filed_by LEFT JOIN api_keys k ON k.id = s.api_key_id LEFT JOIN suggestions d ON d.id = s.duplicate_of \
              WHERE s.receipt_code = $1",
         )
         .bind(code.as_str())

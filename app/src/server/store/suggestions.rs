@@ -35,6 +35,10 @@ pub struct NewSuggestion<'a> {
     /// Filed by a committee member for a resident (who, and how the
     /// resident reached them); `None`: by the resident.
     pub assisted: Option<(i64, Source)>,
+    /// Filed by a city system through Open311 with this API key.
+    pub api_key: Option<i64>,
+    /// The committee's eyes only, on the first event.
+    pub note: &'a str,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -65,8 +69,8 @@ impl Db {
         let inserted = sqlx::query(
             "INSERT INTO suggestions (receipt_code, idempotency_key, request_hash, community, category, title, \
              description, lat, lng, location_text, contact_name, contact_phone, status, created_at, updated_at, \
-             community_guessed, source, filed_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17) RETURNING id",
+             community_guessed, source, filed_by, api_key_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18) RETURNING id",
         )
         .persistent(false)
         .bind(new.receipt_code.as_str())
@@ -84,8 +88,13 @@ impl Db {
         .bind(Status::Received.as_str())
         .bind(now)
         .bind(i64::from(new.community_guessed))
-        .bind(new.assisted.map_or("", |(_, s)| s.as_str()))
+        .bind(match (new.assisted, new.api_key) {
+            (Some((_, s)), _) => s.as_str(),
+            (None, Some(_)) => Source::Open311.as_str(),
+            (None, None) => "",
+        })
         .bind(new.assisted.map(|(by, _)| by))
+        .bind(new.api_key)
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {
@@ -125,6 +134,13 @@ impl Db {
                 .await?;
         }
         insert_event(&mut tx, id, now, "created", None, Some(Status::Received), "").await?;
+        if !new.note.is_empty() {
+            sqlx::query("UPDATE suggestion_events SET private_text = $1 WHERE suggestion_id = $2")
+                .bind(new.note)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         if let Some((by, _)) = new.assisted {
             // Filed by a member: the audit trail says who.
             sqlx::query("UPDATE suggestion_events SET actor = $1 WHERE suggestion_id = $2")
