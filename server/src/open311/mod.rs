@@ -24,7 +24,7 @@ pub mod post;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::{Extension, Router};
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
@@ -65,7 +65,7 @@ pub fn router() -> Router<ServerState> {
         .route("/open311/v2/requests.xml", get(requests).post(post::create))
         .route("/open311/v2/services/{file}", get(service_definition))
         .route("/open311/v2/requests/{file}", get(one_request))
-        .route("/open311/v2/{file}", get(unknown))
+        .route("/open311/v2/{file}", any(unknown))
 }
 
 /// `json` or `xml`, the extension every Open311 path ends with.
@@ -206,7 +206,10 @@ pub struct Endpoint {
             (Discovery = "application/json"),
             (String = "text/xml")
         )),
-        (status = 404, description = "Neither .json nor .xml", body = Vec<Open311Error>),
+        (status = 404, description = "Neither .json nor .xml", content(
+            (Vec<Open311Error> = "application/json"),
+            (String = "text/xml")
+        )),
     )
 )]
 pub async fn discovery(uri: Uri, Extension(client): Extension<Client>) -> Answer {
@@ -253,7 +256,10 @@ pub struct Service {
             (Vec<Service> = "application/json"),
             (String = "text/xml")
         )),
-        (status = 404, description = "Neither .json nor .xml", body = Vec<Open311Error>),
+        (status = 404, description = "Neither .json nor .xml", content(
+            (Vec<Open311Error> = "application/json"),
+            (String = "text/xml")
+        )),
     )
 )]
 pub async fn services(uri: Uri, headers: HeaderMap) -> Answer {

@@ -68,11 +68,26 @@ pub struct FilingForm {
             (Vec<Filed> = "application/json"),
             (String = "text/xml")
         )),
-        (status = 400, description = "A field is missing or wrong (each named)", body = Vec<Open311Error>),
-        (status = 403, description = "No api_key, or one that is unknown, revoked, or of another community", body = Vec<Open311Error>),
-        (status = 404, description = "No such service_code or jurisdiction_id", body = Vec<Open311Error>),
-        (status = 429, description = "Over the key's (or the address's) rate limit; see Retry-After", body = Vec<Open311Error>),
-        (status = 503, description = "The database is briefly unreachable", body = Vec<Open311Error>),
+        (status = 400, description = "A field is missing or wrong (each named)", content(
+            (Vec<Open311Error> = "application/json"),
+            (String = "text/xml")
+        )),
+        (status = 403, description = "No api_key, or one that is unknown, revoked, or of another community", content(
+            (Vec<Open311Error> = "application/json"),
+            (String = "text/xml")
+        )),
+        (status = 404, description = "No such service_code or jurisdiction_id", content(
+            (Vec<Open311Error> = "application/json"),
+            (String = "text/xml")
+        )),
+        (status = 429, description = "Over the key's (or the address's) rate limit; see Retry-After", content(
+            (Vec<Open311Error> = "application/json"),
+            (String = "text/xml")
+        )),
+        (status = 503, description = "The database is briefly unreachable", content(
+            (Vec<Open311Error> = "application/json"),
+            (String = "text/xml")
+        )),
     )
 )]
 pub async fn create(
