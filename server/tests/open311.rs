@@ -831,3 +831,81 @@ async fn each_key_has_its_own_rate_limit() {
     // Another key is not slowed by it.
     assert_eq!(file(&other).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn admins_see_the_keys_and_revoke_them_in_the_browser() {
+    let w = world().await;
+    let k = key(&w.app, "city-hotline", None, 30).await;
+    key(&w.app, "b-app", Some("test-b"), 60).await;
+    let filing = [
+        ("service_code", "play"),
+        ("lat", "30.6405"),
+        ("long", "104.0502"),
+        ("description", "秋千坏了"),
+    ];
+    let with_key = |k: &str| {
+        let mut f = vec![("api_key", k.to_string())];
+        f.extend(filing.iter().map(|(a, b)| (*a, b.to_string())));
+        f
+    };
+    let fields = with_key(&k);
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    assert_eq!(post(&w.app, "json", &refs).await.status, StatusCode::OK);
+
+    user(&w.app, "chief", Role::Admin, None).await;
+    let admin = sign_in(&w.app, "chief").await;
+    let token = csrf(&w.app, &admin).await;
+    let page = w.app.send(common::get("/review/accounts", Some(&admin))).await.text;
+    for shown in ["city-hotline", "b-app", "test-b", "每分钟最多 30 次", "最近使用"] {
+        assert!(page.contains(shown), "{shown} on the admin page");
+    }
+    assert!(!page.contains(&k), "the key itself is never shown");
+    // A committee member may not revoke, even with a valid form.
+    let r = w
+        .app
+        .send(form(
+            "/review/api-keys/city-hotline/revoke",
+            Some(&w.cookie),
+            &[("csrf", &w.token)],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(post(&w.app, "json", &refs).await.status, StatusCode::OK);
+    // Without the form's token, refused too.
+    let r = w
+        .app
+        .send(form("/review/api-keys/city-hotline/revoke", Some(&admin), &[]))
+        .await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    let r = w
+        .app
+        .send(form(
+            "/review/api-keys/city-hotline/revoke",
+            Some(&admin),
+            &[("csrf", &token)],
+        ))
+        .await;
+    assert_eq!(
+        r.headers[header::LOCATION],
+        "/review/accounts?done=revoked&who=city%2Dhotline"
+    );
+    json_error(&post(&w.app, "json", &refs).await, StatusCode::FORBIDDEN);
+    let page = w
+        .app
+        .send(common::get(
+            "/review/accounts?done=revoked&who=city-hotline",
+            Some(&admin),
+        ))
+        .await
+        .text;
+    assert!(page.contains("已于") && page.contains("密钥 city-hotline 已停用"));
+    let again = w
+        .app
+        .send(form(
+            "/review/api-keys/city-hotline/revoke",
+            Some(&admin),
+            &[("csrf", &token)],
+        ))
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}

@@ -108,6 +108,22 @@ pub async fn act(
     }
 }
 
+/// `POST /review/api-keys/{name}/revoke`: an admin stops a city system's
+/// Open311 key at once.
+pub async fn revoke_key(State(state): State<ServerState>, Path(name): Path<String>, form: CommitteeForm) -> Response {
+    if form.member.role != app::domain::review::Role::Admin {
+        return (StatusCode::FORBIDDEN, "only street or district staff manage keys").into_response();
+    }
+    match state.app.db.revoke_api_key(&name).await {
+        Ok(true) => {
+            tracing::info!(key = %name, by = %form.member.username, "open311 key revoked");
+            see_other(format!("/review/accounts?done=revoked&who={}", encode(&name)))
+        }
+        Ok(false) => (StatusCode::NOT_FOUND, "no such key in use").into_response(),
+        Err(e) => refused(AccountError::Store(e), "/review/accounts", ""),
+    }
+}
+
 /// `POST /review/account/{password|end|end-others}`: the member's own.
 pub async fn own(State(state): State<ServerState>, Path(action): Path<String>, form: CommitteeForm) -> Response {
     let db = &state.app.db;

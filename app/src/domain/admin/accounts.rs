@@ -280,3 +280,14 @@ mod tests {
         assert_eq!(device_label(""), "");
     }
 }
+
+/// An Open311 API key as the admin list shows it (never the key itself).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ApiKeySummary {
+    pub name: String,
+    pub community: Option<String>,
+    pub per_minute: u32,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}

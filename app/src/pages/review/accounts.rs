@@ -12,7 +12,7 @@ use super::{failed, AdminsOnly, Csrf, ReviewBar, Signed};
 use crate::components::mistakes::Mistakes;
 use crate::components::print::PrintButton;
 use crate::components::suggestion_text::time_text;
-use crate::domain::admin::accounts::{device_label, AccountProblem, AccountSummary, SessionSummary};
+use crate::domain::admin::accounts::{device_label, AccountProblem, AccountSummary, ApiKeySummary, SessionSummary};
 use crate::domain::review::Role;
 use crate::i18n::*;
 use crate::pages::error::PageError;
@@ -38,6 +38,8 @@ pub struct AccountsView {
     pub communities: Vec<(String, String)>,
     pub shown: Option<ShownLink>,
     pub now: i64,
+    /// The Open311 keys of city systems.
+    pub api_keys: Vec<ApiKeySummary>,
 }
 
 #[server]
@@ -54,6 +56,7 @@ pub async fn review_accounts() -> Result<AccountsView, PageError> {
             communities: Vec::new(),
             shown: None,
             now: 0,
+            api_keys: Vec::new(),
         });
     }
     let english = crate::prefs::use_prefs().english();
@@ -65,6 +68,7 @@ pub async fn review_accounts() -> Result<AccountsView, PageError> {
         communities,
         shown: use_context::<ShownLink>(),
         now: chrono::Utc::now().timestamp_millis(),
+        api_keys: state.db.api_keys().await?,
     })
 }
 
@@ -163,6 +167,7 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
     let wrong = query_mistakes(locale, get("error").as_deref());
     let error = query_problem(locale, get("error"));
     let disabled_who = (get("done").as_deref() == Some("disabled")).then(|| get("who").unwrap_or_default());
+    let revoked_key = (get("done").as_deref() == Some("revoked")).then(|| get("who").unwrap_or_default());
     let typed_role = get("role").unwrap_or_else(|| "committee".into());
     let typed_community = get("community").unwrap_or_default();
     let community_options = view
@@ -233,6 +238,7 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
             })}
             <h2>{td!(locale, acc_list)}</h2>
             <ul class="cards accounts">{rows}</ul>
+            <ApiKeys keys=view.api_keys.clone() csrf=csrf.clone() revoked=revoked_key />
             <h2 id="invite-h">{td!(locale, acc_invite)}</h2>
             <p>{td!(locale, acc_invite_lead)}</p>
             {error.map(|e| view! { <p class="notice notice-error" role="alert" id="invite-error">{e}</p> })}
@@ -267,6 +273,55 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The city systems' Open311 keys: who, where, how much, last used; a
+/// key in use can be revoked here (made with `server api-key create`, so
+/// the key itself is only ever printed to the operator).
+#[component]
+fn ApiKeys(keys: Vec<ApiKeySummary>, csrf: String, revoked: Option<String>) -> impl IntoView {
+    let locale = use_locale();
+    let cards = keys
+        .into_iter()
+        .map(|k| {
+            let scope = match &k.community {
+                Some(c) => c.clone(),
+                None => td_string!(locale, acc_key_all).to_string(),
+            };
+            let used = match k.last_used_at {
+                Some(t) => td_string!(locale, acc_key_used, time = time_text(t)).to_string(),
+                None => td_string!(locale, acc_key_unused).to_string(),
+            };
+            let state = k
+                .revoked_at
+                .map(|t| td_string!(locale, acc_key_revoked_at, time = time_text(t)).to_string());
+            let name = k.name.clone();
+            view! {
+                <li class="card">
+                    <h3 class="card-title">{k.name.clone()}</h3>
+                    <p>{scope}" · "{td_string!(locale, acc_key_rate, n = k.per_minute).to_string()}</p>
+                    <p>{td_string!(locale, acc_key_made, time = time_text(k.created_at)).to_string()}" · "{used}</p>
+                    {match state {
+                        Some(s) => view! { <p><strong>{s}</strong></p> }.into_any(),
+                        None => view! {
+                            <form method="post" action=format!("/review/api-keys/{name}/revoke")>
+                                <Csrf token=csrf.clone() />
+                                <button type="submit" class="button button-small">{td!(locale, acc_key_revoke)}</button>
+                            </form>
+                        }.into_any(),
+                    }}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 id="keys-h">{td!(locale, acc_keys)}</h2>
+        <p>{td!(locale, acc_keys_lead)}</p>
+        {revoked.map(|who| view! {
+            <p class="notice" role="status">{td_string!(locale, acc_key_revoked_done, name = who).to_string()}</p>
+        })}
+        <ul class="cards accounts" aria-labelledby="keys-h">{cards}</ul>
+    }
 }
 
 /// A new password and its repeat, as a member sets it from a welcome link

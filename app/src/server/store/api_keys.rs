@@ -4,6 +4,7 @@
 use sqlx::Row;
 
 use super::{now_millis, Db, StoreError};
+pub use crate::domain::admin::accounts::ApiKeySummary;
 
 /// A key that may be used: who it is and what it may do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,17 +15,6 @@ pub struct ApiKey {
     pub community: Option<String>,
     /// Requests a minute it may make.
     pub per_minute: u32,
-}
-
-/// A key as the list shows it (never the key itself).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ApiKeySummary {
-    pub name: String,
-    pub community: Option<String>,
-    pub per_minute: u32,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
 }
 
 /// Why a key was not made.
