@@ -100,6 +100,23 @@ pub struct Config {
     /// e.g. `info` (the default) or `debug,sqlx=warn`.
     #[arg(long, env = "LINLI_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
     pub log_format: String,
+
+    /// Milliseconds before a failed webhook delivery is tried again; each
+    /// later retry waits twice as long, at most an hour.
+    #[arg(long, env = "LINLI_WEBHOOK_RETRY_MS", default_value_t = 30_000,
+          value_parser = clap::value_parser!(u64).range(10..=3_600_000), global = true)]
+    pub webhook_retry_ms: u64,
+
+    /// Attempts at delivering a webhook event before it is dead (shown to
+    /// admins, who can resend it).
+    #[arg(long, env = "LINLI_WEBHOOK_ATTEMPTS", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(1..=50), global = true)]
+    pub webhook_attempts: u32,
+
+    /// Milliseconds between a server's looks for webhook events to send.
+    #[arg(long, env = "LINLI_WEBHOOK_POLL_MS", default_value_t = 1_000,
+          value_parser = clap::value_parser!(u64).range(10..=60_000), global = true)]
+    pub webhook_poll_ms: u64,
 }
 
 impl Config {
@@ -121,6 +138,15 @@ impl Config {
     pub fn compression(&self) -> crate::state::Compression {
         crate::state::Compression {
             quality: self.compression_quality,
+        }
+    }
+
+    pub fn webhooks(&self) -> crate::webhooks::Settings {
+        crate::webhooks::Settings {
+            poll: Duration::from_millis(self.webhook_poll_ms),
+            retry_base: Duration::from_millis(self.webhook_retry_ms),
+            attempts: self.webhook_attempts,
+            ..Default::default()
         }
     }
 

@@ -24,3 +24,4 @@ pub mod pwa;
 pub mod seed;
 pub mod state;
 pub mod users;
+pub mod webhooks;

@@ -131,6 +131,12 @@ enum Command {
         #[command(subcommand)]
         action: ApiKeyAction,
     },
+    /// Webhooks: city systems told of each new suggestion, status change
+    /// and public reply, signed, retried for hours.
+    Webhook {
+        #[command(subcommand)]
+        action: WebhookAction,
+    },
     /// List communities, one per line: code, name, centre latitude, centre
     /// longitude, separated by tabs.
     Communities,
@@ -179,6 +185,32 @@ enum ApiKeyAction {
     List,
     /// Stop a key at once; what it filed keeps its name.
     Revoke { name: String },
+}
+
+#[derive(Subcommand)]
+enum WebhookAction {
+    /// Register a receiver and print its new secret, once (it signs every
+    /// delivery; give it to the receiver).
+    Add {
+        /// e.g. `city-platform` (letters, digits, `-`, `_`, `.`).
+        #[arg(long)]
+        name: String,
+        /// Where events are POSTed (https:// in production).
+        #[arg(long)]
+        url: String,
+        /// Only this community's suggestions; every community without it.
+        #[arg(long)]
+        community: Option<String>,
+        /// Comma list of created, status_changed, replied.
+        #[arg(long, default_value = "created,status_changed,replied")]
+        events: String,
+    },
+    /// List webhooks with delivered, pending and dead events (never secrets).
+    List,
+    /// Stop sending to a webhook.
+    Remove { name: String },
+    /// Send a webhook's dead events again, with fresh attempts.
+    Resend { name: String },
 }
 
 #[tokio::main]
@@ -256,6 +288,7 @@ async fn with_database(command: Command, config: Config) -> anyhow::Result<()> {
                 (None, Backend::Sqlite) => PhotoStore::new(DEFAULT_PHOTO_DIR),
             };
             tokio::spawn(housekeeping(db.clone(), limits.clone(), photos.clone()));
+            tokio::spawn(server::webhooks::run(db.clone(), config.webhooks()));
             let router = http::router_with(
                 AppState {
                     db: db.clone(),
@@ -304,6 +337,27 @@ async fn with_database(command: Command, config: Config) -> anyhow::Result<()> {
             ApiKeyAction::Revoke { name } => {
                 server::keys::revoke(&db, &name).await?;
                 eprintln!("revoked `{name}`");
+            }
+        },
+        Command::Webhook { action } => match action {
+            WebhookAction::Add {
+                name,
+                url,
+                community,
+                events,
+            } => {
+                let secret = server::webhooks::add(&db, &name, &url, community.as_deref(), &events).await?;
+                eprintln!("webhook `{name}`: its signing secret (shown once; give it to the receiver):");
+                println!("{secret}");
+            }
+            WebhookAction::List => print!("{}", server::webhooks::list(&db).await?),
+            WebhookAction::Remove { name } => {
+                server::webhooks::remove(&db, &name).await?;
+                eprintln!("removed `{name}`");
+            }
+            WebhookAction::Resend { name } => {
+                let n = db.resend_dead(&name).await?;
+                eprintln!("{n} dead event(s) of `{name}` will be sent again");
             }
         },
         Command::Communities => {

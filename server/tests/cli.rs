@@ -184,6 +184,9 @@ fn every_setting_is_listed_and_a_bad_value_stops_start_up() {
         "LINLI_TRUSTED_PROXIES",
         "LINLI_HEADER_TIMEOUT_MS",
         "LINLI_MAX_CONNECTIONS",
+        "LINLI_WEBHOOK_RETRY_MS",
+        "LINLI_WEBHOOK_ATTEMPTS",
+        "LINLI_WEBHOOK_POLL_MS",
     ] {
         assert!(help.contains(&format!("[env: {var}")), "{var} is in --help:\n{help}");
     }

@@ -291,3 +291,20 @@ pub struct ApiKeySummary {
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }
+
+/// A city system's webhook as the admin list shows it (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookSummary {
+    pub name: String,
+    pub url: String,
+    pub community: Option<String>,
+    pub events: Vec<String>,
+    pub created_at: i64,
+    pub delivered: i64,
+    /// Waiting to be sent, or to be tried again.
+    pub pending: i64,
+    /// Out of attempts; an admin may send them again.
+    pub dead: i64,
+    /// The latest failure's reason.
+    pub last_error: String,
+}

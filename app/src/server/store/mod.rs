@@ -20,6 +20,7 @@ mod review;
 mod shared;
 mod suggestions;
 mod users;
+mod webhooks;
 
 use std::str::FromStr;
 
@@ -40,6 +41,7 @@ pub use review::{EventRecord, ExportRow, SuggestionChange};
 pub use shared::CatalogVersion;
 pub use suggestions::{Inserted, NewSuggestion, StoredPhoto};
 pub use users::{Account, AccountSummary, InvitationInfo, SessionInfo, SessionSummary};
+pub use webhooks::{Delivery, NewWebhook, NewWebhookRefused, WebhookSummary, EVENT_KINDS};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linli.db";
 

@@ -329,8 +329,10 @@ impl Db {
         };
         let id: i64 = row.try_get("id")?;
         record_event(&mut tx, id, now, &event).await?;
+        announce(&mut tx, id, now, &event).await?;
         if let Some((other, e)) = linked {
             record_event(&mut tx, other, now, &e).await?;
+            announce(&mut tx, other, now, &e).await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -484,6 +486,18 @@ pub enum SuggestionChange {
     Community { from: String, to: String },
     /// Nothing but the event (a reply, a note).
     EventOnly,
+}
+
+/// The webhook events of a change: a new status, a public reply, or both.
+async fn announce(tx: &mut Transaction<'_, Any>, id: i64, at: i64, e: &EventRecord<'_>) -> Result<(), StoreError> {
+    let change = (e.from, e.to, e.public_text);
+    if e.to.is_some() && e.from != e.to {
+        super::webhooks::enqueue(tx, id, "status_changed", change, at).await?;
+    }
+    if !e.public_text.is_empty() {
+        super::webhooks::enqueue(tx, id, "replied", change, at).await?;
+    }
+    Ok(())
 }
 
 async fn record_event(tx: &mut Transaction<'_, Any>, id: i64, at: i64, e: &EventRecord<'_>) -> Result<(), StoreError> {

@@ -134,6 +134,7 @@ impl Db {
                 .await?;
         }
         insert_event(&mut tx, id, now, "created", None, Some(Status::Received), "").await?;
+        super::webhooks::enqueue(&mut tx, id, "created", (None, Some(Status::Received), ""), now).await?;
         if !new.note.is_empty() {
             sqlx::query("UPDATE suggestion_events SET private_text = $1 WHERE suggestion_id = $2")
                 .bind(new.note)
