@@ -274,15 +274,32 @@ async fn a_receiver_that_never_answers_gets_dead_letters_and_a_resend() {
     assert!(h.last_error.contains("could not connect"), "{}", h.last_error);
     // Dead events are not tried any more…
     assert!(app.db.claim_deliveries(1000, 10).await.unwrap().is_empty());
+    // The admin area shows them; only an admin may send them again.
+    user(&app, "chief", Role::Admin, None).await;
+    user(&app, "member-a", Role::Committee, Some("test-a")).await;
+    let admin = sign_in(&app, "chief").await;
+    let page = app.send(common::get("/review/accounts", Some(&admin))).await.text;
+    assert!(page.contains(&url) && page.contains("未能送达 2"), "dead events shown");
+    let member = sign_in(&app, "member-a").await;
+    let token = csrf(&app, &member).await;
+    let r = app
+        .send(form("/review/webhooks/down/resend", Some(&member), &[("csrf", &token)]))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     // …until an admin resends them, once the receiver is up again.
     let secret = Arc::new(Mutex::new(String::new()));
     let (_, seen) = receiver_on(port, secret, 0, 0).await;
-    assert_eq!(app.db.resend_dead("down").await.unwrap(), 2);
+    let token = csrf(&app, &admin).await;
+    let r = app
+        .send(form("/review/webhooks/down/resend", Some(&admin), &[("csrf", &token)]))
+        .await;
+    assert_eq!(r.headers[header::LOCATION], "/review/accounts?done=resent&who=down&n=2");
     let h = &app.db.webhooks().await.unwrap()[0];
     assert_eq!((h.pending, h.dead), (2, 0));
     deliver_until(&app, &settings, || seen.lock().unwrap().requests.len() == 2).await;
     let h = &app.db.webhooks().await.unwrap()[0];
     assert_eq!((h.delivered, h.pending, h.dead), (2, 0, 0));
+    assert_eq!(app.db.resend_dead("down").await.unwrap(), 0, "nothing dead any more");
     // A name is one webhook.
     assert!(server::webhooks::add(&app.db, "down", &url, None, "created")
         .await

@@ -124,6 +124,25 @@ pub async fn revoke_key(State(state): State<ServerState>, Path(name): Path<Strin
     }
 }
 
+/// `POST /review/webhooks/{name}/resend`: an admin sends a webhook's dead
+/// events again, with fresh attempts.
+pub async fn resend_webhook(
+    State(state): State<ServerState>,
+    Path(name): Path<String>,
+    form: CommitteeForm,
+) -> Response {
+    if form.member.role != app::domain::review::Role::Admin {
+        return (StatusCode::FORBIDDEN, "only street or district staff manage webhooks").into_response();
+    }
+    match state.app.db.resend_dead(&name).await {
+        Ok(n) => {
+            tracing::info!(webhook = %name, events = n, by = %form.member.username, "dead webhook events resent");
+            see_other(format!("/review/accounts?done=resent&who={}&n={n}", encode(&name)))
+        }
+        Err(e) => refused(AccountError::Store(e), "/review/accounts", ""),
+    }
+}
+
 /// `POST /review/account/{password|end|end-others}`: the member's own.
 pub async fn own(State(state): State<ServerState>, Path(action): Path<String>, form: CommitteeForm) -> Response {
     let db = &state.app.db;

@@ -66,6 +66,7 @@ pub fn router(timeouts: RequestTimeouts) -> Router<ServerState> {
         .route("/review/accounts", post(accounts::invite))
         .route("/review/accounts/{username}/{action}", post(accounts::act))
         .route("/review/api-keys/{name}/revoke", post(accounts::revoke_key))
+        .route("/review/webhooks/{name}/resend", post(accounts::resend_webhook))
         .route("/review/account/{action}", post(accounts::own))
         .route("/review/welcome", post(accounts::welcome))
         .route("/review/facilities/{id}/{action}", post(facilities::act))

@@ -12,7 +12,9 @@ use super::{failed, AdminsOnly, Csrf, ReviewBar, Signed};
 use crate::components::mistakes::Mistakes;
 use crate::components::print::PrintButton;
 use crate::components::suggestion_text::time_text;
-use crate::domain::admin::accounts::{device_label, AccountProblem, AccountSummary, ApiKeySummary, SessionSummary};
+use crate::domain::admin::accounts::{
+    device_label, AccountProblem, AccountSummary, ApiKeySummary, SessionSummary, WebhookSummary,
+};
 use crate::domain::review::Role;
 use crate::i18n::*;
 use crate::pages::error::PageError;
@@ -40,6 +42,8 @@ pub struct AccountsView {
     pub now: i64,
     /// The Open311 keys of city systems.
     pub api_keys: Vec<ApiKeySummary>,
+    /// The city systems' webhooks and how their events stand.
+    pub webhooks: Vec<WebhookSummary>,
 }
 
 #[server]
@@ -57,6 +61,7 @@ pub async fn review_accounts() -> Result<AccountsView, PageError> {
             shown: None,
             now: 0,
             api_keys: Vec::new(),
+            webhooks: Vec::new(),
         });
     }
     let english = crate::prefs::use_prefs().english();
@@ -69,6 +74,7 @@ pub async fn review_accounts() -> Result<AccountsView, PageError> {
         shown: use_context::<ShownLink>(),
         now: chrono::Utc::now().timestamp_millis(),
         api_keys: state.db.api_keys().await?,
+        webhooks: state.db.webhooks().await?,
     })
 }
 
@@ -168,6 +174,8 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
     let error = query_problem(locale, get("error"));
     let disabled_who = (get("done").as_deref() == Some("disabled")).then(|| get("who").unwrap_or_default());
     let revoked_key = (get("done").as_deref() == Some("revoked")).then(|| get("who").unwrap_or_default());
+    let resent = (get("done").as_deref() == Some("resent"))
+        .then(|| (get("who").unwrap_or_default(), get("n").unwrap_or_default()));
     let typed_role = get("role").unwrap_or_else(|| "committee".into());
     let typed_community = get("community").unwrap_or_default();
     let community_options = view
@@ -239,6 +247,7 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
             <h2>{td!(locale, acc_list)}</h2>
             <ul class="cards accounts">{rows}</ul>
             <ApiKeys keys=view.api_keys.clone() csrf=csrf.clone() revoked=revoked_key />
+            <Webhooks hooks=view.webhooks.clone() csrf=csrf.clone() resent=resent />
             <h2 id="invite-h">{td!(locale, acc_invite)}</h2>
             <p>{td!(locale, acc_invite_lead)}</p>
             {error.map(|e| view! { <p class="notice notice-error" role="alert" id="invite-error">{e}</p> })}
@@ -321,6 +330,49 @@ fn ApiKeys(keys: Vec<ApiKeySummary>, csrf: String, revoked: Option<String>) -> i
             <p class="notice" role="status">{td_string!(locale, acc_key_revoked_done, name = who).to_string()}</p>
         })}
         <ul class="cards accounts" aria-labelledby="keys-h">{cards}</ul>
+    }
+}
+
+/// The city systems' webhooks: where events go, how many arrived, wait or
+/// ran out of attempts (with the latest reason); dead ones can be sent
+/// again here. Added with `server webhook add`, which prints the secret.
+#[component]
+fn Webhooks(hooks: Vec<WebhookSummary>, csrf: String, resent: Option<(String, String)>) -> impl IntoView {
+    let locale = use_locale();
+    let cards = hooks
+        .into_iter()
+        .map(|h| {
+            let scope = match &h.community {
+                Some(c) => c.clone(),
+                None => td_string!(locale, acc_key_all).to_string(),
+            };
+            let name = h.name.clone();
+            view! {
+                <li class="card">
+                    <h3 class="card-title">{h.name.clone()}</h3>
+                    <p class="card-address">{h.url.clone()}</p>
+                    <p>{scope}" · "{h.events.join(", ")}</p>
+                    <p>{td_string!(locale, acc_hook_counts, delivered = h.delivered, pending = h.pending, dead = h.dead).to_string()}</p>
+                    {(!h.last_error.is_empty()).then(|| view! {
+                        <p>{td_string!(locale, acc_hook_error, error = h.last_error.clone()).to_string()}</p>
+                    })}
+                    {(h.dead > 0).then(|| view! {
+                        <form method="post" action=format!("/review/webhooks/{name}/resend")>
+                            <Csrf token=csrf.clone() />
+                            <button type="submit" class="button button-small">{td!(locale, acc_hook_resend)}</button>
+                        </form>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 id="hooks-h">{td!(locale, acc_hooks)}</h2>
+        <p>{td!(locale, acc_hooks_lead)}</p>
+        {resent.map(|(who, n)| view! {
+            <p class="notice" role="status">{td_string!(locale, acc_hook_resent, name = who, n = n).to_string()}</p>
+        })}
+        <ul class="cards accounts" aria-labelledby="hooks-h">{cards}</ul>
     }
 }
 
