@@ -20,7 +20,13 @@
 use std::time::Duration;
 
 use anyhow::bail;
+use axum::body::Bytes;
+use axum::http::Request;
 use hmac::{Hmac, Mac};
+use http_body_util::Full;
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_util::client::legacy::{connect::HttpConnector, Client as HttpClient};
+use hyper_util::rt::TokioExecutor;
 use sha2::Sha256;
 
 use app::server::store::{Delivery, NewWebhook, NewWebhookRefused, EVENT_KINDS};
@@ -101,38 +107,54 @@ pub fn verify(secret: &str, header: &str, body: &str, now: i64, tolerance: i64) 
     (now - t).abs() <= tolerance && mac.verify_slice(&expected).is_ok()
 }
 
-/// The HTTP client of deliveries: HTTPS with the system's certificates.
-pub fn client(settings: &Settings) -> reqwest::Client {
-    // The process's one TLS provider (ring, as for the database); a second
-    // install is refused and harmless.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .timeout(settings.timeout)
-        .user_agent("Linli-Webhooks/1")
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("a client with these settings")
+/// The HTTP client of deliveries: HTTP/1.1, HTTPS with the system's
+/// certificates; redirects are not followed (a 3xx is a failure).
+#[derive(Clone)]
+pub struct Client {
+    http: HttpClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    timeout: Duration,
+}
+
+pub fn client(settings: &Settings) -> Client {
+    let ring = || std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let https = match HttpsConnectorBuilder::new().with_provider_and_native_roots(ring()) {
+        Ok(b) => b,
+        Err(e) => {
+            // No system certificates: plain HTTP still works, HTTPS fails
+            // each delivery with a reason the admin sees.
+            tracing::warn!(error = %e, "no system certificates for webhook HTTPS");
+            HttpsConnectorBuilder::new().with_tls_config(
+                rustls::ClientConfig::builder_with_provider(ring())
+                    .with_safe_default_protocol_versions()
+                    .expect("ring supports the default versions")
+                    .with_root_certificates(rustls::RootCertStore::empty())
+                    .with_no_client_auth(),
+            )
+        }
+    };
+    let connector = https.https_or_http().enable_http1().build();
+    Client {
+        http: HttpClient::builder(TokioExecutor::new()).build(connector),
+        timeout: settings.timeout,
+    }
 }
 
 /// Sends one event; `Err` with the reason on anything but a 2xx.
-async fn send(client: &reqwest::Client, d: &Delivery) -> Result<(), String> {
+async fn send(client: &Client, d: &Delivery) -> Result<(), String> {
     let t = chrono::Utc::now().timestamp();
-    let response = client
-        .post(&d.url)
+    let request = Request::post(d.url.as_str())
         .header("content-type", "application/json")
+        .header("user-agent", "Linli-Webhooks/1")
         .header("x-linli-event", &d.kind)
         .header("x-linli-event-id", &d.event_id)
         .header("x-linli-signature", format!("t={t},v1={}", sign(&d.secret, t, &d.body)))
-        .body(d.body.clone())
-        .send()
-        .await
-        .map_err(|e| {
-            if e.is_timeout() {
-                "no answer in time".to_string()
-            } else {
-                format!("could not connect: {e}")
-            }
-        })?;
+        .body(Full::new(Bytes::from(d.body.clone())))
+        .map_err(|e| format!("not a usable address: {e}"))?;
+    let response = match tokio::time::timeout(client.timeout, client.http.request(request)).await {
+        Err(_) => return Err("no answer in time".into()),
+        Ok(Err(e)) => return Err(format!("could not connect: {e}")),
+        Ok(Ok(r)) => r,
+    };
     let status = response.status();
     if status.is_success() {
         Ok(())
@@ -142,7 +164,7 @@ async fn send(client: &reqwest::Client, d: &Delivery) -> Result<(), String> {
 }
 
 /// Claims the due events and sends them; returns how many were delivered.
-pub async fn run_once(db: &Db, client: &reqwest::Client, settings: &Settings) -> anyhow::Result<usize> {
+pub async fn run_once(db: &Db, client: &Client, settings: &Settings) -> anyhow::Result<usize> {
     // A lease longer than a delivery can take, so only a dead worker's
     // claim lapses.
     let lease = settings.timeout.as_millis() as i64 * 3 + 5_000;
@@ -198,8 +220,8 @@ pub async fn add(db: &Db, name: &str, url: &str, community: Option<&str>, events
     if !valid_name(name) {
         bail!("a webhook's name is 1–60 letters, digits, `-`, `_` or `.`");
     }
-    match reqwest::Url::parse(url) {
-        Ok(u) if matches!(u.scheme(), "https" | "http") && u.host().is_some() => {}
+    match url.parse::<axum::http::Uri>() {
+        Ok(u) if matches!(u.scheme_str(), Some("https" | "http")) && u.host().is_some_and(|h| !h.is_empty()) => {}
         _ => bail!("--url must be an http:// or https:// address"),
     }
     let events: Vec<&str> = events.split(',').map(str::trim).filter(|e| !e.is_empty()).collect();
