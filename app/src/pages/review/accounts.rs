@@ -329,7 +329,7 @@ fn ApiKeys(keys: Vec<ApiKeySummary>, csrf: String, revoked: Option<String>) -> i
         {revoked.map(|who| view! {
             <p class="notice" role="status">{td_string!(locale, acc_key_revoked_done, name = who).to_string()}</p>
         })}
-        <ul class="cards accounts" aria-labelledby="keys-h">{cards}</ul>
+        <ul class="cards api-keys" aria-labelledby="keys-h">{cards}</ul>
     }
 }
 
@@ -372,7 +372,7 @@ fn Webhooks(hooks: Vec<WebhookSummary>, csrf: String, resent: Option<(String, St
         {resent.map(|(who, n)| view! {
             <p class="notice" role="status">{td_string!(locale, acc_hook_resent, name = who, n = n).to_string()}</p>
         })}
-        <ul class="cards accounts" aria-labelledby="hooks-h">{cards}</ul>
+        <ul class="cards webhooks" aria-labelledby="hooks-h">{cards}</ul>
     }
 }
 
