@@ -210,14 +210,9 @@ pub async fn run(db: Db, settings: Settings) {
     }
 }
 
-/// A webhook's name: 1–60 letters, digits, `-`, `_` or `.`.
-fn valid_name(name: &str) -> bool {
-    crate::keys::valid_name(name)
-}
-
 /// `server webhook add`: returns the new secret (printed once).
 pub async fn add(db: &Db, name: &str, url: &str, community: Option<&str>, events: &str) -> anyhow::Result<String> {
-    if !valid_name(name) {
+    if !crate::keys::valid_name(name) {
         bail!("a webhook's name is 1–60 letters, digits, `-`, `_` or `.`");
     }
     match url.parse::<axum::http::Uri>() {

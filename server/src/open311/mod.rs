@@ -159,11 +159,7 @@ fn not_found(format: Format, what: &str) -> Answer {
 
 fn locale(headers: &HeaderMap) -> Locale {
     let al = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    if app::prefs::Prefs::from_headers(None, al).english() {
-        Locale::en
-    } else {
-        Locale::zh_CN
-    }
+    app::prefs::Prefs::from_headers(None, al).locale
 }
 
 /// Any other `/open311/v2/…`: a 404 in the format its extension names
@@ -591,14 +587,8 @@ impl Ask {
     fn parse_at(query: &str, now: DateTime<Utc>) -> Result<Ask, String> {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(query).map_err(|_| "the query string is not form-encoded".to_string())?;
-        let get = |name: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim())
-                .filter(|v| !v.is_empty())
-        };
+        // An empty parameter is the same as a missing one.
+        let get = |name: &str| Some(crate::intake::field(&pairs, name).trim()).filter(|v| !v.is_empty());
         let ids = match get("service_request_id") {
             Some(list) => {
                 let ids: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();

@@ -138,14 +138,7 @@ async fn file(
     }
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_bytes(body).map_err(|_| bad("the body is not form-encoded".into()))?;
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .unwrap_or("")
-    };
+    let field = |name: &str| crate::intake::field(&pairs, name).trim();
 
     let db = &state.app.db;
     let key = match field("api_key") {
