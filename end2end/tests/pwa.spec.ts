@@ -196,6 +196,8 @@ test("a suggestion made offline waits on the phone, survives closing, and is del
     await context.setOffline(false);
     const sent = page.locator(".outbox-sent");
     await expect(sent).toContainText(title, { timeout: 30_000 });
+    // The server answered: the "no connection" note is gone.
+    await expect(page.locator(".status-offline")).toBeHidden();
     const code = (await sent.textContent())!.match(/[A-Z]+-[0-9A-Z]{4}/)![0];
     let filed = await list();
     expect(filed).toHaveLength(1);

@@ -24,6 +24,9 @@
 
   show(offlineNote, !navigator.onLine);
   addEventListener("offline", () => show(offlineNote, true));
+  // `online` says only that a network interface came up (behind a captive
+  // portal or a dead uplink too): the note goes once the server answers.
+  const serverAnswers = () => fetch("/healthz", { cache: "no-store" }).then((r) => r.ok, () => false);
 
   if ("serviceWorker" in navigator && status) {
     const sw = navigator.serviceWorker;
@@ -84,10 +87,13 @@
       else if (hadController) show(updateNote, true);
       else ask();
     });
-    addEventListener("online", () => {
-      show(offlineNote, false);
-      post({ type: "flush" });
-    });
+    addEventListener("online", () =>
+      serverAnswers().then((up) => {
+        if (!up) return;
+        show(offlineNote, false);
+        post({ type: "flush" });
+      }),
+    );
 
     // After the page has loaded: installing downloads the whole offline
     // precache (the islands' WASM too), which must not compete with the

@@ -38,12 +38,18 @@ const DB_NAME = "linli";
 const OUTBOX = "outbox";
 const SYNC_TAG = "linli-outbox";
 
-// Whether the last request to the server got through. Pages show "no
-// connection" from this as well as from `navigator.onLine`, which stays
-// true on a weak or captive connection.
+// Whether the server could be reached, by the latest-begun request whose
+// outcome is known: one begun before the connection dropped (a tile
+// refresh, say) that succeeds late must not override a later failure.
+// Pages show "no connection" from this as well as from
+// `navigator.onLine`, which stays true on a weak or captive connection.
 let reachable = true;
+let begun = 0;
+let decided = 0;
 
-function noteReachable(ok) {
+function noteReachable(seq, ok) {
+  if (seq < decided) return;
+  decided = seq;
   if (reachable !== ok) {
     reachable = ok;
     announce();
@@ -52,12 +58,13 @@ function noteReachable(ok) {
 
 /** fetch(), noting whether the server could be reached. */
 async function tryFetch(request, init) {
+  const seq = ++begun;
   try {
     const response = await fetch(request, init);
-    noteReachable(true);
+    noteReachable(seq, true);
     return response;
   } catch (offline) {
-    noteReachable(false);
+    noteReachable(seq, false);
     throw offline;
   }
 }
