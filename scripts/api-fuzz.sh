@@ -6,8 +6,9 @@
 #   scripts/api-fuzz.sh BINARY [DATABASE_URL] [EXAMPLES]
 # BINARY is target/debug/server or target/release/server; without a
 # DATABASE_URL a new SQLite file. A PostgreSQL URL must name an empty
-# database. Needs tools/venv (scripts/setup.sh --test). Before fuzzing,
-# scripts/open311_client.py reads the server through Open311.
+# database. Needs tools/venv and tools/open311-node (scripts/setup.sh
+# --test). Before fuzzing, two Open311 clients from package registries
+# read the server and file into it: scripts/open311_client.{py,js}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:?server binary}"
@@ -40,6 +41,9 @@ lighting="$(curl -sf -H 'content-type: application/json' \
   -d "{\"category\":\"lighting\",\"title\":\"接口测试的路灯\",\"lat\":30.6301,\"lng\":104.0601,\"contact_phone\":\"$phone\"}" \
   "$base/api/v1/suggestions" | sed -E 's/.*"receipt_code":"([^"]+)".*/\1/')"
 tools/venv/bin/python scripts/open311_client.py "$base" "$LINLI_FUZZ_RECEIPT" "$lighting" "$phone"
+# Another (open311, npm) files one with an API key and reads it back.
+key="$(DATABASE_URL="$url" RUST_LOG=error "$bin" api-key create --name open311-node-client 2>/dev/null)"
+node scripts/open311_client.js "$base" "$key"
 echo "api-fuzz: $url, receipt $LINLI_FUZZ_RECEIPT, facility $LINLI_FUZZ_FACILITY, $examples examples per operation"
 status=0
 "$st" --config-file scripts/schemathesis.toml run "$base/api/v1/openapi.json" \

@@ -72,6 +72,11 @@ if [ "${1:-}" = "--test" ] && [ ! -d end2end/node_modules/@playwright/test ]; th
   log "installing end2end npm packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
+if [ "${1:-}" = "--test" ] && [ ! -d tools/open311-node/node_modules/open311 ]; then
+  # An Open311 client from npm that files requests (scripts/open311_client.js).
+  log "installing the open311 npm client (tools/open311-node)"
+  (cd tools/open311-node && npm ci --no-audit --no-fund)
+fi
 if [ "${1:-}" = "--test" ] && { ! tools/venv/bin/st --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$" ||
     ! tools/venv/bin/pip show georeport 2>/dev/null | grep -q "^Version: $GEOREPORT_VERSION\$"; }; then
   # schemathesis fuzzes the API; georeport is an Open311 client written
