@@ -117,6 +117,13 @@ pub struct Config {
     #[arg(long, env = "LINLI_WEBHOOK_POLL_MS", default_value_t = 1_000,
           value_parser = clap::value_parser!(u64).range(10..=60_000), global = true)]
     pub webhook_poll_ms: u64,
+
+    /// Milliseconds a webhook receiver has to answer; slower counts as a
+    /// failed attempt. A server that dies mid-delivery leaves its events
+    /// to the others after three times this plus 5 s.
+    #[arg(long, env = "LINLI_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(100..=120_000), global = true)]
+    pub webhook_timeout_ms: u64,
 }
 
 impl Config {
@@ -146,7 +153,7 @@ impl Config {
             poll: Duration::from_millis(self.webhook_poll_ms),
             retry_base: Duration::from_millis(self.webhook_retry_ms),
             attempts: self.webhook_attempts,
-            ..Default::default()
+            timeout: Duration::from_millis(self.webhook_timeout_ms),
         }
     }
 

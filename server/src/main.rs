@@ -346,7 +346,11 @@ async fn with_database(command: Command, config: Config) -> anyhow::Result<()> {
                 community,
                 events,
             } => {
-                let secret = server::webhooks::add(&db, &name, &url, community.as_deref(), &events).await?;
+                let events: Vec<&str> = events.split(',').map(str::trim).filter(|e| !e.is_empty()).collect();
+                let secret = match server::webhooks::add(&db, &name, &url, community.as_deref(), &events).await? {
+                    Ok(secret) => secret,
+                    Err(problem) => anyhow::bail!("{problem}"),
+                };
                 eprintln!("webhook `{name}`: its signing secret (shown once; give it to the receiver):");
                 println!("{secret}");
             }

@@ -29,6 +29,7 @@ use hyper_util::client::legacy::{connect::HttpConnector, Client as HttpClient};
 use hyper_util::rt::TokioExecutor;
 use sha2::Sha256;
 
+use app::domain::admin::accounts::WebhookProblem;
 use app::server::store::{Delivery, NewWebhook, NewWebhookRefused, EVENT_KINDS};
 use app::server::Db;
 
@@ -210,18 +211,24 @@ pub async fn run(db: Db, settings: Settings) {
     }
 }
 
-/// `server webhook add`: returns the new secret (printed once).
-pub async fn add(db: &Db, name: &str, url: &str, community: Option<&str>, events: &str) -> anyhow::Result<String> {
+/// Adds a webhook (`server webhook add`, the accounts page): its new
+/// secret, to show once, or why not.
+pub async fn add(
+    db: &Db,
+    name: &str,
+    url: &str,
+    community: Option<&str>,
+    events: &[&str],
+) -> anyhow::Result<Result<String, WebhookProblem>> {
     if !crate::keys::valid_name(name) {
-        bail!("a webhook's name is 1–60 letters, digits, `-`, `_` or `.`");
+        return Ok(Err(WebhookProblem::Name));
     }
     match url.parse::<axum::http::Uri>() {
         Ok(u) if matches!(u.scheme_str(), Some("https" | "http")) && u.host().is_some_and(|h| !h.is_empty()) => {}
-        _ => bail!("--url must be an http:// or https:// address"),
+        _ => return Ok(Err(WebhookProblem::Url)),
     }
-    let events: Vec<&str> = events.split(',').map(str::trim).filter(|e| !e.is_empty()).collect();
     if events.is_empty() || events.iter().any(|e| !EVENT_KINDS.contains(e)) {
-        bail!("--events is a comma list of {}", EVENT_KINDS.join(", "));
+        return Ok(Err(WebhookProblem::Events));
     }
     let secret = app::server::auth::random_hex32();
     let new = NewWebhook {
@@ -229,13 +236,13 @@ pub async fn add(db: &Db, name: &str, url: &str, community: Option<&str>, events
         url,
         secret: &secret,
         community,
-        events: &events,
+        events,
     };
-    match db.add_webhook(&new).await? {
+    Ok(match db.add_webhook(&new).await? {
         Ok(_) => Ok(secret),
-        Err(NewWebhookRefused::NameTaken) => bail!("there is already a webhook named `{name}`"),
-        Err(NewWebhookRefused::UnknownCommunity) => bail!("no such community (see `server communities`)"),
-    }
+        Err(NewWebhookRefused::NameTaken) => Err(WebhookProblem::Taken),
+        Err(NewWebhookRefused::UnknownCommunity) => Err(WebhookProblem::UnknownCommunity),
+    })
 }
 
 /// `server webhook list`: name, community (`*` all), events, URL,

@@ -13,6 +13,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use serde_json::{json, Value};
 
+use app::domain::admin::accounts::WebhookProblem;
 use app::domain::review::Role;
 use common::{csrf, form, sign_in, user, TestApp};
 use server::webhooks::{run_once, verify, Settings};
@@ -132,13 +133,16 @@ async fn every_event_arrives_signed_once_after_dedup_and_in_order() {
     let secret = Arc::new(Mutex::new(String::new()));
     // Two 500s, then one answer too slow, then all well.
     let (url, seen) = receiver(secret.clone(), 2, 1).await;
-    *secret.lock().unwrap() = server::webhooks::add(&app.db, "city", &url, None, "created,status_changed,replied")
-        .await
-        .unwrap();
+    *secret.lock().unwrap() =
+        server::webhooks::add(&app.db, "city", &url, None, &["created", "status_changed", "replied"])
+            .await
+            .unwrap()
+            .unwrap();
     // Another community's hook, and one that wants only replies.
     let (b_url, b_seen) = receiver(Arc::new(Mutex::new(String::new())), 0, 0).await;
-    server::webhooks::add(&app.db, "b-only", &b_url, Some("test-b"), "created")
+    server::webhooks::add(&app.db, "b-only", &b_url, Some("test-b"), &["created"])
         .await
+        .unwrap()
         .unwrap();
 
     let first = file(&app, "路灯不亮", (30.6401, 104.0501)).await;
@@ -232,8 +236,9 @@ async fn a_worker_that_dies_holding_events_loses_none() {
     let app = common::app().await;
     let secret = Arc::new(Mutex::new(String::new()));
     let (url, seen) = receiver(secret.clone(), 0, 0).await;
-    *secret.lock().unwrap() = server::webhooks::add(&app.db, "city", &url, None, "created")
+    *secret.lock().unwrap() = server::webhooks::add(&app.db, "city", &url, None, &["created"])
         .await
+        .unwrap()
         .unwrap();
     let code = file(&app, "长椅坏了", (30.6401, 104.0501)).await;
     // A worker claims the event and dies before sending it.
@@ -254,8 +259,9 @@ async fn a_receiver_that_never_answers_gets_dead_letters_and_a_resend() {
     let app = common::app().await;
     let port = common::free_port();
     let url = format!("http://127.0.0.1:{port}/hook");
-    server::webhooks::add(&app.db, "down", &url, None, "created")
+    server::webhooks::add(&app.db, "down", &url, None, &["created"])
         .await
+        .unwrap()
         .unwrap();
     file(&app, "路灯不亮", (30.6401, 104.0501)).await;
     file(&app, "再加一盏灯", (30.6420, 104.0500)).await;
@@ -301,7 +307,178 @@ async fn a_receiver_that_never_answers_gets_dead_letters_and_a_resend() {
     assert_eq!((h.delivered, h.pending, h.dead), (2, 0, 0));
     assert_eq!(app.db.resend_dead("down").await.unwrap(), 0, "nothing dead any more");
     // A name is one webhook.
-    assert!(server::webhooks::add(&app.db, "down", &url, None, "created")
+    assert_eq!(
+        server::webhooks::add(&app.db, "down", &url, None, &["created"])
+            .await
+            .unwrap(),
+        Err(WebhookProblem::Taken)
+    );
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_webhook_in_the_browser_sees_its_secret_once_and_stops_it() {
+    let app = common::app().await;
+    user(&app, "chief", Role::Admin, None).await;
+    user(&app, "member-a", Role::Committee, Some("test-a")).await;
+    let admin = sign_in(&app, "chief").await;
+    let token = csrf(&app, &admin).await;
+    let secret = Arc::new(Mutex::new(String::new()));
+    let (url, seen) = receiver(secret.clone(), 0, 0).await;
+    let add = |fields: &[(&str, &str)]| {
+        let mut all = fields.to_vec();
+        all.push(("csrf", token.as_str()));
+        form("/review/webhooks", Some(&admin), &all)
+    };
+
+    // Mistakes come back to the form, marked, with what was typed.
+    let r = app
+        .send(add(&[
+            ("name", "hotline"),
+            ("url", "ftp://x"),
+            ("community", "test-a"),
+            ("events", "created"),
+        ]))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let back = r.headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(
+        back.starts_with("/review/accounts?hook_error=url&hook_name=hotline&"),
+        "{back}"
+    );
+    let page = app.send(common::get(&back, Some(&admin))).await.text;
+    assert!(
+        common::marked_wrong(&page, r#"id="h-url""#, true),
+        "the address is marked"
+    );
+    assert!(page.contains("请填写以 https:// 或 http:// 开头的地址。"));
+    assert!(common::tag_of(&page, r#"id="h-name""#).contains(r#"value="hotline""#));
+    assert!(common::tag_of(&page, r#"id="h-ev-created""#).contains("checked"));
+    assert!(!common::tag_of(&page, r#"id="h-ev-replied""#).contains("checked"));
+    for (fields, code) in [
+        (
+            vec![("name", "hot line"), ("url", url.as_str()), ("events", "created")],
+            "name",
+        ),
+        (vec![("name", "hotline"), ("url", url.as_str())], "events"),
+        (
+            vec![("name", "hotline"), ("url", url.as_str()), ("events", "deleted")],
+            "events",
+        ),
+        (
+            vec![
+                ("name", "hotline"),
+                ("url", url.as_str()),
+                ("community", "nowhere"),
+                ("events", "created"),
+            ],
+            "community",
+        ),
+    ] {
+        let r = app.send(add(&fields)).await;
+        let to = r.headers[header::LOCATION].to_str().unwrap();
+        assert!(
+            to.starts_with(&format!("/review/accounts?hook_error={code}&")),
+            "{fields:?}: {to}"
+        );
+    }
+    assert!(
+        app.db.webhooks().await.unwrap().is_empty(),
+        "nothing added by a mistake"
+    );
+
+    // Added: the answer shows the secret, once; the receiver checks
+    // signatures with it.
+    let r = app
+        .send(add(&[
+            ("name", "hotline"),
+            ("url", &url),
+            ("community", "test-a"),
+            ("events", "created"),
+        ]))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let tag = r.text.find(r#"id="hook-secret""#).expect("the secret is shown");
+    let at = tag + r.text[tag..].find('>').unwrap() + 1;
+    let shown = r.text[at..at + 64].to_string();
+    assert!(shown.bytes().all(|b| b.is_ascii_hexdigit()), "{shown}");
+    *secret.lock().unwrap() = shown.clone();
+    let later = app.send(common::get("/review/accounts", Some(&admin))).await.text;
+    assert!(!later.contains(&shown), "shown only on the answer that made it");
+    assert!(later.contains(&url) && later.contains("新建议"));
+    let again = app
+        .send(add(&[("name", "hotline"), ("url", &url), ("events", "created")]))
+        .await;
+    assert!(again.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .starts_with("/review/accounts?hook_error=taken&"));
+    file(&app, "路灯不亮", (30.6401, 104.0501)).await;
+    deliver_until(&app, &fast(), || !seen.lock().unwrap().requests.is_empty()).await;
+    assert!(seen.lock().unwrap().requests[0].3, "signed with the secret shown");
+
+    // Only an admin adds or stops one; the form needs its CSRF token.
+    let member = sign_in(&app, "member-a").await;
+    let member_token = csrf(&app, &member).await;
+    let r = app
+        .send(form(
+            "/review/webhooks",
+            Some(&member),
+            &[
+                ("name", "mine"),
+                ("url", &url),
+                ("events", "created"),
+                ("csrf", &member_token),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .send(form(
+            "/review/webhooks/hotline/remove",
+            Some(&member),
+            &[("csrf", &member_token)],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .send(form(
+            "/review/webhooks",
+            Some(&admin),
+            &[("name", "forged"), ("url", &url), ("events", "created")],
+        ))
+        .await;
+    assert!(r.status.is_client_error(), "no token: {}", r.status);
+    assert_eq!(app.db.webhooks().await.unwrap().len(), 1);
+
+    // Stopped: gone from the list, and nothing more is sent.
+    let r = app
+        .send(form(
+            "/review/webhooks/hotline/remove",
+            Some(&admin),
+            &[("csrf", &token)],
+        ))
+        .await;
+    assert_eq!(
+        r.headers[header::LOCATION],
+        "/review/accounts?done=hook_removed&who=hotline"
+    );
+    let page = app
+        .send(common::get(
+            "/review/accounts?done=hook_removed&who=hotline",
+            Some(&admin),
+        ))
         .await
-        .is_err());
+        .text;
+    assert!(page.contains("hotline 不再接收事件。") && !page.contains(&url));
+    let r = app
+        .send(form(
+            "/review/webhooks/hotline/remove",
+            Some(&admin),
+            &[("csrf", &token)],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    file(&app, "再加一盏灯", (30.6420, 104.0500)).await;
+    deliver_for(&app, &fast(), Duration::from_millis(400), || false).await;
+    assert_eq!(seen.lock().unwrap().requests.len(), 1);
 }

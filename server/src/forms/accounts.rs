@@ -11,7 +11,7 @@ use axum::http::{Extensions, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use app::domain::admin::accounts::AccountProblem;
-use app::pages::review::accounts::ShownLink;
+use app::pages::review::accounts::{ShownLink, ShownSecret};
 use app::server::accounts::{self, AccountError, NewLink};
 
 use super::review::{signed_in, user_agent, CommitteeForm};
@@ -139,6 +139,74 @@ pub async fn resend_webhook(
             tracing::info!(webhook = %name, events = n, by = %form.member.username, "dead webhook events resent");
             see_other(format!("/review/accounts?done=resent&who={}&n={n}", encode(&name)))
         }
+        Err(e) => refused(AccountError::Store(e), "/review/accounts", ""),
+    }
+}
+
+/// `POST /review/webhooks`: an admin adds a webhook (`name`, `url`,
+/// `community`, empty for every community, and an `events` field per
+/// event). The answer is the accounts page with the signing secret, the
+/// only time it is shown; a mistake goes back to the form with what was
+/// typed.
+pub async fn add_webhook(State(state): State<ServerState>, headers: HeaderMap, form: CommitteeForm) -> Response {
+    if form.member.role != app::domain::review::Role::Admin {
+        return (StatusCode::FORBIDDEN, "only street or district staff manage webhooks").into_response();
+    }
+    let f = &form.fields;
+    let (name, url, community) = (field(f, "name").trim(), field(f, "url").trim(), field(f, "community"));
+    let events: Vec<&str> = f
+        .iter()
+        .filter(|(k, _)| k == "events")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let scope = (!community.is_empty()).then_some(community);
+    match crate::webhooks::add(&state.app.db, name, url, scope, &events).await {
+        Ok(Ok(secret)) => {
+            tracing::info!(webhook = %name, by = %form.member.username, "webhook added");
+            let shown = ShownSecret {
+                name: name.to_string(),
+                secret,
+            };
+            super::render_page(
+                &state,
+                Uri::from_static("/review/accounts"),
+                headers,
+                StatusCode::OK,
+                move || leptos::prelude::provide_context(shown.clone()),
+            )
+            .await
+        }
+        Ok(Err(problem)) => see_other(format!(
+            "/review/accounts?hook_error={}&hook_name={}&hook_url={}&hook_community={}&hook_events={}#hook-add-h",
+            problem.code(),
+            encode(name),
+            encode(url),
+            encode(community),
+            encode(&events.join(","))
+        )),
+        Err(e) => {
+            tracing::error!(error = %e, "adding a webhook failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "not saved; please try again").into_response()
+        }
+    }
+}
+
+/// `POST /review/webhooks/{name}/remove`: an admin stops a webhook; its
+/// waiting events are not sent.
+pub async fn remove_webhook(
+    State(state): State<ServerState>,
+    Path(name): Path<String>,
+    form: CommitteeForm,
+) -> Response {
+    if form.member.role != app::domain::review::Role::Admin {
+        return (StatusCode::FORBIDDEN, "only street or district staff manage webhooks").into_response();
+    }
+    match state.app.db.remove_webhook(&name).await {
+        Ok(true) => {
+            tracing::info!(webhook = %name, by = %form.member.username, "webhook removed");
+            see_other(format!("/review/accounts?done=hook_removed&who={}", encode(&name)))
+        }
+        Ok(false) => (StatusCode::NOT_FOUND, "no such webhook").into_response(),
         Err(e) => refused(AccountError::Store(e), "/review/accounts", ""),
     }
 }

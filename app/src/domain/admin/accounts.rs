@@ -308,3 +308,50 @@ pub struct WebhookSummary {
     /// The latest failure's reason.
     pub last_error: String,
 }
+
+/// The events a webhook may ask for.
+pub const EVENT_KINDS: [&str; 3] = ["created", "status_changed", "replied"];
+
+/// Why a webhook was not added; the same from the accounts page and from
+/// `server webhook add`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum WebhookProblem {
+    #[error("a webhook's name is 1–60 letters, digits, `-`, `_` or `.`")]
+    Name,
+    #[error("there is already a webhook with this name")]
+    Taken,
+    #[error("the address must start with http:// or https:// and name a host")]
+    Url,
+    #[error("choose at least one event: created, status_changed, replied")]
+    Events,
+    #[error("no such community")]
+    UnknownCommunity,
+}
+
+impl WebhookProblem {
+    pub const ALL: [WebhookProblem; 5] = [Self::Name, Self::Taken, Self::Url, Self::Events, Self::UnknownCommunity];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Taken => "taken",
+            Self::Url => "url",
+            Self::Events => "events",
+            Self::UnknownCommunity => "community",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The form field (its `name`) the problem is about.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Name | Self::Taken => "name",
+            Self::Url => "url",
+            Self::Events => "events",
+            Self::UnknownCommunity => "community",
+        }
+    }
+}

@@ -13,7 +13,7 @@ use crate::components::mistakes::Mistakes;
 use crate::components::print::PrintButton;
 use crate::components::suggestion_text::time_text;
 use crate::domain::admin::accounts::{
-    device_label, AccountProblem, AccountSummary, ApiKeySummary, SessionSummary, WebhookSummary,
+    device_label, AccountProblem, AccountSummary, ApiKeySummary, SessionSummary, WebhookProblem, WebhookSummary,
 };
 use crate::domain::review::Role;
 use crate::i18n::*;
@@ -30,6 +30,14 @@ pub struct ShownLink {
     pub expires_at: i64,
 }
 
+/// A webhook just added, provided by the POST handler that added it: the
+/// only time its signing secret is shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShownSecret {
+    pub name: String,
+    pub secret: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountsView {
     pub signed: Signed,
@@ -44,6 +52,7 @@ pub struct AccountsView {
     pub api_keys: Vec<ApiKeySummary>,
     /// The city systems' webhooks and how their events stand.
     pub webhooks: Vec<WebhookSummary>,
+    pub shown_secret: Option<ShownSecret>,
 }
 
 #[server]
@@ -62,6 +71,7 @@ pub async fn review_accounts() -> Result<AccountsView, PageError> {
             now: 0,
             api_keys: Vec::new(),
             webhooks: Vec::new(),
+            shown_secret: None,
         });
     }
     let english = crate::prefs::use_prefs().english();
@@ -75,6 +85,7 @@ pub async fn review_accounts() -> Result<AccountsView, PageError> {
         now: chrono::Utc::now().timestamp_millis(),
         api_keys: state.db.api_keys().await?,
         webhooks: state.db.webhooks().await?,
+        shown_secret: use_context::<ShownSecret>(),
     })
 }
 
@@ -174,6 +185,7 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
     let error = query_problem(locale, get("error"));
     let disabled_who = (get("done").as_deref() == Some("disabled")).then(|| get("who").unwrap_or_default());
     let revoked_key = (get("done").as_deref() == Some("revoked")).then(|| get("who").unwrap_or_default());
+    let removed_hook = (get("done").as_deref() == Some("hook_removed")).then(|| get("who").unwrap_or_default());
     let resent = (get("done").as_deref() == Some("resent"))
         .then(|| (get("who").unwrap_or_default(), get("n").unwrap_or_default()));
     let typed_role = get("role").unwrap_or_else(|| "committee".into());
@@ -247,7 +259,14 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
             <h2>{td!(locale, acc_list)}</h2>
             <ul class="cards accounts">{rows}</ul>
             <ApiKeys keys=view.api_keys.clone() csrf=csrf.clone() revoked=revoked_key />
-            <Webhooks hooks=view.webhooks.clone() csrf=csrf.clone() resent=resent />
+            <Webhooks
+                hooks=view.webhooks.clone()
+                csrf=csrf.clone()
+                resent=resent
+                removed=removed_hook
+                shown=view.shown_secret.clone()
+                communities=view.communities.clone()
+            />
             <h2 id="invite-h">{td!(locale, acc_invite)}</h2>
             <p>{td!(locale, acc_invite_lead)}</p>
             {error.map(|e| view! { <p class="notice notice-error" role="alert" id="invite-error">{e}</p> })}
@@ -333,12 +352,70 @@ fn ApiKeys(keys: Vec<ApiKeySummary>, csrf: String, revoked: Option<String>) -> i
     }
 }
 
+/// An event kind's name for people.
+fn event_label(locale: Locale, kind: &str) -> String {
+    match kind {
+        "created" => td_string!(locale, acc_hook_ev_created).to_string(),
+        "status_changed" => td_string!(locale, acc_hook_ev_status).to_string(),
+        "replied" => td_string!(locale, acc_hook_ev_replied).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A webhook problem in the reader's language.
+fn webhook_problem_text(locale: Locale, p: WebhookProblem) -> String {
+    match p {
+        WebhookProblem::Name => td_string!(locale, acc_hp_name),
+        WebhookProblem::Taken => td_string!(locale, acc_hp_taken),
+        WebhookProblem::Url => td_string!(locale, acc_hp_url),
+        WebhookProblem::Events => td_string!(locale, acc_hp_events),
+        WebhookProblem::UnknownCommunity => td_string!(locale, acc_p_community_unknown),
+    }
+    .to_string()
+}
+
 /// The city systems' webhooks: where events go, how many arrived, wait or
 /// ran out of attempts (with the latest reason); dead ones can be sent
-/// again here. Added with `server webhook add`, which prints the secret.
+/// again, a webhook stopped, and a new one added (its secret shown once,
+/// on the answer to the form; `server webhook add` does the same).
 #[component]
-fn Webhooks(hooks: Vec<WebhookSummary>, csrf: String, resent: Option<(String, String)>) -> impl IntoView {
+fn Webhooks(
+    hooks: Vec<WebhookSummary>,
+    csrf: String,
+    resent: Option<(String, String)>,
+    removed: Option<String>,
+    shown: Option<ShownSecret>,
+    communities: Vec<(String, String)>,
+) -> impl IntoView {
     let locale = use_locale();
+    let query = use_query_map();
+    let get = |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
+    let problem = WebhookProblem::parse(&get("hook_error"));
+    let wrong = problem
+        .map(|p| Mistakes::one(Some(p.field()), webhook_problem_text(locale, p)))
+        .unwrap_or_default();
+    // What was typed comes back with a mistake; a new form wants every event.
+    let typed_events = get("hook_events");
+    let wants = |kind: &str| problem.is_none() || typed_events.split(',').any(|e| e == kind);
+    let typed_community = get("hook_community");
+    let community_options = communities
+        .iter()
+        .map(|(code, name)| {
+            view! { <option value=code.clone() selected=typed_community == *code>{format!("{name} ({code})")}</option> }
+        })
+        .collect_view();
+    let event_boxes = crate::domain::admin::accounts::EVENT_KINDS
+        .iter()
+        .map(|kind| {
+            let id = format!("h-ev-{kind}");
+            view! {
+                <label class="check">
+                    <input type="checkbox" id=id name="events" value=*kind checked=wants(kind) />
+                    {event_label(locale, kind)}
+                </label>
+            }
+        })
+        .collect_view();
     let cards = hooks
         .into_iter()
         .map(|h| {
@@ -346,33 +423,87 @@ fn Webhooks(hooks: Vec<WebhookSummary>, csrf: String, resent: Option<(String, St
                 Some(c) => c.clone(),
                 None => td_string!(locale, acc_key_all).to_string(),
             };
+            let events = h.events.iter().map(|e| event_label(locale, e)).collect::<Vec<_>>().join(", ");
             let name = h.name.clone();
             view! {
                 <li class="card">
                     <h3 class="card-title">{h.name.clone()}</h3>
                     <p class="card-address">{h.url.clone()}</p>
-                    <p>{scope}" · "{h.events.join(", ")}</p>
+                    <p>{scope}" · "{events}</p>
                     <p>{td_string!(locale, acc_hook_counts, delivered = h.delivered, pending = h.pending, dead = h.dead).to_string()}</p>
                     {(!h.last_error.is_empty()).then(|| view! {
                         <p>{td_string!(locale, acc_hook_error, error = h.last_error.clone()).to_string()}</p>
                     })}
-                    {(h.dead > 0).then(|| view! {
-                        <form method="post" action=format!("/review/webhooks/{name}/resend")>
+                    <div class="row-actions">
+                        {(h.dead > 0).then(|| view! {
+                            <form method="post" action=format!("/review/webhooks/{name}/resend")>
+                                <Csrf token=csrf.clone() />
+                                <button type="submit" class="button button-small">{td!(locale, acc_hook_resend)}</button>
+                            </form>
+                        })}
+                        <form method="post" action=format!("/review/webhooks/{name}/remove")>
                             <Csrf token=csrf.clone() />
-                            <button type="submit" class="button button-small">{td!(locale, acc_hook_resend)}</button>
+                            <button type="submit" class="button button-small">{td!(locale, acc_hook_remove)}</button>
                         </form>
-                    })}
+                    </div>
                 </li>
             }
         })
         .collect_view();
+    let shown = shown.map(|s| {
+        view! {
+            <section class="invite-slip hook-secret" aria-labelledby="secret-h" role="status">
+                <h2 id="secret-h">{td_string!(locale, acc_hook_secret_for, name = s.name.clone()).to_string()}</h2>
+                <p>{td!(locale, acc_hook_secret_once)}</p>
+                <p class="invite-link" id="hook-secret">{s.secret.clone()}</p>
+            </section>
+        }
+    });
     view! {
         <h2 id="hooks-h">{td!(locale, acc_hooks)}</h2>
         <p>{td!(locale, acc_hooks_lead)}</p>
+        {shown}
         {resent.map(|(who, n)| view! {
             <p class="notice" role="status">{td_string!(locale, acc_hook_resent, name = who, n = n).to_string()}</p>
         })}
+        {removed.map(|who| view! {
+            <p class="notice" role="status">{td_string!(locale, acc_hook_removed, name = who).to_string()}</p>
+        })}
         <ul class="cards webhooks" aria-labelledby="hooks-h">{cards}</ul>
+        <h3 id="hook-add-h">{td!(locale, acc_hook_add)}</h3>
+        {problem.map(|p| view! {
+            <p class="notice notice-error" role="alert" id="hook-error">{webhook_problem_text(locale, p)}</p>
+        })}
+        <form class="suggest-form" method="post" action="/review/webhooks" aria-labelledby="hook-add-h">
+            <Csrf token=csrf.clone() />
+            <label for="h-name">{td!(locale, acc_hook_name)}</label>
+            <p class="field-hint" id="h-name-hint">{td!(locale, acc_hook_name_hint)}</p>
+            <input type="text" id="h-name" name="name" required maxlength="60" autocapitalize="none" autocomplete="off"
+                value=get("hook_name") aria-invalid=wrong.invalid("name")
+                aria-describedby=wrong.described("name", Some("h-name-hint")) autofocus=wrong.first("name") />
+            {wrong.message("name")}
+            <label for="h-url">{td!(locale, acc_hook_url)}</label>
+            <p class="field-hint" id="h-url-hint">{td!(locale, acc_hook_url_hint)}</p>
+            <input type="url" id="h-url" name="url" required maxlength="2000" autocomplete="off" inputmode="url"
+                value=get("hook_url") aria-invalid=wrong.invalid("url")
+                aria-describedby=wrong.described("url", Some("h-url-hint")) autofocus=wrong.first("url") />
+            {wrong.message("url")}
+            <label for="h-community">{td!(locale, adm_community)}</label>
+            <select id="h-community" name="community" aria-invalid=wrong.invalid("community")
+                aria-describedby=wrong.described("community", None) autofocus=wrong.first("community")>
+                <option value="">{td!(locale, acc_key_all)}</option>
+                {community_options}
+            </select>
+            {wrong.message("community")}
+            <fieldset aria-invalid=wrong.invalid("events") aria-describedby=wrong.described("events", None)>
+                <legend>{td!(locale, acc_hook_events)}</legend>
+                {event_boxes}
+            </fieldset>
+            {wrong.message("events")}
+            <div class="form-nav">
+                <button type="submit" class="button button-primary">{td!(locale, acc_hook_submit)}</button>
+            </div>
+        </form>
     }
 }
 

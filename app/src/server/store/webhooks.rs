@@ -10,10 +10,7 @@ use sqlx::{Any, Row, Transaction};
 use super::{now_millis, Db, StoreError};
 use crate::domain::suggestion::Status;
 
-pub use crate::domain::admin::accounts::WebhookSummary;
-
-/// The events a webhook may ask for.
-pub const EVENT_KINDS: [&str; 3] = ["created", "status_changed", "replied"];
+pub use crate::domain::admin::accounts::{WebhookSummary, EVENT_KINDS};
 
 /// A webhook to add.
 #[derive(Clone, Debug)]
