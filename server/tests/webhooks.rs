@@ -333,10 +333,10 @@ async fn an_admin_adds_a_webhook_in_the_browser_sees_its_secret_once_and_stops_i
     // Mistakes come back to the form, marked, with what was typed.
     let r = app
         .send(add(&[
-            ("name", "hotline"),
-            ("url", "ftp://x"),
-            ("community", "test-a"),
-            ("events", "created"),
+            ("hook_name", "hotline"),
+            ("hook_url", "ftp://x"),
+            ("hook_community", "test-a"),
+            ("hook_events", "created"),
         ]))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -356,20 +356,28 @@ async fn an_admin_adds_a_webhook_in_the_browser_sees_its_secret_once_and_stops_i
     assert!(!common::tag_of(&page, r#"id="h-ev-replied""#).contains("checked"));
     for (fields, code) in [
         (
-            vec![("name", "hot line"), ("url", url.as_str()), ("events", "created")],
+            vec![
+                ("hook_name", "hot line"),
+                ("hook_url", url.as_str()),
+                ("hook_events", "created"),
+            ],
             "name",
         ),
-        (vec![("name", "hotline"), ("url", url.as_str())], "events"),
+        (vec![("hook_name", "hotline"), ("hook_url", url.as_str())], "events"),
         (
-            vec![("name", "hotline"), ("url", url.as_str()), ("events", "deleted")],
+            vec![
+                ("hook_name", "hotline"),
+                ("hook_url", url.as_str()),
+                ("hook_events", "deleted"),
+            ],
             "events",
         ),
         (
             vec![
-                ("name", "hotline"),
-                ("url", url.as_str()),
-                ("community", "nowhere"),
-                ("events", "created"),
+                ("hook_name", "hotline"),
+                ("hook_url", url.as_str()),
+                ("hook_community", "nowhere"),
+                ("hook_events", "created"),
             ],
             "community",
         ),
@@ -390,10 +398,10 @@ async fn an_admin_adds_a_webhook_in_the_browser_sees_its_secret_once_and_stops_i
     // signatures with it.
     let r = app
         .send(add(&[
-            ("name", "hotline"),
-            ("url", &url),
-            ("community", "test-a"),
-            ("events", "created"),
+            ("hook_name", "hotline"),
+            ("hook_url", &url),
+            ("hook_community", "test-a"),
+            ("hook_events", "created"),
         ]))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -406,7 +414,11 @@ async fn an_admin_adds_a_webhook_in_the_browser_sees_its_secret_once_and_stops_i
     assert!(!later.contains(&shown), "shown only on the answer that made it");
     assert!(later.contains(&url) && later.contains("新建议"));
     let again = app
-        .send(add(&[("name", "hotline"), ("url", &url), ("events", "created")]))
+        .send(add(&[
+            ("hook_name", "hotline"),
+            ("hook_url", &url),
+            ("hook_events", "created"),
+        ]))
         .await;
     assert!(again.headers[header::LOCATION]
         .to_str()
@@ -424,9 +436,9 @@ async fn an_admin_adds_a_webhook_in_the_browser_sees_its_secret_once_and_stops_i
             "/review/webhooks",
             Some(&member),
             &[
-                ("name", "mine"),
-                ("url", &url),
-                ("events", "created"),
+                ("hook_name", "mine"),
+                ("hook_url", &url),
+                ("hook_events", "created"),
                 ("csrf", &member_token),
             ],
         ))
@@ -444,7 +456,7 @@ async fn an_admin_adds_a_webhook_in_the_browser_sees_its_secret_once_and_stops_i
         .send(form(
             "/review/webhooks",
             Some(&admin),
-            &[("name", "forged"), ("url", &url), ("events", "created")],
+            &[("hook_name", "forged"), ("hook_url", &url), ("hook_events", "created")],
         ))
         .await;
     assert!(r.status.is_client_error(), "no token: {}", r.status);

@@ -143,9 +143,9 @@ pub async fn resend_webhook(
     }
 }
 
-/// `POST /review/webhooks`: an admin adds a webhook (`name`, `url`,
-/// `community`, empty for every community, and an `events` field per
-/// event). The answer is the accounts page with the signing secret, the
+/// `POST /review/webhooks`: an admin adds a webhook (`hook_name`,
+/// `hook_url`, `hook_community`, empty for every community, and a
+/// `hook_events` field per event). The answer is the accounts page with the signing secret, the
 /// only time it is shown; a mistake goes back to the form with what was
 /// typed.
 pub async fn add_webhook(State(state): State<ServerState>, headers: HeaderMap, form: CommitteeForm) -> Response {
@@ -153,10 +153,14 @@ pub async fn add_webhook(State(state): State<ServerState>, headers: HeaderMap, f
         return (StatusCode::FORBIDDEN, "only street or district staff manage webhooks").into_response();
     }
     let f = &form.fields;
-    let (name, url, community) = (field(f, "name").trim(), field(f, "url").trim(), field(f, "community"));
+    let (name, url, community) = (
+        field(f, "hook_name").trim(),
+        field(f, "hook_url").trim(),
+        field(f, "hook_community"),
+    );
     let events: Vec<&str> = f
         .iter()
-        .filter(|(k, _)| k == "events")
+        .filter(|(k, _)| k == "hook_events")
         .map(|(_, v)| v.as_str())
         .collect();
     let scope = (!community.is_empty()).then_some(community);

@@ -345,13 +345,14 @@ impl WebhookProblem {
         Self::ALL.into_iter().find(|p| p.code() == code)
     }
 
-    /// The form field (its `name`) the problem is about.
+    /// The form field (its `name`) the problem is about; `hook_…`, as the
+    /// form shares the accounts page with the invitation form.
     pub fn field(self) -> &'static str {
         match self {
-            Self::Name | Self::Taken => "name",
-            Self::Url => "url",
-            Self::Events => "events",
-            Self::UnknownCommunity => "community",
+            Self::Name | Self::Taken => "hook_name",
+            Self::Url => "hook_url",
+            Self::Events => "hook_events",
+            Self::UnknownCommunity => "hook_community",
         }
     }
 }

@@ -410,7 +410,7 @@ fn Webhooks(
             let id = format!("h-ev-{kind}");
             view! {
                 <label class="check">
-                    <input type="checkbox" id=id name="events" value=*kind checked=wants(kind) />
+                    <input type="checkbox" id=id name="hook_events" value=*kind checked=wants(kind) />
                     {event_label(locale, kind)}
                 </label>
             }
@@ -478,28 +478,28 @@ fn Webhooks(
             <Csrf token=csrf.clone() />
             <label for="h-name">{td!(locale, acc_hook_name)}</label>
             <p class="field-hint" id="h-name-hint">{td!(locale, acc_hook_name_hint)}</p>
-            <input type="text" id="h-name" name="name" required maxlength="60" autocapitalize="none" autocomplete="off"
-                value=get("hook_name") aria-invalid=wrong.invalid("name")
-                aria-describedby=wrong.described("name", Some("h-name-hint")) autofocus=wrong.first("name") />
-            {wrong.message("name")}
+            <input type="text" id="h-name" name="hook_name" required maxlength="60" autocapitalize="none" autocomplete="off"
+                value=get("hook_name") aria-invalid=wrong.invalid("hook_name")
+                aria-describedby=wrong.described("hook_name", Some("h-name-hint")) autofocus=wrong.first("hook_name") />
+            {wrong.message("hook_name")}
             <label for="h-url">{td!(locale, acc_hook_url)}</label>
             <p class="field-hint" id="h-url-hint">{td!(locale, acc_hook_url_hint)}</p>
-            <input type="url" id="h-url" name="url" required maxlength="2000" autocomplete="off" inputmode="url"
-                value=get("hook_url") aria-invalid=wrong.invalid("url")
-                aria-describedby=wrong.described("url", Some("h-url-hint")) autofocus=wrong.first("url") />
-            {wrong.message("url")}
+            <input type="url" id="h-url" name="hook_url" required maxlength="2000" autocomplete="off" inputmode="url"
+                value=get("hook_url") aria-invalid=wrong.invalid("hook_url")
+                aria-describedby=wrong.described("hook_url", Some("h-url-hint")) autofocus=wrong.first("hook_url") />
+            {wrong.message("hook_url")}
             <label for="h-community">{td!(locale, adm_community)}</label>
-            <select id="h-community" name="community" aria-invalid=wrong.invalid("community")
-                aria-describedby=wrong.described("community", None) autofocus=wrong.first("community")>
+            <select id="h-community" name="hook_community" aria-invalid=wrong.invalid("hook_community")
+                aria-describedby=wrong.described("hook_community", None) autofocus=wrong.first("hook_community")>
                 <option value="">{td!(locale, acc_key_all)}</option>
                 {community_options}
             </select>
-            {wrong.message("community")}
-            <fieldset aria-invalid=wrong.invalid("events") aria-describedby=wrong.described("events", None)>
+            {wrong.message("hook_community")}
+            <fieldset aria-invalid=wrong.invalid("hook_events") aria-describedby=wrong.described("hook_events", None)>
                 <legend>{td!(locale, acc_hook_events)}</legend>
                 {event_boxes}
             </fieldset>
-            {wrong.message("events")}
+            {wrong.message("hook_events")}
             <div class="form-nav">
                 <button type="submit" class="button button-primary">{td!(locale, acc_hook_submit)}</button>
             </div>
