@@ -176,7 +176,7 @@ pub async fn nearby(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<NearbyParams>,
-) -> Result<Json<NearbyResponse>, ApiError> {
+) -> Result<super::SizedJson<NearbyResponse>, ApiError> {
     let q = params.validate().map_err(bad_query)?;
     let english = english(&headers);
     let now = LocalTime::shanghai(chrono::Utc::now());
@@ -196,14 +196,17 @@ pub async fn nearby(
             open_now: h.facility.open_now(now),
         })
         .collect();
-    Ok(Json(NearbyResponse {
+    let response = NearbyResponse {
         origin: Origin {
             lat: q.origin.lat,
             lng: q.origin.lng,
         },
         minutes: q.minutes,
         results,
-    }))
+    };
+    // About 200 bytes a result (20 results: 4.2 KB).
+    let capacity = 256 + 256 * response.results.len();
+    Ok(super::SizedJson(response, capacity))
 }
 
 /// One facility with its hours and services.
