@@ -18,17 +18,7 @@ const PASSWORD: &str = "a long enough password";
 /// what they do, and the suite runs tests in parallel on two cores.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::ServerProcess as Server;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -256,6 +256,63 @@ pub fn serve_command(database_url: &str, port: u16) -> std::process::Command {
     command
 }
 
+/// A `server serve` process, killed when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---- Webhook receivers ----
+
+/// A request a test's webhook receiver saw: the event id, `X-Linli-Event`,
+/// the body, whether the signature held.
+pub type HookRequest = (String, String, serde_json::Value, bool);
+
+/// What a receiver that de-duplicates by event id keeps: each event's
+/// first arrival, in arrival order.
+pub fn first_arrivals(requests: &[HookRequest]) -> Vec<&HookRequest> {
+    let mut firsts: Vec<&HookRequest> = Vec::new();
+    for r in requests {
+        if !firsts.iter().any(|f| f.0 == r.0) {
+            firsts.push(r);
+        }
+    }
+    firsts
+}
+
+/// One suggestion's events among `firsts`, as `type:to_status`; each
+/// event's headers must agree with its body.
+pub fn events_of(firsts: &[&HookRequest], code: &str) -> Vec<String> {
+    firsts
+        .iter()
+        .filter(|r| r.2["suggestion"]["receipt_code"] == code)
+        .map(|r| {
+            assert_eq!(r.1, r.2["type"], "the header names the body's type");
+            assert_eq!(r.0, r.2["id"]);
+            format!("{}:{}", r.1, r.2["to_status"].as_str().unwrap_or(""))
+        })
+        .collect()
+}
+
+/// The events of the workflow both webhook tests run: two suggestions;
+/// the first accepted with a reply, then in progress; the second under
+/// review.
+pub const WORKFLOW_FIRST: [&str; 4] = [
+    "suggestion.created:received",
+    "suggestion.status_changed:accepted",
+    "suggestion.replied:accepted",
+    "suggestion.status_changed:in_progress",
+];
+pub const WORKFLOW_SECOND: [&str; 2] = ["suggestion.created:received", "suggestion.status_changed:reviewing"];
+
 /// Waits until the server at `base` answers `/healthz` with 200 (at most
 /// two minutes, then the test fails).
 pub async fn healthy(http: &reqwest::Client, base: &str) {

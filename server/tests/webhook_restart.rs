@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,6 +19,7 @@ use serde_json::{json, Value};
 use app::domain::review::Role;
 use app::server::auth::hash_password;
 use app::server::Db;
+use common::ServerProcess;
 use server::webhooks::verify;
 
 const PHONE: &str = "13912345678";
@@ -29,7 +29,7 @@ const MEMBER: &str = "yulin-hooks";
 /// body, whether the signature held.
 #[derive(Default)]
 struct Seen {
-    requests: Vec<(String, String, Value, bool)>,
+    requests: Vec<common::HookRequest>,
     secret: String,
     /// Told (once) when the first request arrives, which is never answered.
     first: Option<tokio::sync::oneshot::Sender<()>>,
@@ -99,19 +99,7 @@ async fn receiver(first: tokio::sync::oneshot::Sender<()>) -> (String, Arc<Mutex
 /// A `server serve` process with quick webhook pacing: looks every 50 ms,
 /// retries after 100 ms, gives a receiver 1 s (so a dead server's claim
 /// lapses after 8 s).
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start(http: &reqwest::Client, url: &str) -> Server {
+async fn start(http: &reqwest::Client, url: &str) -> ServerProcess {
     let port = common::free_port();
     let child = common::serve_command(url, port)
         .env("LINLI_WEBHOOK_POLL_MS", "50")
@@ -120,7 +108,7 @@ async fn start(http: &reqwest::Client, url: &str) -> Server {
         .env_remove("LINLI_PHOTO_DIR")
         .spawn()
         .expect("the server starts");
-    let server = Server {
+    let server = ServerProcess {
         child,
         base: format!("http://127.0.0.1:{port}"),
     };
@@ -128,7 +116,7 @@ async fn start(http: &reqwest::Client, url: &str) -> Server {
     server
 }
 
-async fn file(http: &reqwest::Client, server: &Server, title: &str) -> String {
+async fn file(http: &reqwest::Client, server: &ServerProcess, title: &str) -> String {
     let r = http
         .post(format!("{}/api/v1/suggestions", server.base))
         .json(
@@ -146,7 +134,7 @@ async fn file(http: &reqwest::Client, server: &Server, title: &str) -> String {
 }
 
 /// Signs the member in on `server`: the session cookie and a CSRF token.
-async fn sign_in(http: &reqwest::Client, server: &Server) -> (String, String) {
+async fn sign_in(http: &reqwest::Client, server: &ServerProcess) -> (String, String) {
     let signed = http
         .post(format!("{}/login", server.base))
         .form(&[
@@ -175,7 +163,7 @@ async fn sign_in(http: &reqwest::Client, server: &Server) -> (String, String) {
 }
 
 /// A committee member moves `code` on, through `server`'s review form.
-async fn change(http: &reqwest::Client, server: &Server, code: &str, fields: &[(&str, &str)]) {
+async fn change(http: &reqwest::Client, server: &ServerProcess, code: &str, fields: &[(&str, &str)]) {
     let (cookie, csrf) = sign_in(http, server).await;
     let mut all = fields.to_vec();
     all.push(("csrf", csrf.as_str()));
@@ -268,12 +256,7 @@ async fn an_event_in_flight_when_its_server_dies_arrives_once_after_dedup_and_in
         requests.iter().filter(|r| r.0 == in_flight).count() >= 2,
         "the event in flight was sent again"
     );
-    let mut firsts: Vec<&(String, String, Value, bool)> = Vec::new();
-    for r in &requests {
-        if !firsts.iter().any(|f| f.0 == r.0) {
-            firsts.push(r);
-        }
-    }
+    let firsts = common::first_arrivals(&requests);
     assert_eq!(firsts.len(), expected as usize);
     assert!(
         requests.len() >= 2 * expected as usize,
@@ -284,26 +267,8 @@ async fn an_event_in_flight_when_its_server_dies_arrives_once_after_dedup_and_in
     for f in &firsts {
         assert!(requests.iter().filter(|r| r.0 == f.0).count() >= 2);
     }
-    let of = |code: &str| -> Vec<String> {
-        firsts
-            .iter()
-            .filter(|r| r.2["suggestion"]["receipt_code"] == code)
-            .map(|r| format!("{}:{}", r.1, r.2["to_status"].as_str().unwrap_or("")))
-            .collect()
-    };
-    assert_eq!(
-        of(&first),
-        [
-            "suggestion.created:received",
-            "suggestion.status_changed:accepted",
-            "suggestion.replied:accepted",
-            "suggestion.status_changed:in_progress"
-        ]
-    );
-    assert_eq!(
-        of(&second),
-        ["suggestion.created:received", "suggestion.status_changed:reviewing"]
-    );
+    assert_eq!(common::events_of(&firsts, &first), common::WORKFLOW_FIRST);
+    assert_eq!(common::events_of(&firsts, &second), common::WORKFLOW_SECOND);
     for r in &requests {
         let text = r.2.to_string();
         assert!(!text.contains(PHONE) && !text.contains("王阿姨"), "{text}");

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, Request, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use app::domain::admin::accounts::WebhookProblem;
 use app::domain::review::Role;
@@ -23,7 +23,7 @@ const PHONE: &str = "13912345678";
 /// What the receiver saw: every request, and whether its signature held.
 #[derive(Default)]
 struct Seen {
-    requests: Vec<(String, String, Value, bool)>,
+    requests: Vec<common::HookRequest>,
     /// Answer 500 to this many requests first, then be slow to this many.
     fail: usize,
     slow: usize,
@@ -181,37 +181,10 @@ async fn every_event_arrives_signed_once_after_dedup_and_in_order() {
     );
     assert!(requests.iter().all(|r| r.3), "every signature holds");
     // De-duplicated by id, in the order first received.
-    let mut firsts: Vec<&(String, String, Value, bool)> = Vec::new();
-    for r in &requests {
-        if !firsts.iter().any(|f| f.0 == r.0) {
-            firsts.push(r);
-        }
-    }
+    let firsts = common::first_arrivals(&requests);
     assert_eq!(firsts.len(), expected);
-    let of = |code: &str| -> Vec<String> {
-        firsts
-            .iter()
-            .filter(|r| r.2["suggestion"]["receipt_code"] == code)
-            .map(|r| {
-                assert_eq!(r.1, r.2["type"], "the header names the body's type");
-                assert_eq!(r.0, r.2["id"]);
-                format!("{}:{}", r.1, r.2["to_status"].as_str().unwrap_or(""))
-            })
-            .collect()
-    };
-    assert_eq!(
-        of(&first),
-        [
-            "suggestion.created:received",
-            "suggestion.status_changed:accepted",
-            "suggestion.replied:accepted",
-            "suggestion.status_changed:in_progress"
-        ]
-    );
-    assert_eq!(
-        of(&second),
-        ["suggestion.created:received", "suggestion.status_changed:reviewing"]
-    );
+    assert_eq!(common::events_of(&firsts, &first), common::WORKFLOW_FIRST);
+    assert_eq!(common::events_of(&firsts, &second), common::WORKFLOW_SECOND);
     let replied = firsts.iter().find(|r| r.1 == "suggestion.replied").unwrap();
     assert_eq!(replied.2["reply"], "已纳入本月维修计划。");
     assert_eq!(replied.2["suggestion"]["title"], "路灯不亮");

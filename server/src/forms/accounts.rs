@@ -108,11 +108,23 @@ pub async fn act(
     }
 }
 
+/// A 403 unless the member is an admin (street or district staff), who
+/// alone manage city systems' `what`.
+fn unless_admin(form: &CommitteeForm, what: &str) -> Option<Response> {
+    (form.member.role != app::domain::review::Role::Admin).then(|| {
+        (
+            StatusCode::FORBIDDEN,
+            format!("only street or district staff manage {what}"),
+        )
+            .into_response()
+    })
+}
+
 /// `POST /review/api-keys/{name}/revoke`: an admin stops a city system's
 /// Open311 key at once.
 pub async fn revoke_key(State(state): State<ServerState>, Path(name): Path<String>, form: CommitteeForm) -> Response {
-    if form.member.role != app::domain::review::Role::Admin {
-        return (StatusCode::FORBIDDEN, "only street or district staff manage keys").into_response();
+    if let Some(refusal) = unless_admin(&form, "keys") {
+        return refusal;
     }
     match state.app.db.revoke_api_key(&name).await {
         Ok(true) => {
@@ -131,8 +143,8 @@ pub async fn resend_webhook(
     Path(name): Path<String>,
     form: CommitteeForm,
 ) -> Response {
-    if form.member.role != app::domain::review::Role::Admin {
-        return (StatusCode::FORBIDDEN, "only street or district staff manage webhooks").into_response();
+    if let Some(refusal) = unless_admin(&form, "webhooks") {
+        return refusal;
     }
     match state.app.db.resend_dead(&name).await {
         Ok(n) => {
@@ -149,8 +161,8 @@ pub async fn resend_webhook(
 /// only time it is shown; a mistake goes back to the form with what was
 /// typed.
 pub async fn add_webhook(State(state): State<ServerState>, headers: HeaderMap, form: CommitteeForm) -> Response {
-    if form.member.role != app::domain::review::Role::Admin {
-        return (StatusCode::FORBIDDEN, "only street or district staff manage webhooks").into_response();
+    if let Some(refusal) = unless_admin(&form, "webhooks") {
+        return refusal;
     }
     let f = &form.fields;
     let (name, url, community) = (
@@ -202,8 +214,8 @@ pub async fn remove_webhook(
     Path(name): Path<String>,
     form: CommitteeForm,
 ) -> Response {
-    if form.member.role != app::domain::review::Role::Admin {
-        return (StatusCode::FORBIDDEN, "only street or district staff manage webhooks").into_response();
+    if let Some(refusal) = unless_admin(&form, "webhooks") {
+        return refusal;
     }
     match state.app.db.remove_webhook(&name).await {
         Ok(true) => {
