@@ -52,6 +52,16 @@ async fn show_link(state: &ServerState, extensions: &Extensions, headers: Header
         url: format!("{base}{}", link.path),
         expires_at: link.expires_at,
     };
+    accounts_page_with(state, headers, shown).await
+}
+
+/// The accounts page, rendered with what was just made (`shown`: a link
+/// or a webhook's secret), the only time it is shown.
+async fn accounts_page_with<T: Clone + Send + Sync + 'static>(
+    state: &ServerState,
+    headers: HeaderMap,
+    shown: T,
+) -> Response {
     super::render_page(
         state,
         Uri::from_static("/review/accounts"),
@@ -157,9 +167,9 @@ pub async fn resend_webhook(
 
 /// `POST /review/webhooks`: an admin adds a webhook (`hook_name`,
 /// `hook_url`, `hook_community`, empty for every community, and a
-/// `hook_events` field per event). The answer is the accounts page with the signing secret, the
-/// only time it is shown; a mistake goes back to the form with what was
-/// typed.
+/// `hook_events` field per event). The answer is the accounts page with
+/// the signing secret, the only time it is shown; a mistake goes back to
+/// the form with what was typed.
 pub async fn add_webhook(State(state): State<ServerState>, headers: HeaderMap, form: CommitteeForm) -> Response {
     if let Some(refusal) = unless_admin(&form, "webhooks") {
         return refusal;
@@ -183,14 +193,7 @@ pub async fn add_webhook(State(state): State<ServerState>, headers: HeaderMap, f
                 name: name.to_string(),
                 secret,
             };
-            super::render_page(
-                &state,
-                Uri::from_static("/review/accounts"),
-                headers,
-                StatusCode::OK,
-                move || leptos::prelude::provide_context(shown.clone()),
-            )
-            .await
+            accounts_page_with(&state, headers, shown).await
         }
         Ok(Err(problem)) => see_other(format!(
             "/review/accounts?hook_error={}&hook_name={}&hook_url={}&hook_community={}&hook_events={}#hook-add-h",

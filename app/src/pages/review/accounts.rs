@@ -165,6 +165,17 @@ fn account_state(locale: Locale, a: &AccountSummary, now: i64) -> String {
     }
 }
 
+/// A `<select>`'s options, one per community (`name (code)`), with
+/// `selected` chosen.
+fn community_options(communities: &[(String, String)], selected: &str) -> impl IntoView + use<> {
+    communities
+        .iter()
+        .map(|(code, name)| {
+            view! { <option value=code.clone() selected=selected == code>{format!("{name} ({code})")}</option> }
+        })
+        .collect_view()
+}
+
 #[component]
 fn AccountsBody(view: AccountsView) -> impl IntoView {
     let locale = use_locale();
@@ -190,13 +201,7 @@ fn AccountsBody(view: AccountsView) -> impl IntoView {
         .then(|| (get("who").unwrap_or_default(), get("n").unwrap_or_default()));
     let typed_role = get("role").unwrap_or_else(|| "committee".into());
     let typed_community = get("community").unwrap_or_default();
-    let community_options = view
-        .communities
-        .iter()
-        .map(|(code, name)| {
-            view! { <option value=code.clone() selected=typed_community == *code>{format!("{name} ({code})")}</option> }
-        })
-        .collect_view();
+    let community_options = community_options(&view.communities, &typed_community);
     let shown = view.shown.clone().map(|link| {
         view! {
             <section class="invite-slip" aria-labelledby="slip-h" role="status">
@@ -398,12 +403,7 @@ fn Webhooks(
     let typed_events = get("hook_events");
     let wants = |kind: &str| problem.is_none() || typed_events.split(',').any(|e| e == kind);
     let typed_community = get("hook_community");
-    let community_options = communities
-        .iter()
-        .map(|(code, name)| {
-            view! { <option value=code.clone() selected=typed_community == *code>{format!("{name} ({code})")}</option> }
-        })
-        .collect_view();
+    let community_options = community_options(&communities, &typed_community);
     let event_boxes = crate::domain::admin::accounts::EVENT_KINDS
         .iter()
         .map(|kind| {
