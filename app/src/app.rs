@@ -1,12 +1,12 @@
 //! The HTML shell and the router.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::header::Header;
-use crate::components::hydration::IslandScripts;
+use crate::components::hydration::{IslandScripts, SiteStylesheet};
 use crate::components::pwa::AppStatus;
 use crate::i18n::*;
 use crate::pages::mine::MinePage;
@@ -47,7 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HashedStylesheet options=options.clone() />
+                <SiteStylesheet options=options.clone() />
                 // Leptos's loader, only on pages with an island.
                 <IslandScripts options />
                 // The service worker's page side (see components::pwa).

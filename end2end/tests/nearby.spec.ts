@@ -58,6 +58,33 @@ test.describe("with the phone's position", () => {
   });
 });
 
+test("a pin on the map leads to its card, and each card shows its kind's pictogram", async ({ page }) => {
+  await page.goto(`/nearby?kind=all&${AT}`);
+  // Pin 1, the nearest, is drawn on top of any it overlaps.
+  const pin = page.locator(".results .map a").filter({ has: page.locator("text", { hasText: /^1$/ }) });
+  await expect(pin).toHaveAttribute("href", "#r1");
+  await pin.locator("g").click();
+  await expect(page).toHaveURL(/#r1$/);
+  const card = page.locator(".cards > li:target");
+  await expect(card).toHaveAttribute("id", "r1");
+  await expect(card).toBeInViewport();
+  await expect(card.locator(".card-number")).toHaveText("1");
+  // The sticky ring heading does not hide the card's title.
+  const heading = await page.locator(".ring-heading").first().boundingBox();
+  const title = await card.locator(".card-title").boundingBox();
+  expect(title!.y).toBeGreaterThanOrEqual(heading!.y + heading!.height - 1);
+  // The pictogram is the stylesheet's mask, drawn at the text's size.
+  const icon = card.locator(".card-kind .kind-icon");
+  const drawn = await icon.evaluate((el) => {
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return { mask: style.webkitMaskImage || style.maskImage, width: box.width, height: box.height };
+  });
+  expect(drawn.mask).toContain("data:image/svg+xml");
+  expect(drawn.width).toBeGreaterThan(15);
+  expect(drawn.height).toBeGreaterThan(15);
+});
+
 test.describe("with the position refused", () => {
   test.use({ permissions: [] });
 

@@ -54,6 +54,15 @@ async fn shared_url_renders_complete_results() {
     let pin = html.find(">1</text>").expect("pin 1");
     let link = &html[html[..pin].rfind("<a ").unwrap()..pin];
     assert!(link.contains("class=\"map-pin pin-meal\""), "{link}");
+    // A pin leads to its card in the list, not away from the page.
+    assert!(link.starts_with("<a href=\"#r1\""), "{link}");
+    assert!(
+        html.contains("id=\"r1\"") && html.contains("id=\"r2\""),
+        "cards carry the pins' targets"
+    );
+    // The kinds' pictograms are drawn by the stylesheet, not in each card.
+    assert!(html.contains("<span aria-hidden=\"true\" class=\"kind-icon kind-meal\"></span>"));
+    assert!(!html.contains("<path d=\"M3 11h18"), "no inline pictogram");
     assert!(
         link.contains("tabindex=\"-1\"") && link.contains("aria-hidden=\"true\""),
         "{link}"

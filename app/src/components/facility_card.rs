@@ -32,7 +32,7 @@ pub fn FacilityCard(hit: Hit, number: usize, now: LocalTime, detail_href: String
     let today = date_text(locale, &f, now.date);
     let kind = f.kind();
     view! {
-        <li class=format!("card card-{}", kind.as_str()) data-speak="">
+        <li class=format!("card card-{}", kind.as_str()) id=format!("r{number}") data-speak="">
             <div class="card-head">
                 <span class="card-number" aria-hidden="true">{number}</span>
                 <div>

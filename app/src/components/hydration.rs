@@ -28,6 +28,36 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The stylesheet's link. Leptos's `<HashedStylesheet>` reads the build's
+/// hash file from disk for every page it draws (a tenth of a millisecond of
+/// a results page's CPU, with `current_exe`); the name cannot change while
+/// the server runs, so its markup is drawn once and its address kept.
+#[component]
+pub fn SiteStylesheet(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        static HREF: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let href = HREF.get_or_init(|| {
+            let markup = view! { <leptos_meta::HashedStylesheet options=options.clone() /> }.to_html();
+            stylesheet_href(&markup)
+        });
+        match href {
+            Some(href) => view! { <link rel="stylesheet" href=href.as_str() /> }.into_any(),
+            None => view! { <leptos_meta::HashedStylesheet options /> }.into_any(),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    view! { <leptos_meta::HashedStylesheet options /> }
+}
+
+/// The address in Leptos's stylesheet markup, when it is one plain link.
+#[cfg(any(feature = "ssr", test))]
+fn stylesheet_href(markup: &str) -> Option<String> {
+    let rest = markup.strip_prefix("<link rel=\"stylesheet\" href=\"")?;
+    let end = rest.find('"')?;
+    (rest[end..] == *"\">").then(|| rest[..end].to_string())
+}
+
 /// The page's CSP nonce, for the inline scripts of the shell.
 #[cfg(feature = "ssr")]
 pub(crate) fn nonce() -> Option<leptos::nonce::Nonce> {
@@ -80,6 +110,31 @@ mod tests {
         );
         assert!(!script.contains("preload"));
         assert!(!script.contains("//"), "comments are left out: {script}");
+    }
+
+    #[test]
+    fn the_stylesheet_address_is_read_from_one_plain_link() {
+        assert_eq!(
+            stylesheet_href(r#"<link rel="stylesheet" href="/pkg/linli.abc.css">"#).as_deref(),
+            Some("/pkg/linli.abc.css")
+        );
+        assert_eq!(stylesheet_href(r#"<link rel="stylesheet" id="x" href="/a.css">"#), None);
+        assert_eq!(
+            stylesheet_href(r#"<link rel="stylesheet" href="/a.css" media="print">"#),
+            None
+        );
+    }
+
+    /// Leptos's stylesheet markup has the shape [`stylesheet_href`] reads.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn this_leptos_renders_one_plain_stylesheet_link() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let options = LeptosOptions::builder().output_name("linli").build();
+            let markup = view! { <leptos_meta::HashedStylesheet options /> }.to_html();
+            assert_eq!(stylesheet_href(&markup).as_deref(), Some("/pkg/linli.css"), "{markup}");
+        });
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! The list next to the map says everything the map shows; the map adds the
 //! picture. Pins are numbered like the list; they are links for a tap, but
 //! out of the tab order and hidden from screen readers, as the list is the
-//! way in for the keyboard, for screen readers and for large fingers.
+//! way in for the keyboard, for screen readers and for large fingers. On a
+//! search's map a pin leads to its card in the list (`#r3`), which has the
+//! facility's hours, phone and directions, rather than away from the page.
 
 use leptos::prelude::*;
 
@@ -31,7 +33,7 @@ pub struct Pin {
 
 /// The map of a search: the resident, the walking rings and the results.
 #[component]
-pub fn NearbyMap(query: NearbyQuery, hits: Vec<Hit>, detail_query: String) -> impl IntoView {
+pub fn NearbyMap(query: NearbyQuery, hits: Vec<Hit>) -> impl IntoView {
     let prefs = use_prefs();
     let locale = prefs.locale;
     let english = prefs.english();
@@ -53,7 +55,7 @@ pub fn NearbyMap(query: NearbyQuery, hits: Vec<Hit>, detail_query: String) -> im
             number: i + 1,
             kind: h.facility.kind(),
             name: h.facility.name(english).to_string(),
-            href: format!("/facility/{}?{detail_query}", h.facility.id),
+            href: format!("#r{}", i + 1),
             at: h.facility.location,
         })
         .collect();
@@ -70,8 +72,8 @@ pub fn NearbyMap(query: NearbyQuery, hits: Vec<Hit>, detail_query: String) -> im
                         .map(|(minutes, metres)| {
                             let r = frame.scale(metres);
                             view! {
-                                <circle class="map-ring" cx=ux cy=uy r=r />
-                                <text class="map-ring-label" x=ux y=uy - r + 28.0 text-anchor="middle" aria-hidden="true">
+                                <circle class="map-ring" cx=ux cy=uy r=format!("{r:.1}") />
+                                <text class="map-ring-label" x=ux y=format!("{:.1}", uy - r + 28.0) aria-hidden="true">
                                     {td_string!(locale, map_ring, minutes = minutes).to_string()}
                                 </text>
                             }
@@ -92,7 +94,7 @@ pub fn NearbyMap(query: NearbyQuery, hits: Vec<Hit>, detail_query: String) -> im
 
 /// The map of communities, for choosing a position without geolocation.
 #[component]
-pub fn CommunityMap(communities: Vec<Community>, options_query: String) -> impl IntoView {
+pub fn CommunityMap(communities: std::sync::Arc<Vec<Community>>, options_query: String) -> impl IntoView {
     let prefs = use_prefs();
     let locale = prefs.locale;
     let english = prefs.english();
@@ -166,7 +168,7 @@ fn PinLayer(frame: MapFrame, pins: Vec<Pin>) -> impl IntoView {
                 <a href=pin.href tabindex="-1" aria-hidden="true">
                     <g class=format!("map-pin pin-{}", pin.kind.as_str()) transform=format!("translate({x:.1} {y:.1})")>
                         {shape}
-                        <text y="7" text-anchor="middle" aria-hidden="true">{pin.number}</text>
+                        <text y="7">{pin.number}</text>
                     </g>
                 </a>
             }

@@ -12,19 +12,17 @@ use crate::domain::hours::{clock, weekday_of, NextOpening, OpenState, Span, Week
 use crate::i18n::*;
 
 /// A distinct pictogram per kind (bowl, book, bin), hidden from screen
-/// readers because the kind's name is always written next to it.
+/// readers because the kind's name is always written next to it. The
+/// drawings are in the stylesheet (`span.kind-meal` …), which a phone keeps,
+/// rather than in every card of every page.
 #[component]
 pub fn KindIcon(kind: Kind) -> impl IntoView {
-    let path = match kind {
-        Kind::Meal => "M3 11h18a9 9 0 0 1-18 0zM7 3c0 2 2 2 2 4M12 3c0 2 2 2 2 4M17 3c0 2 2 2 2 4",
-        Kind::Reading => "M2 5c4-2 7-1 10 1 3-2 6-3 10-1v14c-4-2-7-1-10 1-3-2-6-3-10-1zM12 6v14",
-        Kind::Sorting => "M4 6h16M9 6V3h6v3M6 6l1 15h10l1-15M10 10v8M14 10v8",
+    let class = match kind {
+        Kind::Meal => "kind-icon kind-meal",
+        Kind::Reading => "kind-icon kind-reading",
+        Kind::Sorting => "kind-icon kind-sorting",
     };
-    view! {
-        <svg class=format!("kind-icon kind-{}", kind.as_str()) viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d=path />
-        </svg>
-    }
+    view! { <span class=class aria-hidden="true"></span> }
 }
 
 pub fn kind_name(locale: Locale, kind: Kind) -> String {

@@ -47,7 +47,8 @@ pub struct NearbyPage {
     /// The community whose boundary contains a shared or tapped position:
     /// the committee a suggestion from there goes to.
     pub within: Option<Community>,
-    pub communities: Vec<Community>,
+    /// The catalogue's own list, shared rather than copied for each page.
+    pub communities: std::sync::Arc<Vec<Community>>,
     pub now: LocalTime,
 }
 
@@ -88,7 +89,7 @@ pub async fn search_nearby(params: NearbyParams, community: Option<String>) -> R
         outcome,
         within,
         place: place.flatten(),
-        communities: snapshot.communities.to_vec(),
+        communities: snapshot.communities.clone(),
         now: LocalTime::shanghai(chrono::Utc::now()),
     })
 }
@@ -367,7 +368,7 @@ fn Filters(
 /// Choosing a community instead of sharing the position: a plain GET form.
 #[component]
 fn LocationPicker(
-    communities: Vec<Community>,
+    communities: std::sync::Arc<Vec<Community>>,
     kind: Option<Kind>,
     minutes: u32,
     pace: Pace,
@@ -377,9 +378,9 @@ fn LocationPicker(
     let prefs = use_prefs();
     let locale = prefs.locale;
     let english = prefs.english();
-    let mut districts: Vec<(String, Vec<Community>)> = Vec::new();
-    for c in communities {
-        let d = c.district(english).to_string();
+    let mut districts: Vec<(&str, Vec<&Community>)> = Vec::new();
+    for c in communities.iter() {
+        let d = c.district(english);
         match districts.iter_mut().find(|(name, _)| *name == d) {
             Some((_, list)) => list.push(c),
             None => districts.push((d, vec![c])),
@@ -398,7 +399,7 @@ fn LocationPicker(
                     {districts
                         .into_iter()
                         .map(|(district, list)| view! {
-                            <optgroup label=district>
+                            <optgroup label=district.to_string()>
                                 {list
                                     .into_iter()
                                     .map(|c| {
@@ -435,7 +436,7 @@ pub(crate) fn Results(query: NearbyQuery, result: NearbyResult, now: LocalTime) 
         return view! {
             <section class="results" aria-labelledby="results-heading">
                 <h2 id="results-heading" class="notice">{td_string!(locale, results_none, minutes = query.minutes).to_string()}</h2>
-                <NearbyMap query hits=beyond.clone() detail_query=detail_query.clone() />
+                <NearbyMap query hits=beyond.clone() />
                 <h3>{td!(locale, beyond_heading)}</h3>
                 <ol class="cards">{beyond.into_iter().enumerate().map(|(i, h)| card(i + 1, h)).collect_view()}</ol>
             </section>
@@ -463,7 +464,7 @@ pub(crate) fn Results(query: NearbyQuery, result: NearbyResult, now: LocalTime) 
     view! {
         <section class="results" aria-labelledby="results-heading">
             <h2 id="results-heading">{td_string!(locale, results_count, minutes = query.minutes, count = count).to_string()}</h2>
-            <NearbyMap query hits=result.within.clone() detail_query=detail_query.clone() />
+            <NearbyMap query hits=result.within.clone() />
             {groups
                 .into_iter()
                 .map(|(ring, hits)| {
