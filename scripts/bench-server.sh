@@ -11,6 +11,10 @@
 # read the ratios, measured in the same run, not the absolute figures.
 #   scripts/bench-server.sh [seconds]
 # Needs the release build, wrk and nginx (Debian: wrk, nginx-light).
+# With LINLI_BENCH_BASELINE=DIR, a checkout of an earlier commit with its
+# own release build (git worktree add DIR COMMIT; cd DIR; cargo leptos build
+# --release --precompress --split), the results page is also measured
+# against that build in the same run, alternating, and the ratio printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-10}"
@@ -87,3 +91,23 @@ row "server: results page, brotli" "$(size "$dir/www/page.html.br")" \
 row "server: results page, uncompressed" "$(curl -sf "$app$page" | wc -c | tr -d ' ')" "$(measure "$app$page")" "${nginx_page%% *}"
 row "server: home page, brotli" "$(curl -sf -H 'Accept-Encoding: br' "$app/" | wc -c | tr -d ' ')" \
   "$(measure "$app/" 'Accept-Encoding: br')"
+
+if [ -n "${LINLI_BENCH_BASELINE:-}" ]; then
+  base=http://127.0.0.1:3322
+  base_dir="$(cd "$LINLI_BENCH_BASELINE" && pwd)"
+  [ -x "$base_dir/target/release/server" ] || { echo "no release build in $base_dir" >&2; exit 1; }
+  (cd "$base_dir" && DATABASE_URL="sqlite://$dir/baseline.db" LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="${base#http://}" \
+    LEPTOS_ENV=PROD RUST_LOG=warn LINLI_PHOTO_DIR="$dir/baseline-photos" target/release/server serve) &
+  pids+=($!)
+  until curl -sf "$base/healthz" >/dev/null; do sleep 0.1; done
+  label="baseline $(git -C "$base_dir" rev-parse --short HEAD)"
+  echo
+  echo "| results page, brotli | bytes | requests/s | p50 ms | p99 ms | of the baseline |"
+  echo "|---|---|---|---|---|---|"
+  for round in 1 2; do
+    theirs=$(measure "$base$page" 'Accept-Encoding: br')
+    ours=$(measure "$app$page" 'Accept-Encoding: br')
+    row "$label, round $round" "$(curl -sf -H 'Accept-Encoding: br' "$base$page" | wc -c | tr -d ' ')" "$theirs"
+    row "this build, round $round" "$(curl -sf -H 'Accept-Encoding: br' "$app$page" | wc -c | tr -d ' ')" "$ours" "${theirs%% *}"
+  done
+fi
