@@ -26,7 +26,6 @@ use crate::prefs::use_prefs;
 pub struct Pin {
     pub number: usize,
     pub kind: Kind,
-    pub name: String,
     pub href: String,
     pub at: LatLng,
 }
@@ -34,9 +33,7 @@ pub struct Pin {
 /// The map of a search: the resident, the walking rings and the results.
 #[component]
 pub fn NearbyMap(query: NearbyQuery, hits: Vec<Hit>) -> impl IntoView {
-    let prefs = use_prefs();
-    let locale = prefs.locale;
-    let english = prefs.english();
+    let locale = use_prefs().locale;
     let reach = query.reach_m();
     let farthest = hits.iter().map(|h| h.distance_m).fold(0.0, f64::max);
     let frame = MapFrame {
@@ -54,7 +51,6 @@ pub fn NearbyMap(query: NearbyQuery, hits: Vec<Hit>) -> impl IntoView {
         .map(|(i, h)| Pin {
             number: i + 1,
             kind: h.facility.kind(),
-            name: h.facility.name(english).to_string(),
             href: format!("#r{}", i + 1),
             at: h.facility.location,
         })

@@ -421,12 +421,9 @@ fn LocationPicker(
 pub(crate) fn Results(query: NearbyQuery, result: NearbyResult, now: LocalTime) -> impl IntoView {
     let locale = use_prefs().locale;
     let detail_query = query.query_string();
-    let card = {
-        let detail_query = detail_query.clone();
-        move |number: usize, hit: Hit| {
-            let href = format!("/facility/{}?{detail_query}", hit.facility.id);
-            view! { <FacilityCard hit number now detail_href=href /> }
-        }
+    let card = move |number: usize, hit: Hit| {
+        let href = format!("/facility/{}?{detail_query}", hit.facility.id);
+        view! { <FacilityCard hit number now detail_href=href /> }
     };
     if result.within.is_empty() && result.beyond.is_empty() {
         return view! { <p class="notice">{td!(locale, results_empty)}</p> }.into_any();

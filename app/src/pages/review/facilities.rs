@@ -174,7 +174,6 @@ fn ListBody(list: FacilityList) -> impl IntoView {
         .map(|(n, i)| Pin {
             number: n + 1,
             kind: i.kind,
-            name: i.name.clone(),
             href: format!("/review/facilities/{}", i.id),
             at: i.at,
         })
