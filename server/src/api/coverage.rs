@@ -113,6 +113,7 @@ pub struct ResidenceItem {
     params(ResidencesQueryDoc),
     responses(
         (status = 200, description = "Compounds by id", body = ResidencesResponse),
+        (status = 400, description = "A parameter is invalid or given twice", body = super::error::ErrorBody),
         (status = 404, description = "No such community", body = super::error::ErrorBody)
     )
 )]
